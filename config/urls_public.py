@@ -1,0 +1,12 @@
+"""URLs of the public schema: landing page, health check, operators' console."""
+
+from django.urls import path
+
+from shared_apps.console.admin import ops_site
+from shared_apps.console.views import healthz, landing
+
+urlpatterns = [
+    path("", landing, name="landing"),
+    path("healthz", healthz, name="healthz"),
+    path("ops/", ops_site.urls),
+]

@@ -1,0 +1,34 @@
+"""URLs of one town, mounted under `/<ville>/` by the routing middleware."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tenant_apps.backoffice.admin_site import town_admin_site
+
+api_v1 = [
+    path("", include("tenant_apps.accounts.api.urls")),
+    path("", include("tenant_apps.families.api.urls")),
+    path("", include("tenant_apps.services.api.urls")),
+    path("", include("tenant_apps.bookings.api.urls")),
+    path("", include("tenant_apps.billing.api.urls")),
+    path("", include("tenant_apps.documents.api.urls")),
+    path("", include("tenant_apps.messaging.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", include("tenant_apps.portal.urls")),
+    path("", include("tenant_apps.accounts.urls")),
+    path("", include("tenant_apps.families.urls")),
+    path("", include("tenant_apps.services.urls")),
+    path("", include("tenant_apps.bookings.urls")),
+    path("", include("tenant_apps.billing.urls")),
+    path("", include("tenant_apps.documents.urls")),
+    path("", include("tenant_apps.messaging.urls")),
+    path("gestion/", include("tenant_apps.backoffice.urls")),
+    path("gestion/admin/", town_admin_site.urls),
+    path("api/v1/", include(api_v1)),
+]
+
+handler404 = "tenant_apps.portal.views.not_found"

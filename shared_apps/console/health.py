@@ -1,0 +1,40 @@
+"""Reachability checks of the database and the broker, for `/healthz`."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        logger.warning("healthz: database unreachable", exc_info=True)
+        return False
+
+
+def broker_ok() -> bool:
+    backend = settings.DRAMATIQ_BROKER["BROKER"]
+    url = settings.DRAMATIQ_BROKER.get("OPTIONS", {}).get("url", "")
+    try:
+        if backend.endswith("RabbitmqBroker"):
+            import pika
+
+            params = pika.URLParameters(url)
+            params.connection_attempts = 1
+            params.socket_timeout = 2
+            params.blocked_connection_timeout = 2
+            pika.BlockingConnection(params).close()
+        elif backend.endswith("RedisBroker"):
+            import redis
+
+            redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+        return True
+    except Exception:  # noqa: BLE001
+        logger.warning("healthz: broker unreachable", exc_info=True)
+        return False

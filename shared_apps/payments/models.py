@@ -1,0 +1,1 @@
+"""Per-town online-payment provider configuration (public schema)."""

@@ -1,0 +1,9 @@
+"""API routes of the accounts app (the family record and others add theirs beside)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+]

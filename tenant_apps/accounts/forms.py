@@ -1,0 +1,44 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(
+        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    error_messages = {
+        # One message whether the address exists or not: no account enumeration.
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
+        "inactive": "Adresse e-mail ou mot de passe incorrect.",
+    }
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(label="Votre adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PasswordCreateForm(forms.Form):
+    password1 = forms.CharField(
+        label="Nouveau mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Confirmer le mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les 2 mots de passe saisis ne sont pas identiques.")
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,30 @@
+"""Staff screens of a town (`/<ville>/gestion/`)."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect, render
+
+from tenant_apps.accounts import services as account_services
+
+from .forms import StaffInviteForm
+from .permissions import staff_required
+
+
+@staff_required
+def home(request):
+    return render(request, "backoffice/home.html")
+
+
+@staff_required
+def staff_list(request):
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.staff_invite(**form.cleaned_data)
+        except account_services.EmailTaken as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            return redirect("backoffice:staff")
+    staff = get_user_model().objects.filter(is_staff=True).order_by("email")
+    return render(request, "backoffice/staff.html", {"form": form, "staff": staff})

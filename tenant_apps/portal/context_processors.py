@@ -1,0 +1,7 @@
+from .models import TownProfile
+
+
+def town_profile(request):
+    if getattr(request, "town", None) is None:
+        return {}
+    return {"town_profile": TownProfile.current()}

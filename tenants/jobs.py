@@ -1,0 +1,66 @@
+"""dramatiq glue: every message carries the schema it was sent from.
+
+`TownContextMiddleware` stamps the sender's schema on enqueue, activates that town in
+the worker before the actor runs and resets after. A message with no schema, or with a
+schema that is not an active town, is refused (skipped and logged): it fails closed.
+Actors that run for the whole platform (schedulers fanning out to towns) declare
+`platform=True` and run in the public schema.
+"""
+
+import logging
+
+import dramatiq
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+from dramatiq.middleware import Middleware, SkipMessage
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_OPTION = "town_schema"
+
+
+class TownContextMiddleware(Middleware):
+    @property
+    def actor_options(self):
+        return {"platform", SCHEMA_OPTION}
+
+    def before_enqueue(self, broker, message, delay):
+        if SCHEMA_OPTION not in message.options:
+            message.options[SCHEMA_OPTION] = connection.schema_name
+
+    def before_process_message(self, broker, message):
+        from .routing import town_by_schema
+
+        schema = message.options.get(SCHEMA_OPTION)
+        actor = broker.get_actor(message.actor_name)
+        is_platform = actor.options.get("platform", False)
+        if is_platform and schema == get_public_schema_name():
+            connection.set_schema_to_public()
+            return
+        if not schema or schema == get_public_schema_name():
+            logger.error("Refused message %s (%s): no town schema.", message.message_id, message.actor_name)
+            raise SkipMessage("message carries no town schema")
+        town = town_by_schema(schema)
+        if town is None or not town.is_active:
+            logger.error(
+                "Refused message %s (%s): unknown or archived town schema %r.",
+                message.message_id, message.actor_name, schema,
+            )
+            raise SkipMessage(f"unknown town schema {schema!r}")
+        connection.set_tenant(town)
+
+    def after_process_message(self, broker, message, *, result=None, exception=None):
+        connection.set_schema_to_public()
+
+    def after_skip_message(self, broker, message):
+        connection.set_schema_to_public()
+
+
+def fan_out(actor: dramatiq.Actor, *args, **kwargs) -> int:
+    """Send `actor` once per active town, each message stamped with that town's schema."""
+    from .models import Town
+
+    schemas = list(Town.objects.filter(status=Town.Status.ACTIVE).values_list("schema_name", flat=True))
+    for schema in schemas:
+        actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema})
+    return len(schemas)

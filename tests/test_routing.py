@@ -1,0 +1,84 @@
+"""Routing by the first path segment: towns, the public site, reserved and unknown slugs."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from provisioning.services import town_archive, town_rename
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+def test_the_landing_page_lists_active_towns_with_links(client, town_a, town_b):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="/ville-a/"' in body and "Mairie de Ville-A" in body
+    assert 'href="/ville-b/"' in body
+
+
+def test_a_town_page_answers_under_its_slug_and_links_stay_inside_the_town(client, town_a):
+    response = client.get("/ville-a/connexion/")
+    assert response.status_code == 200
+    assert 'action="/ville-a/connexion/"' in response.content.decode()
+    assert 'href="/ville-a/nouveau-mot-de-passe/"' in response.content.decode()
+
+
+def test_login_required_redirects_to_the_login_page_of_the_same_town(client, town_a):
+    response = client.get("/ville-a/")
+    assert response.status_code == 302
+    assert response["Location"] == "/ville-a/connexion/?next=/ville-a/"
+
+
+def test_the_town_root_without_slash_and_append_slash_stay_in_the_town(client, town_a):
+    assert client.get("/ville-a")["Location"] == "/ville-a/"
+    response = client.get("/ville-a/connexion")
+    assert response.status_code == 301
+    assert response["Location"] == "/ville-a/connexion/"
+
+
+def test_an_unknown_slug_answers_a_french_404_page(client, towns, db):
+    response = client.get("/nulle-part/connexion/")
+    assert response.status_code == 404
+    assert "Portail introuvable" in response.content.decode()
+
+
+@pytest.mark.parametrize("segment", ["static", "ops", "api", "healthz", "media", "admin"])
+def test_reserved_segments_never_reach_a_town(client, towns, db, segment):
+    response = client.get(f"/{segment}/connexion/")
+    assert response.status_code in (301, 302, 404)
+    assert "Connexion" not in response.content.decode()
+
+
+def test_a_renamed_town_answers_at_its_new_slug_and_the_old_one_redirects_permanently(client, town_a):
+    town_rename(slug="ville-a", new_slug="ville-a-22")
+    response = client.get("/ville-a/connexion/?next=/x/")
+    assert response.status_code == 301
+    assert response["Location"] == "/ville-a-22/connexion/?next=/x/"
+    assert client.get("/ville-a-22/connexion/").status_code == 200
+
+
+def test_an_archived_town_shows_the_closed_portal_page_and_keeps_its_data(client, town_b):
+    town_archive(slug="ville-b")
+    response = client.get("/ville-b/connexion/")
+    assert response.status_code == 410
+    assert "Portail fermé" in response.content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [town_b.schema_name])
+        assert cursor.fetchone() is not None
+
+
+def test_the_schema_is_back_to_public_after_a_request_even_when_the_view_fails(client, town_a, monkeypatch):
+    from tenant_apps.accounts import views
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.LoginView, "get", explode)
+    client.raise_request_exception = False
+    response = client.get("/ville-a/connexion/")
+    assert response.status_code == 500
+    assert connection.schema_name == "public"
