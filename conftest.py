@@ -10,8 +10,38 @@ from django.db import connection
 
 from tests.support import jobs as job_support
 
+pytest_plugins = ["tests.support.live"]
+
 TOWN_A = {"slug": "ville-a", "name": "Mairie de Ville-A", "zone": "B"}
 TOWN_B = {"slug": "ville-b", "name": "Mairie de Ville-B", "zone": "C"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_createdb,
+                    django_db_modify_db_settings):
+    """pytest-django's, except that the test database is always set up: browser tests use it
+    without the `db` fixture (they need committed data)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                 aliases={"default"}, serialized_aliases=set(), **keepdb)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            _close_other_sessions()
+            teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+def _close_other_sessions():
+    """Live-server threads may still hold a connection; the test database cannot be dropped then."""
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(scope="session")

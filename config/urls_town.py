@@ -27,6 +27,12 @@ urlpatterns = [
     path("", include("tenant_apps.documents.urls")),
     path("", include("tenant_apps.messaging.urls")),
     path("gestion/", include("tenant_apps.backoffice.urls")),
+    path("gestion/familles/", include("tenant_apps.families.staff_urls")),
+    path("gestion/prestations/", include("tenant_apps.services.staff_urls")),
+    path("gestion/reservations/", include("tenant_apps.bookings.staff_urls")),
+    path("gestion/facturation/", include("tenant_apps.billing.staff_urls")),
+    path("gestion/documents/", include("tenant_apps.documents.staff_urls")),
+    path("gestion/messagerie/", include("tenant_apps.messaging.staff_urls")),
     path("gestion/admin/", town_admin_site.urls),
     path("api/v1/", include(api_v1)),
 ]

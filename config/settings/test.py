@@ -35,3 +35,6 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
