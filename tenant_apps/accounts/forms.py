@@ -4,7 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
     password = forms.CharField(
         label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -14,17 +16,29 @@ class LoginForm(AuthenticationForm):
         "inactive": "Adresse e-mail ou mot de passe incorrect.",
     }
 
+    def clean_username(self):
+        # One spelling per account, so that the throttling counts "Parent@X.fr" and "parent@x.fr" together.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class PasswordResetRequestForm(forms.Form):
-    email = forms.EmailField(label="Votre adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Votre adresse e-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},
+    )
 
 
 class PasswordCreateForm(forms.Form):
     password1 = forms.CharField(
-        label="Nouveau mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Nouveau mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "password-rules-title"}),
     )
     password2 = forms.CharField(
-        label="Confirmer le mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Confirmer le mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "password-rules-title"}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -34,11 +48,20 @@ class PasswordCreateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "Les 2 mots de passe saisis ne sont pas identiques.")
-        elif p1:
+        if p1:
             try:
                 password_validation.validate_password(p1, self.user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les 2 mots de passe saisis ne sont pas identiques.")
         return cleaned
+
+
+class PassphraseForm(forms.Form):
+    phrase = forms.CharField(
+        label="Écrivez ici votre phrase à convertir en mot de passe",
+        max_length=300,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
+    )

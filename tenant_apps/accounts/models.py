@@ -93,6 +93,9 @@ class AccessLink(models.Model):
         verbose_name = _("lien de création de mot de passe")
         indexes = [models.Index(fields=["user", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} – {self.user.email} – {self.created_at:%Y-%m-%d %H:%M}"
+
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()

@@ -1,23 +1,66 @@
-"""The CNIL-style password rules shown to parents, enforced server-side as a Django validator."""
+"""The CNIL-style password rules shown to parents, enforced server-side as a Django validator.
 
-import re
+Characters are classified by their Unicode category, so that the live checklist in the
+browser (`static/accounts/password.js`, written with the same `\\p{…}` classes) and this
+validator agree on accented letters: "é" is a lowercase letter, not a special character.
+
+- lowercase: category Ll; uppercase: Lu; digit: Nd;
+- special character: anything that is neither a letter (L*) nor a decimal digit (Nd):
+  punctuation, symbols, spaces.
+"""
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-SPECIAL_RE = re.compile(r"[^A-Za-z0-9]")
+MIN_LENGTH = 8
 
-RULES = [
-    ("length", "8 caractères minimum", lambda p: len(p) >= 8),
-    ("lower", "1 minuscule", lambda p: re.search(r"[a-z]", p) is not None),
-    ("upper", "1 majuscule", lambda p: re.search(r"[A-Z]", p) is not None),
-    ("special", "1 caractère spécial", lambda p: SPECIAL_RE.search(p) is not None),
-    ("digit", "1 chiffre", lambda p: re.search(r"\d", p) is not None),
+
+def _is_lower(char: str) -> bool:
+    return unicodedata.category(char) == "Ll"
+
+
+def _is_upper(char: str) -> bool:
+    return unicodedata.category(char) == "Lu"
+
+
+def _is_digit(char: str) -> bool:
+    return unicodedata.category(char) == "Nd"
+
+
+def _is_special(char: str) -> bool:
+    category = unicodedata.category(char)
+    return not category.startswith("L") and category != "Nd"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: str
+    check: Callable[[str], bool]
+
+
+RULES: list[Rule] = [
+    Rule("length", "8 caractères minimum", lambda p: len(p) >= MIN_LENGTH),
+    Rule("lower", "1 minuscule", lambda p: any(map(_is_lower, p))),
+    Rule("upper", "1 majuscule", lambda p: any(map(_is_upper, p))),
+    Rule("special", "1 caractère spécial", lambda p: any(map(_is_special, p))),
+    Rule("digit", "1 chiffre", lambda p: any(map(_is_digit, p))),
 ]
+# The sixth line of the checklist is checked by the form (it needs both entries).
+SAME_RULE_LABEL = "Les 2 mots de passe saisis sont identiques"
 
 
 def unmet_rules(password: str) -> list[str]:
-    return [label for _code, label, check in RULES if not check(password)]
+    """Labels of the rules `password` does not meet, in the checklist's order."""
+    return [rule.label for rule in RULES if not rule.check(password)]
+
+
+def unmet_rule_codes(password: str) -> list[str]:
+    return [rule.code for rule in RULES if not rule.check(password)]
 
 
 class CnilPasswordValidator:

@@ -1,11 +1,15 @@
-"""Account writes: one-time password links, password creation, staff invitations."""
+"""Account writes: one-time password links, password creation, staff invitations,
+guardians' accounts and API tokens."""
 
 import secrets
 from datetime import timedelta
 
 from django.contrib.auth import password_validation
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from tenants.errors import DomainError
 
@@ -32,6 +36,20 @@ class LinkUsed(LinkInvalid):
 class EmailTaken(DomainError):
     code = "email_taken"
     default_message = "Un compte utilise déjà cette adresse e-mail."
+
+
+class EmailInvalid(DomainError):
+    code = "email_invalid"
+    default_message = "Cette adresse e-mail n'est pas valide."
+
+
+def _normalize_email(email: str) -> str:
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise EmailInvalid() from None
+    return email
 
 
 def access_link_issue(*, user: User, purpose: str) -> str:
@@ -80,6 +98,8 @@ def password_set_with_link(*, token: str, password: str) -> User:
         link.used_at = now
         link.save(update_fields=["used_at"])
         AccessLink.objects.filter(user=user, used_at__isnull=True, voided_at__isnull=True).update(voided_at=now)
+        # A new password ends the API sessions opened with the old one.
+        Token.objects.filter(user=user).delete()
     return user
 
 
@@ -87,16 +107,64 @@ def password_reset_request(*, email: str) -> None:
     """Queue the "nouveau mot de passe" e-mail. Same work whether or not the address is known."""
     from .tasks import send_password_link
 
-    transaction.on_commit(lambda: send_password_link.send(email.strip().lower(), AccessLink.Purpose.RESET))
+    address = (email or "").strip().lower()
+    transaction.on_commit(lambda: send_password_link.send(address, AccessLink.Purpose.RESET))
 
 
 def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> User:
     """Create a staff (gestionnaire) account and e-mail it an invitation link."""
     from .tasks import send_password_link
 
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise EmailTaken()
-    user = User.objects.create_user(email, first_name=first_name, last_name=last_name, is_staff=True)
-    transaction.on_commit(lambda: send_password_link.send(email, AccessLink.Purpose.INVITATION))
+    email = _normalize_email(email)
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise EmailTaken()
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email, first_name=first_name, last_name=last_name, is_staff=True)
+        except IntegrityError:
+            raise EmailTaken() from None
+        transaction.on_commit(lambda: send_password_link.send(email, AccessLink.Purpose.INVITATION))
     return user
+
+
+def account_for_guardian(*, email: str, first_name: str, last_name: str) -> User:
+    """The parent account that signs in with `email`: created if missing, else the existing one.
+
+    A new account is active with no usable password: the parent creates it through
+    "Nouveau mot de passe". An existing parent account is returned as is (its empty names
+    are filled in), so that an import can run twice. An address that belongs to a staff
+    account raises EmailTaken: a gestionnaire's login is not a family's.
+    """
+    email = _normalize_email(email)
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            try:
+                with transaction.atomic():
+                    return User.objects.create_user(email, first_name=first_name, last_name=last_name)
+            except IntegrityError:  # created meanwhile by a concurrent import
+                user = User.objects.get(email__iexact=email)
+        if user.is_staff or user.is_superuser:
+            raise EmailTaken("Cette adresse e-mail est celle d'un compte gestionnaire de la ville.")
+        changed = []
+        if not user.first_name and first_name:
+            user.first_name = first_name
+            changed.append("first_name")
+        if not user.last_name and last_name:
+            user.last_name = last_name
+            changed.append("last_name")
+        if changed:
+            user.save(update_fields=changed)
+    return user
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The API token of an authenticated account (one per account, created on first use)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
+

@@ -1,4 +1,3 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from . import views
@@ -7,7 +6,10 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("nouveau-mot-de-passe/", views.password_reset_request, name="password_reset"),
+    path("nouveau-mot-de-passe/envoye/", views.password_reset_sent, name="password_reset_sent"),
     path("mot-de-passe/<str:token>/", views.password_create, name="password_create"),
+    path("mot-de-passe/<str:token>/generer/", views.password_generate, name="password_generate"),
+    path("mot-de-passe/<str:token>/phrase/", views.password_from_phrase, name="password_from_phrase"),
 ]

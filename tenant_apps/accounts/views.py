@@ -1,14 +1,26 @@
 """Sign-in, sign-out and password creation pages of a town's portal."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
-from .forms import LoginForm, PasswordCreateForm, PasswordResetRequestForm
+from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm
+from .generators import generate_password
+from .passphrase import passphrase_convert
+from .password_policy import RULES, SAME_RULE_LABEL
+
+LOCKED_MESSAGE = (
+    "Trop de tentatives de connexion ont échoué. Pour protéger votre compte, la connexion est "
+    "bloquée pendant {minutes} minutes : réessayez à partir de {time}."
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -16,45 +28,168 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-
-def lockout(request, credentials=None, *args, **kwargs):
-    """Shown by django-axes when an account or an address has failed too many times."""
-    from django.conf import settings
-
-    minutes = int(settings.AXES_COOLOFF_TIME * 60)
-    retry_at = timezone.localtime(timezone.now() + timezone.timedelta(minutes=minutes))
-    return render(
-        request,
-        "accounts/locked.html",
-        {"minutes": minutes, "retry_at": retry_at, "form": LoginForm(request)},
-        status=429,
-    )
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.get_redirect_url():
+            # Signed in, but sent here by a page this account may not open (a parent on a
+            # staff page): show the form instead of bouncing back, which would loop.
+            self.redirect_authenticated_user = False
+        return super().dispatch(request, *args, **kwargs)
 
 
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django refuses a GET): a link cannot sign someone out."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "Vous êtes déconnecté.")
+        return response
+
+
+def lockout(request, original_response=None, credentials=None, *args, **kwargs):
+    """Shown by django-axes when an account or an address has failed too many times.
+
+    Each refused attempt during the lock restarts the cool-off (axes'
+    AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so the retry time is now + cool-off.
+    """
+    cool_off = timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    minutes = int(cool_off.total_seconds() // 60)
+    retry_at = timezone.localtime(timezone.now() + cool_off)
+    message = LOCKED_MESSAGE.format(minutes=minutes, time=retry_at.strftime("%H:%M"))
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
+    else:
+        response = render(
+            request,
+            "accounts/locked.html",
+            {"message": message, "minutes": minutes, "retry_at": retry_at},
+            status=429,
+        )
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_request(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(email=form.cleaned_data["email"])
-        return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
+        # Same redirect for every address: nothing tells whether it has an account.
+        return redirect("accounts:password_reset_sent")
     return render(request, "accounts/password_reset_request.html", {"form": form})
 
 
+@require_GET
+def password_reset_sent(request):
+    return render(request, "accounts/password_reset_sent.html")
+
+
+def _link_invalid(request, error):
+    response = render(request, "accounts/link_invalid.html", {"error": error}, status=410)
+    if _is_htmx(request):
+        # An htmx call from a page whose link has just expired: reload it, the page says why.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _fully_valid(password: str, user) -> list[str]:
+    """The messages of every password validator (policy, common passwords, similarity)."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        return list(error.messages)
+    return []
+
+
+def _generated_for(user) -> str:
+    # A random 12-character password practically always passes; the loop guards the rest
+    # (e.g. a password that would resemble the e-mail address).
+    while True:
+        candidate = generate_password()
+        if not _fully_valid(candidate, user):
+            return candidate
+
+
+def _page(request, *, token, link, form=None, generated=None, phrase_form=None, conversion=None,
+          conversion_errors=None, status=200):
+    context = {
+        "token": token,
+        "link_user": link.user,
+        "form": form or PasswordCreateForm(user=link.user),
+        "rules": RULES,
+        "same_rule_label": SAME_RULE_LABEL,
+        "generated": generated,
+        "phrase_form": phrase_form or PassphraseForm(),
+        "conversion": conversion,
+        "conversion_errors": conversion_errors or [],
+    }
+    return render(request, "accounts/password_create.html", context, status=status)
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def password_create(request, token):
+    """"Je crée mon nouveau mot de passe": type one, or submit a generated or converted one."""
     try:
         link = services.access_link_get(token=token)
     except services.LinkInvalid as error:
-        return render(request, "accounts/link_invalid.html", {"error": error}, status=410)
+        return _link_invalid(request, error)
     form = PasswordCreateForm(request.POST or None, user=link.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_set_with_link(token=token, password=form.cleaned_data["password1"])
         except services.LinkInvalid as error:
-            return render(request, "accounts/link_invalid.html", {"error": error}, status=410)
+            return _link_invalid(request, error)
         except ValidationError as error:
             form.add_error("password1", error)
         else:
             messages.success(request, "Votre mot de passe a été créé. Vous pouvez maintenant vous connecter.")
             return redirect("accounts:login")
-    return render(request, "accounts/password_create.html", {"form": form, "link_user": link.user})
+    status = 400 if form.is_bound else 200
+    return _page(request, token=token, link=link, form=form, status=status)
+
+
+@never_cache
+@require_POST
+def password_generate(request, token):
+    """"Générer un mot de passe automatiquement" (and REGÉNÉRER): a fragment for htmx, else the page."""
+    try:
+        link = services.access_link_get(token=token)
+    except services.LinkInvalid as error:
+        return _link_invalid(request, error)
+    generated = _generated_for(link.user)
+    if _is_htmx(request):
+        return render(request, "accounts/_generated.html", {"token": token, "generated": generated})
+    return _page(request, token=token, link=link, generated=generated)
+
+
+@never_cache
+@require_POST
+def password_from_phrase(request, token):
+    """"Générer un mot de passe à partir d'une phrase": the result and the rules it misses."""
+    try:
+        link = services.access_link_get(token=token)
+    except services.LinkInvalid as error:
+        return _link_invalid(request, error)
+    phrase_form = PassphraseForm(request.POST)
+    conversion, conversion_errors, status = None, [], 200
+    if phrase_form.is_valid():
+        conversion = passphrase_convert(phrase_form.cleaned_data["phrase"])
+        if conversion.ok:
+            conversion_errors = _fully_valid(conversion.password, link.user)
+    else:
+        status = 400
+    if _is_htmx(request):
+        # 200 even for an empty sentence: htmx only swaps successful answers.
+        return render(
+            request,
+            "accounts/_phrase_result.html",
+            {"token": token, "conversion": conversion, "conversion_errors": conversion_errors,
+             "phrase_form": phrase_form},
+        )
+    return _page(request, token=token, link=link, phrase_form=phrase_form, conversion=conversion,
+                 conversion_errors=conversion_errors, status=status)

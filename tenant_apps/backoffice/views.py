@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 
 from tenant_apps.accounts import services as account_services
+from tenants.errors import DomainError
 
 from .forms import StaffInviteForm
 from .permissions import staff_required
@@ -17,14 +18,20 @@ def home(request):
 
 @staff_required
 def staff_list(request):
+    """The town's gestionnaires, and the form to invite another one (an e-mailed link)."""
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             account_services.staff_invite(**form.cleaned_data)
-        except account_services.EmailTaken as error:
+        except DomainError as error:
             form.add_error("email", error.message)
         else:
-            messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                f"Invitation envoyée à {form.cleaned_data['email']} : le lien est valable 24 heures.",
+            )
             return redirect("backoffice:staff")
     staff = get_user_model().objects.filter(is_staff=True).order_by("email")
-    return render(request, "backoffice/staff.html", {"form": form, "staff": staff})
+    status = 400 if form.is_bound else 200
+    return render(request, "backoffice/staff.html", {"form": form, "staff": staff}, status=status)
+

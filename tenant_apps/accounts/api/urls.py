@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("auth/token/", views.AuthTokenView.as_view(), name="api-auth-token"),
 ]

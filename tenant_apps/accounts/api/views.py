@@ -1,7 +1,16 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+"""API of the accounts app: who am I, and token authentication for API clients."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from tenants.errors import DomainError
+
+from .. import services
 
 
 class MeSerializer(serializers.Serializer):
@@ -15,3 +24,82 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer, summary="The signed-in account")
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    http_status = 400
+    default_message = "Adresse e-mail ou mot de passe incorrect."
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+ErrorSerializer = inline_serializer(
+    name="Error", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
+)
+
+
+class AuthTokenView(APIView):
+    """Exchange the portal's e-mail and password for an API token; revoke it.
+
+    Failed attempts count towards the same lock as the login page (django-axes): after
+    repeated failures for an account or from an address, the answer is 429 with the time
+    to retry. The token is revoked by DELETE and by any password change.
+    """
+
+    authentication_classes = [TokenAuthentication]
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        summary="Get an API token",
+        description=(
+            "Exchange the e-mail and password of a town account for a token. Use it as "
+            "`Authorization: Token <token>` on the other endpoints. Repeated failures lock the "
+            "account and the client address for a while (429, `code` = `locked_out`)."
+        ),
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Wrong e-mail or password (one message for both)."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many failures: locked until the given time."),
+        },
+        examples=[OpenApiExample("Request", value={"email": "parent@example.fr", "password": "…"}, request_only=True)],
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        payload = TokenRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        # The Django request, not DRF's wrapper: axes marks it when it locks, and its
+        # middleware then answers with the lockout response.
+        user = authenticate(
+            request._request,
+            username=payload.validated_data["email"].strip().lower(),
+            password=payload.validated_data["password"],
+        )
+        if user is None:
+            raise InvalidCredentials()
+        token = services.api_token_issue(user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+    @extend_schema(
+        summary="Revoke the API token",
+        description="Revoke the token sent in the `Authorization` header.",
+        request=None,
+        responses={204: OpenApiResponse(description="Revoked.")},
+        tags=["auth"],
+    )
+    def delete(self, request):
+        services.api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
