@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -103,18 +103,30 @@ def password_set_with_link(*, token: str, password: str) -> User:
     return user
 
 
-def password_reset_request(*, email: str) -> None:
-    """Queue the "nouveau mot de passe" e-mail. Same work whether or not the address is known."""
+def _send_password_link_on_commit(email: str, purpose: str) -> None:
+    """Queue the e-mail once the transaction commits, stamped with the current town.
+
+    The schema is read now: when the commit happens, the caller may have left the town
+    (`create_town` commits after leaving the town's context).
+    """
+    from tenants.jobs import SCHEMA_OPTION
+
     from .tasks import send_password_link
 
-    address = (email or "").strip().lower()
-    transaction.on_commit(lambda: send_password_link.send(address, AccessLink.Purpose.RESET))
+    schema = connection.schema_name
+    transaction.on_commit(
+        lambda: send_password_link.send_with_options(args=(email, purpose), **{SCHEMA_OPTION: schema})
+    )
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue the "nouveau mot de passe" e-mail. Same work whether or not the address is known:
+    the lookup happens in the job, so the answer takes the same time for every address."""
+    _send_password_link_on_commit((email or "").strip().lower(), AccessLink.Purpose.RESET)
 
 
 def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> User:
     """Create a staff (gestionnaire) account and e-mail it an invitation link."""
-    from .tasks import send_password_link
-
     email = _normalize_email(email)
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
@@ -124,7 +136,7 @@ def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> Us
                 user = User.objects.create_user(email, first_name=first_name, last_name=last_name, is_staff=True)
         except IntegrityError:
             raise EmailTaken() from None
-        transaction.on_commit(lambda: send_password_link.send(email, AccessLink.Purpose.INVITATION))
+        _send_password_link_on_commit(email, AccessLink.Purpose.INVITATION)
     return user
 
 

@@ -1,0 +1,170 @@
+"""'Je crée mon nouveau mot de passe': the rules are enforced by the server, whatever the page
+shows; the random and the sentence generators work with and without JavaScript."""
+
+import re
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from tenant_apps.accounts import services
+from tenant_apps.accounts.models import AccessLink
+from tenant_apps.accounts.password_policy import unmet_rules
+
+
+@pytest.fixture
+def token(newcomer, town_a):
+    with tenant_context(town_a):
+        return services.access_link_issue(user=newcomer, purpose=AccessLink.Purpose.RESET)
+
+
+def url(token, suffix=""):
+    return f"/ville-a/mot-de-passe/{token}/{suffix}"
+
+
+def post_password(client, token, password, confirm=None):
+    return client.post(url(token), {"password1": password, "password2": password if confirm is None else confirm})
+
+
+def password_usable(user, town):
+    with tenant_context(town):
+        user.refresh_from_db()
+        return user.has_usable_password()
+
+
+def test_the_page_shows_two_fields_the_six_rules_and_the_three_ways(client, token):
+    response = client.get(url(token))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Je crée mon nouveau mot de passe" in body
+    assert 'id="id_password1"' in body and 'id="id_password2"' in body
+    for rule in ["8 caractères minimum", "1 minuscule", "1 majuscule", "1 caractère spécial", "1 chiffre",
+                 "Les 2 mots de passe saisis sont identiques"]:
+        assert rule in body
+    assert "Générer un mot de passe automatiquement" in body
+    assert "Générer un mot de passe à partir d'une phrase" in body
+    assert 'aria-live="polite"' in body
+    assert "accounts/password.js" in body
+    assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+
+
+def test_the_page_has_no_inline_script_or_style_so_the_csp_holds(client, token):
+    body = client.get(url(token)).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+    assert " style=" not in body and "<style" not in body
+    assert not re.search(r"<[^>]+\son[a-z]+=", body)  # no inline event handlers either
+
+
+@pytest.mark.parametrize(
+    ("password", "missing"),
+    [
+        ("Ab1!xyz", "8 caractères minimum"),
+        ("ABCDEF1!", "1 minuscule"),
+        ("abcdef1!", "1 majuscule"),
+        ("Abcdefg1", "1 caractère spécial"),
+        ("Abcdefg!", "1 chiffre"),
+    ],
+)
+def test_each_rule_is_enforced_by_the_server(client, token, newcomer, town_a, password, missing):
+    response = post_password(client, token, password)
+    assert response.status_code == 400
+    assert f"Le mot de passe doit comprendre : {missing}." in response.content.decode()
+    assert not password_usable(newcomer, town_a)
+
+
+def test_a_common_password_is_refused_even_when_it_meets_the_rules(client, token, newcomer, town_a):
+    response = post_password(client, token, "Password1!")
+    assert response.status_code == 400
+    assert "Ce mot de passe est trop courant." in response.content.decode()
+    assert not password_usable(newcomer, town_a)
+
+
+def test_both_entries_must_be_identical(client, token, newcomer, town_a):
+    response = post_password(client, token, "Tartine-2-Confiture", confirm="Tartine-2-Confitur")
+    assert response.status_code == 400
+    assert "Les 2 mots de passe saisis ne sont pas identiques." in response.content.decode()
+    assert not password_usable(newcomer, town_a)
+
+
+def test_accented_letters_count_as_letters_not_special_characters(client, token):
+    # "é" is a lowercase letter: without a real special character the password is refused
+    response = post_password(client, token, "Éléphant1")
+    assert "1 caractère spécial" in response.content.decode()
+    assert unmet_rules("Éléphant1!") == []
+
+
+def test_the_random_generator_answers_htmx_with_a_fragment(client, token, newcomer, town_a):
+    response = client.post(url(token, "generer/"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    generated = re.search(r'id="generated-password">([^<]+)<', body).group(1)
+    assert unmet_rules(generated) == []
+    assert "Regénérer" in body
+
+    # REGÉNÉRER gives another password
+    again = client.post(url(token, "generer/"), HTTP_HX_REQUEST="true").content.decode()
+    assert re.search(r'id="generated-password">([^<]+)<', again).group(1) != generated
+
+    # And VALIDER creates the shown password
+    form = re.search(r'<input type="hidden" name="password1" value="([^"]+)"', body).group(1)
+    from html import unescape
+
+    assert unescape(form) == unescape(generated)
+    assert post_password(client, token, unescape(generated)).status_code == 302
+
+
+def test_the_random_generator_works_without_javascript(client, token):
+    response = client.post(url(token, "generer/"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body and "Je crée mon nouveau mot de passe" in body
+    assert "Mot de passe généré aléatoirement" in body
+
+
+def test_the_guide_sentence_gives_the_guides_password(client, token):
+    response = client.post(url(token, "phrase/"), {"phrase": "Le nouveau portail de connexion 3D Ouest !"},
+                           HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="phrase-password">Lnp2c3O!<' in body
+    assert "Ce mot de passe respecte toutes les règles." in body
+    assert 'name="password1" value="Lnp2c3O!"' in body
+
+
+def test_a_weak_sentence_shows_exactly_the_missing_rules(client, token):
+    response = client.post(url(token, "phrase/"), {"phrase": "mon chat aime le lait"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'id="phrase-password">mcall<' in body
+    unmet = re.findall(r"<li>([^<]+)</li>", body.split('class="unmet-rules"')[1].split("</ul>")[0])
+    assert unmet == ["8 caractères minimum", "1 majuscule", "1 caractère spécial", "1 chiffre"]
+    assert "commencez au moins un mot par une majuscule" in body
+    assert 'name="password1"' not in body
+
+
+def test_the_sentence_converter_works_without_javascript(client, token):
+    response = client.post(url(token, "phrase/"), {"phrase": "Le nouveau portail de connexion 3D Ouest !"})
+    body = response.content.decode()
+    assert "<html" in body
+    assert 'value="Le nouveau portail de connexion 3D Ouest !"' in body
+    assert 'id="phrase-password">Lnp2c3O!<' in body
+
+
+def test_an_empty_sentence_is_answered_in_french(client, token):
+    response = client.post(url(token, "phrase/"), {"phrase": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_the_generators_refuse_a_dead_link_and_htmx_reloads_the_page(client, token):
+    response = client.post(url("faux-jeton", "generer/"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 410
+    assert response["HX-Refresh"] == "true"
+    assert client.post(url("faux-jeton", "phrase/"), {"phrase": "x"}).status_code == 410
+
+
+def test_generating_needs_a_post_with_the_csrf_token(town_a, token):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get(url(token, "generer/")).status_code == 405
+    assert strict.post(url(token, "generer/")).status_code == 403
