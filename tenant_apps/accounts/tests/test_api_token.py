@@ -1,0 +1,95 @@
+"""API authentication: a token for e-mail + password, throttled like the login page, revocable."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django_tenants.utils import tenant_context
+from rest_framework.authtoken.models import Token
+
+from .factories import PASSWORD
+
+TOKEN_URL = "/ville-a/api/v1/auth/token/"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def ask_token(client, email, password, ip="10.0.0.1"):
+    return client.post(TOKEN_URL, {"email": email, "password": password}, content_type="application/json",
+                       REMOTE_ADDR=ip)
+
+
+def test_a_parent_exchanges_email_and_password_for_a_token_that_authenticates_the_api(client, parent):
+    response = ask_token(client, "Camille@exemple.fr", PASSWORD)
+    assert response.status_code == 200
+    token = response.json()["token"]
+
+    me = client.get("/ville-a/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert me.status_code == 200
+    assert me.json()["email"] == "camille@exemple.fr"
+
+
+def test_without_credentials_the_api_refuses(client, town_a):
+    assert client.get("/ville-a/api/v1/me/").status_code in (401, 403)
+    assert client.get("/ville-a/api/v1/me/", HTTP_AUTHORIZATION="Token faux").status_code in (401, 403)
+
+
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, parent):
+    wrong = ask_token(client, "camille@exemple.fr", "Mauvais-1-mot")
+    unknown = ask_token(client, "personne@exemple.fr", "Mauvais-1-mot")
+    assert wrong.status_code == unknown.status_code == 400
+    assert wrong.json() == unknown.json() == {
+        "code": "invalid_credentials", "detail": "Adresse e-mail ou mot de passe incorrect."
+    }
+
+
+def test_a_malformed_request_is_a_400_with_field_errors(client, town_a):
+    response = client.post(TOKEN_URL, {"email": "x"}, content_type="application/json")
+    assert response.status_code == 400
+    assert "email" in response.json() and "password" in response.json()
+
+
+def test_api_failures_lock_the_account_like_the_login_page(client, parent):
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
+        for _ in range(4):
+            assert ask_token(client, "camille@exemple.fr", "Mauvais-1-mot").status_code == 400
+        locked = ask_token(client, "camille@exemple.fr", "Mauvais-1-mot")
+        assert locked.status_code == 429
+        assert locked.json()["code"] == "locked_out"
+        assert "réessayez à partir de 09:15" in locked.json()["detail"]
+        # The right password does not open it, nor does the login page
+        assert ask_token(client, "camille@exemple.fr", PASSWORD, ip="10.2.2.2").status_code == 429
+        page = client.post("/ville-a/connexion/", {"username": "camille@exemple.fr", "password": PASSWORD},
+                           REMOTE_ADDR="10.3.3.3")
+        assert page.status_code == 429
+    with time_machine.travel(datetime(2026, 3, 10, 9, 16, tzinfo=PARIS), tick=False):
+        assert ask_token(client, "camille@exemple.fr", PASSWORD).status_code == 200
+
+
+def test_delete_revokes_the_token(client, parent, town_a):
+    token = ask_token(client, "camille@exemple.fr", PASSWORD).json()["token"]
+
+    response = client.delete(TOKEN_URL, HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 204
+    assert client.get("/ville-a/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code in (401, 403)
+    with tenant_context(town_a):
+        assert not Token.objects.exists()
+    # Revoking needs a token
+    assert client.delete(TOKEN_URL).status_code == 401
+
+
+def test_a_token_of_one_town_means_nothing_in_another(client, parent, town_b):
+    token = ask_token(client, "camille@exemple.fr", PASSWORD).json()["token"]
+    assert client.get("/ville-b/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code in (401, 403)
+
+
+def test_the_token_endpoint_is_documented_in_the_openapi_schema(client, parent):
+    # The schema is served to signed-in clients
+    token = ask_token(client, "camille@exemple.fr", PASSWORD).json()["token"]
+    response = client.get("/ville-a/api/v1/schema/?format=json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    schema = response.json()
+    operations = schema["paths"]["/api/v1/auth/token/"]
+    assert set(operations) >= {"post", "delete"}
+    assert set(operations["post"]["responses"]) >= {"200", "400", "429"}
+    assert operations["post"]["summary"] == "Get an API token"
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
