@@ -1,12 +1,22 @@
 """Background jobs of the accounts app (run in the town's schema by the worker middleware)."""
 
+import logging
+from datetime import timedelta
+
 import dramatiq
 from django.db import connection
+from django.utils import timezone
 
 from tenants.urls import town_url
 
 from .emails import send_templated_mail
 from .models import AccessLink, User
+
+logger = logging.getLogger(__name__)
+
+# At most this many links per account and per hour: "Nouveau mot de passe" cannot be used
+# to flood someone's mailbox. The page answers the same either way.
+MAX_LINKS_PER_HOUR = 5
 
 
 @dramatiq.actor(max_retries=3)
@@ -16,6 +26,10 @@ def send_password_link(email: str, purpose: str) -> None:
 
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
+        return
+    recent = AccessLink.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(hours=1)).count()
+    if recent >= MAX_LINKS_PER_HOUR:
+        logger.warning("Password link not sent to account %s: %s links in the last hour.", user.pk, recent)
         return
     token = access_link_issue(user=user, purpose=purpose)
     town = connection.tenant

@@ -143,3 +143,26 @@ def test_login_and_password_pages_fit_a_phone(live_town, phone_page):
         "Le-nouveau-portail-de-connexion-3D-Ouest-est-vraiment-tres-pratique-pour-les-familles !")
     expect(phone_page.locator("#phrase-password")).to_be_visible()
     assert no_horizontal_overflow(phone_page)
+
+
+def test_the_login_and_password_pages_have_no_accessibility_violations(live_town, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    town, base_url = live_town
+    seed_parent(town)
+    from tenant_apps.accounts.models import AccessLink, User
+    from tenant_apps.accounts.services import access_link_issue
+
+    with tenant_context(town):
+        token = access_link_issue(user=User.objects.get(email=EMAIL), purpose=AccessLink.Purpose.RESET)
+
+    for path in ("/connexion/", "/nouveau-mot-de-passe/", f"/mot-de-passe/{token}/"):
+        page.goto(f"{base_url}{path}")
+        if path.startswith("/mot-de-passe/"):
+            # With the generated password and a sentence's hint on screen
+            page.get_by_role("button", name="Générer un mot de passe automatiquement").click()
+            page.get_by_label("Écrivez ici votre phrase à convertir en mot de passe").fill("mon chat")
+            expect(page.locator(".unmet-rules")).to_be_visible()
+            expect(page.locator("#generated-password")).to_be_visible()
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()

@@ -209,3 +209,20 @@ def test_creating_the_password_revokes_api_tokens(ask_link, client, parent, mail
     create_password(client, link_token(mailoutbox[0]))
     with tenant_context(town_a):
         assert not Token.objects.filter(user=parent).exists()
+
+
+def test_at_most_five_links_an_hour_reach_a_mailbox(ask_link, client, newcomer, mailoutbox):
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)
+    # Given someone asks six times in a few minutes
+    for minute in range(6):
+        with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+            response = ask_link("nouveau@exemple.fr")
+            # The page answers the same every time
+            assert response.status_code == 302
+    # Then only five e-mails were sent, and the last one sent works
+    assert len(mailoutbox) == 5
+    # And an hour later the parent can ask again
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        ask_link("nouveau@exemple.fr")
+        assert len(mailoutbox) == 6
+        assert client.get(f"/ville-a/mot-de-passe/{link_token(mailoutbox[-1])}/").status_code == 200
