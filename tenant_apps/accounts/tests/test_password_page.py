@@ -137,7 +137,7 @@ def test_a_weak_sentence_shows_exactly_the_missing_rules(client, token):
     assert 'id="phrase-password">mcall<' in body
     unmet = re.findall(r"<li>([^<]+)</li>", body.split('class="unmet-rules"')[1].split("</ul>")[0])
     assert unmet == ["8 caractères minimum", "1 majuscule", "1 caractère spécial", "1 chiffre"]
-    assert "commencez au moins un mot par une majuscule" in body
+    assert "Commencez au moins un mot par une majuscule." in body
     assert 'name="password1"' not in body
 
 
