@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.backoffice.admin_site import town_admin_site
 
@@ -20,13 +21,13 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ["date_joined", "last_login", "password_changed_at"]
     actions = ["send_password_link"]
 
-    @admin.display(boolean=True, description="mot de passe créé")
+    @admin.display(boolean=True, description=_("mot de passe créé"))
     def has_password(self, user):
         return user.has_usable_password()
 
-    @admin.action(description="Envoyer un lien de création de mot de passe")
+    @admin.action(description=_("Envoyer un lien de création de mot de passe"))
     def send_password_link(self, request, queryset):
         with transaction.atomic():
             for user in queryset.filter(is_active=True):
                 services.password_reset_request(email=user.email)
-        messages.success(request, "Un lien valable 24 heures a été envoyé aux comptes actifs sélectionnés.")
+        messages.success(request, _("Un lien valable 24 heures a été envoyé aux comptes actifs sélectionnés."))

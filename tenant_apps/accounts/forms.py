@@ -1,19 +1,20 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     password = forms.CharField(
-        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
     error_messages = {
         # One message whether the address exists or not: no account enumeration.
-        "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
-        "inactive": "Adresse e-mail ou mot de passe incorrect.",
+        "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
+        "inactive": _("Adresse e-mail ou mot de passe incorrect."),
     }
 
     def clean_username(self):
@@ -23,20 +24,20 @@ class LoginForm(AuthenticationForm):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Votre adresse e-mail",
+        label=_("Votre adresse e-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-        error_messages={"invalid": "Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."},
+        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr.")},
     )
 
 
 class PasswordCreateForm(forms.Form):
     password1 = forms.CharField(
-        label="Nouveau mot de passe",
+        label=_("Nouveau mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "password-rules-title"}),
     )
     password2 = forms.CharField(
-        label="Confirmer le mot de passe",
+        label=_("Confirmer le mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "aria-describedby": "password-rules-title"}),
     )
@@ -54,13 +55,13 @@ class PasswordCreateForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "Les 2 mots de passe saisis ne sont pas identiques.")
+            self.add_error("password2", _("Les 2 mots de passe saisis ne sont pas identiques."))
         return cleaned
 
 
 class PassphraseForm(forms.Form):
     phrase = forms.CharField(
-        label="Écrivez ici votre phrase à convertir en mot de passe",
+        label=_("Écrivez ici votre phrase à convertir en mot de passe"),
         max_length=300,
         strip=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),

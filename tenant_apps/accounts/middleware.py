@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "_last_seen"
 
@@ -20,7 +21,7 @@ class InactivityTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, "Votre session a expiré après une période d'inactivité. Reconnectez-vous.")
+                messages.info(request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."))
             else:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

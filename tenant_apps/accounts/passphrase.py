@@ -23,6 +23,8 @@ policy as any password), and advice on how to change the sentence.
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from .password_policy import RULES
 
 NUMBER_WORDS = {
@@ -44,11 +46,11 @@ NUMBER_WORDS = {
 
 # What to change in the sentence for each unmet rule (codes of password_policy.RULES).
 ADVICE = {
-    "length": "allongez votre phrase (chaque mot, nombre ou signe compte pour un caractère)",
-    "lower": "commencez au moins un mot par une minuscule",
-    "upper": "commencez au moins un mot par une majuscule",
-    "special": "ajoutez un signe de ponctuation, par exemple « ! » ou « ? »",
-    "digit": "ajoutez un nombre (« 3 », « 2024 ») ou un mot comme « deux » ou « trois »",
+    "length": _("allongez votre phrase (chaque mot, nombre ou signe compte pour un caractère)"),
+    "lower": _("commencez au moins un mot par une minuscule"),
+    "upper": _("commencez au moins un mot par une majuscule"),
+    "special": _("ajoutez un signe de ponctuation, par exemple « ! » ou « ? »"),
+    "digit": _("ajoutez un nombre (« 3 », « 2024 ») ou un mot comme « deux » ou « trois »"),
 }
 
 
@@ -64,7 +66,7 @@ class PassphraseResult:
 
     @property
     def advice(self) -> list[str]:
-        return [ADVICE[code] for code in self.unmet_codes]
+        return [str(ADVICE[code]) for code in self.unmet_codes]
 
 
 def _kind(char: str) -> str:
@@ -116,6 +118,6 @@ def passphrase_convert(sentence: str) -> PassphraseResult:
     failing = [rule for rule in RULES if not rule.check(password)]
     return PassphraseResult(
         password=password,
-        unmet=[rule.label for rule in failing],
+        unmet=[str(rule.label) for rule in failing],
         unmet_codes=[rule.code for rule in failing],
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MIN_LENGTH = 8
 
@@ -44,19 +45,19 @@ class Rule:
 
 
 RULES: list[Rule] = [
-    Rule("length", "8 caractères minimum", lambda p: len(p) >= MIN_LENGTH),
-    Rule("lower", "1 minuscule", lambda p: any(map(_is_lower, p))),
-    Rule("upper", "1 majuscule", lambda p: any(map(_is_upper, p))),
-    Rule("special", "1 caractère spécial", lambda p: any(map(_is_special, p))),
-    Rule("digit", "1 chiffre", lambda p: any(map(_is_digit, p))),
+    Rule("length", gettext_lazy("8 caractères minimum"), lambda p: len(p) >= MIN_LENGTH),
+    Rule("lower", gettext_lazy("1 minuscule"), lambda p: any(map(_is_lower, p))),
+    Rule("upper", gettext_lazy("1 majuscule"), lambda p: any(map(_is_upper, p))),
+    Rule("special", gettext_lazy("1 caractère spécial"), lambda p: any(map(_is_special, p))),
+    Rule("digit", gettext_lazy("1 chiffre"), lambda p: any(map(_is_digit, p))),
 ]
 # The sixth line of the checklist is checked by the form (it needs both entries).
-SAME_RULE_LABEL = "Les 2 mots de passe saisis sont identiques"
+SAME_RULE_LABEL = gettext_lazy("Les 2 mots de passe saisis sont identiques")
 
 
 def unmet_rules(password: str) -> list[str]:
     """Labels of the rules `password` does not meet, in the checklist's order."""
-    return [rule.label for rule in RULES if not rule.check(password)]
+    return [str(rule.label) for rule in RULES if not rule.check(password)]
 
 
 def unmet_rule_codes(password: str) -> list[str]:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from tenants.errors import DomainError
@@ -20,27 +21,27 @@ LINK_VALIDITY = timedelta(hours=24)
 
 class LinkInvalid(DomainError):
     code = "link_invalid"
-    default_message = "Ce lien n'est pas valable."
+    default_message = _("Ce lien n'est pas valable.")
 
 
 class LinkExpired(LinkInvalid):
     code = "link_expired"
-    default_message = "Ce lien a expiré : il était valable 24 heures."
+    default_message = _("Ce lien a expiré : il était valable 24 heures.")
 
 
 class LinkUsed(LinkInvalid):
     code = "link_used"
-    default_message = "Ce lien a déjà servi ou a été remplacé par un lien plus récent."
+    default_message = _("Ce lien a déjà servi ou a été remplacé par un lien plus récent.")
 
 
 class EmailTaken(DomainError):
     code = "email_taken"
-    default_message = "Un compte utilise déjà cette adresse e-mail."
+    default_message = _("Un compte utilise déjà cette adresse e-mail.")
 
 
 class EmailInvalid(DomainError):
     code = "email_invalid"
-    default_message = "Cette adresse e-mail n'est pas valide."
+    default_message = _("Cette adresse e-mail n'est pas valide.")
 
 
 def _normalize_email(email: str) -> str:
@@ -158,7 +159,7 @@ def account_for_guardian(*, email: str, first_name: str, last_name: str) -> User
             except IntegrityError:  # created meanwhile by a concurrent import
                 user = User.objects.get(email__iexact=email)
         if user.is_staff or user.is_superuser:
-            raise EmailTaken("Cette adresse e-mail est celle d'un compte gestionnaire de la ville.")
+            raise EmailTaken(_("Cette adresse e-mail est celle d'un compte gestionnaire de la ville."))
         changed = []
         if not user.first_name and first_name:
             user.first_name = first_name

@@ -6,6 +6,7 @@ from datetime import timedelta
 import dramatiq
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.urls import town_url
 
@@ -40,8 +41,8 @@ def send_password_link(email: str, purpose: str) -> None:
         "is_invitation": purpose == AccessLink.Purpose.INVITATION,
     }
     subject = (
-        f"{town.name} – votre accès au portail famille"
+        _("%(town)s – votre accès au portail famille")
         if context["is_invitation"]
-        else f"{town.name} – création de votre mot de passe"
-    )
+        else _("%(town)s – création de votre mot de passe")
+    ) % {"town": town.name}
     send_templated_mail(to=user.email, subject=subject, template="accounts/email/password_link", context=context)

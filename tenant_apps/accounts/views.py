@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,9 +18,9 @@ from .generators import generate_password
 from .passphrase import passphrase_convert
 from .password_policy import RULES, SAME_RULE_LABEL
 
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = _(
     "Trop de tentatives de connexion ont échoué. Pour protéger votre compte, la connexion est "
-    "bloquée pendant {minutes} minutes : réessayez à partir de {time}."
+    "bloquée pendant %(minutes)s minutes : réessayez à partir de %(time)s."
 )
 
 
@@ -41,7 +42,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "Vous êtes déconnecté.")
+        messages.info(request, _("Vous êtes déconnecté."))
         return response
 
 
@@ -54,7 +55,7 @@ def lockout(request, original_response=None, credentials=None, *args, **kwargs):
     cool_off = timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
     minutes = int(cool_off.total_seconds() // 60)
     retry_at = timezone.localtime(timezone.now() + cool_off)
-    message = LOCKED_MESSAGE.format(minutes=minutes, time=retry_at.strftime("%H:%M"))
+    message = LOCKED_MESSAGE % {"minutes": minutes, "time": retry_at.strftime("%H:%M")}
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
     else:
@@ -147,7 +148,7 @@ def password_create(request, token):
         except ValidationError as error:
             form.add_error("password1", error)
         else:
-            messages.success(request, "Votre mot de passe a été créé. Vous pouvez maintenant vous connecter.")
+            messages.success(request, _("Votre mot de passe a été créé. Vous pouvez maintenant vous connecter."))
             return redirect("accounts:login")
     status = 400 if form.is_bound else 200
     return _page(request, token=token, link=link, form=form, status=status)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from tenant_apps.accounts import services as account_services
 from tenants.errors import DomainError
@@ -28,7 +29,8 @@ def staff_list(request):
         else:
             messages.success(
                 request,
-                f"Invitation envoyée à {form.cleaned_data['email']} : le lien est valable 24 heures.",
+                _("Invitation envoyée à %(email)s : le lien est valable 24 heures.")
+                % {"email": form.cleaned_data["email"]},
             )
             return redirect("backoffice:staff")
     staff = get_user_model().objects.filter(is_staff=True).order_by("email")

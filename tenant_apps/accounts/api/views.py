@@ -1,6 +1,7 @@
 """API of the accounts app: who am I, and token authentication for API clients."""
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -29,7 +30,7 @@ class MeView(APIView):
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     http_status = 400
-    default_message = "Adresse e-mail ou mot de passe incorrect."
+    default_message = _("Adresse e-mail ou mot de passe incorrect.")
 
 
 class TokenRequestSerializer(serializers.Serializer):
