@@ -166,3 +166,26 @@ def test_the_login_and_password_pages_have_no_accessibility_violations(live_town
             expect(page.locator("#generated-password")).to_be_visible()
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
+
+
+SAMPLES = ["Goûter-4", "ÉLÉPHANT1 ", "éléphant", "Ab1 cdef", "٣Abcdefg!", "ǅungla12?", "ß€ÆÇ9999", "abc"]
+
+
+def test_the_browser_checklist_agrees_with_the_server_policy(live_town, page):
+    from tenant_apps.accounts.models import AccessLink, User
+    from tenant_apps.accounts.password_policy import RULES, unmet_rule_codes
+    from tenant_apps.accounts.services import access_link_issue
+
+    town, base_url = live_town
+    seed_parent(town)
+    with tenant_context(town):
+        token = access_link_issue(user=User.objects.get(email=EMAIL), purpose=AccessLink.Purpose.RESET)
+    page.goto(f"{base_url}/mot-de-passe/{token}/")
+
+    for sample in SAMPLES:
+        page.get_by_label("Nouveau mot de passe").fill(sample)
+        unmet_in_browser = [
+            rule.code for rule in RULES
+            if "rule-met" not in (page.locator(f'#password-rules li[data-rule="{rule.code}"]').get_attribute("class"))
+        ]
+        assert unmet_in_browser == unmet_rule_codes(sample), sample
