@@ -167,6 +167,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tenant_apps.accounts.views.lockout"
 AXES_CLIENT_IP_CALLABLE = "tenant_apps.accounts.throttling.client_ip"
+# Proxies (load balancers) in front of the web processes that append to X-Forwarded-For;
+# 0 (the default): the socket address is the client's, X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_ENABLED = True
 AXES_VERBOSE = False
 

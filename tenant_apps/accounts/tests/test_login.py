@@ -191,3 +191,25 @@ def test_passwords_are_hashed_with_argon2(db):
         user.set_password(PASSWORD)
         assert user.password.startswith("argon2$")
         assert user.check_password(PASSWORD)
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_lock(client, parent):
+    # Given no proxy is declared, an attacker writes a new X-Forwarded-For on each attempt
+    for n in range(5):
+        response = client.post(LOGIN, {"username": f"essai{n}@exemple.fr", "password": "x"},
+                               REMOTE_ADDR="10.6.6.6", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    # Then their real address is locked all the same
+    assert response.status_code == 429
+
+
+def test_behind_a_declared_proxy_the_forwarded_address_is_the_clients(client, parent, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # Given five failures from one client through the load balancer (10.0.0.254)
+    for n in range(5):
+        response = client.post(LOGIN, {"username": f"essai{n}@exemple.fr", "password": "x"},
+                               REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.51.100.7")
+    assert response.status_code == 429
+    # Then another client through the same load balancer still signs in
+    ok = Client().post(LOGIN, {"username": "camille@exemple.fr", "password": PASSWORD},
+                       REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert ok.status_code == 302
