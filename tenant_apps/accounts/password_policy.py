@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,7 +41,7 @@ def _is_special(char: str) -> bool:
 @dataclass(frozen=True)
 class Rule:
     code: str
-    label: str
+    label: str | Promise
     check: Callable[[str], bool]
 
 
