@@ -34,6 +34,7 @@ SHARED_APPS = [
     "tenant_apps.accounts",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",  # operators' /ops/ login is throttled too
     "drf_spectacular",
     "django_dramatiq",
     "dramatiq_crontab",

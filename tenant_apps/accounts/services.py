@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.errors import DomainError
+from tenants.jobs import send_on_commit
 
 from .models import AccessLink, User
 
@@ -87,7 +88,7 @@ def password_reset_request(*, email: str) -> None:
     """Queue the "nouveau mot de passe" e-mail. Same work whether or not the address is known."""
     from .tasks import send_password_link
 
-    transaction.on_commit(lambda: send_password_link.send(email.strip().lower(), AccessLink.Purpose.RESET))
+    send_on_commit(send_password_link, email.strip().lower(), AccessLink.Purpose.RESET)
 
 
 def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> User:
@@ -98,5 +99,5 @@ def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> Us
     if User.objects.filter(email__iexact=email).exists():
         raise EmailTaken()
     user = User.objects.create_user(email, first_name=first_name, last_name=last_name, is_staff=True)
-    transaction.on_commit(lambda: send_password_link.send(email, AccessLink.Purpose.INVITATION))
+    send_on_commit(send_password_link, email, AccessLink.Purpose.INVITATION)
     return user
