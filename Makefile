@@ -21,7 +21,7 @@ run: install
 	$(PY) scripts/run.py
 
 test: install browser
-	$(PY) scripts/test.py
+	$(PY) scripts/test.py $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -39,7 +39,8 @@ class EmbeddedPostgres:
         uri = self.server.get_uri()
         socket_dir = uri.split("host=", 1)[1]
         self._createdb(socket_dir, database)
-        return f"postgres://postgres@{quote(socket_dir, safe='')}/{database}"
+        self.url = f"postgres://postgres@{quote(socket_dir, safe='')}/{database}"
+        return self.url
 
     @staticmethod
     def _createdb(socket_dir: str, database: str) -> None:

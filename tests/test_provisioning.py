@@ -12,7 +12,7 @@ from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
 
 from provisioning import services
-from provisioning.services import ProvisioningError, town_create
+from provisioning.services import town_create
 from tenants.models import Town, TownSlugRedirect
 
 
