@@ -146,3 +146,21 @@ def _tables(schema: str) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
         return {row[0] for row in cursor.fetchall()}
+
+
+def test_migrate_schemas_migrates_every_town_in_parallel_and_the_template(towns, live_db):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or "127.0.0.1"
+    url = f"postgres://{db['USER'] or 'postgres'}@{host.replace('/', '%2F')}:{db['PORT'] or 5432}/{db['NAME']}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate_schemas", "--noinput"],
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": url,
+             "EXECUTOR": "multiprocessing"},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    for town in towns.values():
+        assert f"multiprocessing:{town.schema_name}] === Starting migration" in output
