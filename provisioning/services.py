@@ -258,3 +258,34 @@ def town_drop(*, town: Town) -> None:
         Town.objects.filter(pk=town.pk).delete()
     forget_slugs(town.slug)
     forget_schema(town.schema_name)
+
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Mairie de Démonstration"
+DEMO_STAFF_EMAIL = "gestion@demo.portail-famille.fr"
+DEMO_STAFF_PASSWORD = "Gestion-Demo-2026!"  # noqa: S105 - published demo login
+
+
+def demo_town_ensure() -> tuple[Town, bool]:
+    """The demo town (Lannion's address, zone B) with demo data and a staff login; created once."""
+    connection.set_schema_to_public()
+    existing = Town.objects.filter(slug=DEMO_SLUG).first()
+    if existing is not None:
+        return existing, False
+    town = town_create(slug=DEMO_SLUG, name=DEMO_NAME, zone="B", insee_code="22113", demo=True)
+    with tenant_context(town):
+        from tenant_apps.accounts.models import User
+
+        User.objects.create_user(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, is_staff=True, is_superuser=True,
+                                 first_name="Gestionnaire", last_name="Démo")
+    _demo_payment_setup(town)
+    return town, True
+
+
+def _demo_payment_setup(town: Town) -> None:
+    """Online payment with eopayment's dummy backend, when the payments app offers it."""
+    try:
+        from shared_apps.payments.services import payment_config_set
+    except ImportError:
+        return
+    payment_config_set(town=town, backend="dummy", params={}, enabled=True)

@@ -64,3 +64,15 @@ def fan_out(actor: dramatiq.Actor, *args, **kwargs) -> int:
     for schema in schemas:
         actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema})
     return len(schemas)
+
+
+def send_on_commit(actor: dramatiq.Actor, *args, **kwargs) -> None:
+    """Send `actor` once the current transaction commits, stamped with the schema active *now*.
+
+    The commit may happen after the caller has left the town's context (provisioning runs
+    a town's setup inside a wider transaction), so the schema is captured at call time.
+    """
+    from django.db import transaction
+
+    schema = connection.schema_name
+    transaction.on_commit(lambda: actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema}))

@@ -82,3 +82,18 @@ def test_the_schema_is_back_to_public_after_a_request_even_when_the_view_fails(c
     response = client.get("/ville-a/connexion/")
     assert response.status_code == 500
     assert connection.schema_name == "public"
+
+
+def test_the_cached_lookup_is_forgotten_at_once_on_rename_and_archive(client, town_a, town_b):
+    # Given both towns were just visited (their lookups are cached)
+    assert client.get("/ville-a/connexion/").status_code == 200
+    assert client.get("/ville-b/connexion/").status_code == 200
+
+    # When one is renamed and the other archived
+    town_rename(slug="ville-a", new_slug="ville-a-22")
+    town_archive(slug="ville-b")
+
+    # Then the very next requests see it
+    assert client.get("/ville-a/connexion/").status_code == 301
+    assert client.get("/ville-a-22/connexion/").status_code == 200
+    assert client.get("/ville-b/connexion/").status_code == 410

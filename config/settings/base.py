@@ -1,6 +1,7 @@
 """Settings shared by every environment, read from environment variables only."""
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 
@@ -34,6 +35,7 @@ SHARED_APPS = [
     "tenant_apps.accounts",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",  # operators' /ops/ login is throttled too
     "drf_spectacular",
     "django_dramatiq",
     "dramatiq_crontab",
@@ -113,6 +115,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portail_famille"),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# A Unix-socket directory may be given percent-encoded as the host (the embedded server's).
+DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

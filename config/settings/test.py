@@ -11,7 +11,7 @@ ALLOWED_HOSTS = ["*"]
 PUBLIC_BASE_URL = "http://testserver"
 
 # Each checkout gets its own test database, so that parallel work trees never collide.
-_checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
+_checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_portail_{_checkout}")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 

@@ -7,12 +7,13 @@ from datetime import timedelta
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from tenants.errors import DomainError
+from tenants.jobs import send_on_commit
 
 from .models import AccessLink, User
 
@@ -105,19 +106,10 @@ def password_set_with_link(*, token: str, password: str) -> User:
 
 
 def _send_password_link_on_commit(email: str, purpose: str) -> None:
-    """Queue the e-mail once the transaction commits, stamped with the current town.
-
-    The schema is read now: when the commit happens, the caller may have left the town
-    (`create_town` commits after leaving the town's context).
-    """
-    from tenants.jobs import SCHEMA_OPTION
-
     from .tasks import send_password_link
 
-    schema = connection.schema_name
-    transaction.on_commit(
-        lambda: send_password_link.send_with_options(args=(email, purpose), **{SCHEMA_OPTION: schema})
-    )
+    # Stamped with the town active now: `create_town` commits after leaving the town.
+    send_on_commit(send_password_link, email, purpose)
 
 
 def password_reset_request(*, email: str) -> None:

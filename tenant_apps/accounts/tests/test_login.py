@@ -213,3 +213,19 @@ def test_behind_a_declared_proxy_the_forwarded_address_is_the_clients(client, pa
     ok = Client().post(LOGIN, {"username": "camille@exemple.fr", "password": PASSWORD},
                        REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert ok.status_code == 302
+
+
+def test_the_operators_console_login_is_locked_too_with_the_same_message(client, towns, db):
+    from django.db import connection
+
+    from tenant_apps.accounts.models import User
+
+    connection.set_schema_to_public()
+    User.objects.create_superuser("ops@editeur.fr", PASSWORD)
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
+        for _ in range(5):
+            response = client.post("/ops/login/", {"username": "ops@editeur.fr", "password": "x"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "réessayez à partir de 09:15" in body
+    assert 'href="/ops/login/"' in body

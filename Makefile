@@ -1,0 +1,36 @@
+# Portail Famille — the two README commands are `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test test-fast lint bench browser compose-check clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen
+	@touch $@
+
+# Headless Chromium for the browser tests (Debian package; Playwright cannot download browsers here).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+run: install
+	$(PY) scripts/run.py
+
+test: install browser
+	$(PY) scripts/test.py $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) bench/run_all.py
+
+compose-check: install
+	$(PY) scripts/compose_check.py
+
+clean:
+	rm -rf var/test-media var/static

@@ -1,0 +1,166 @@
+"""Onboarding towns: create, rename, archive, export; errors and atomicity."""
+
+import io
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_exists, tenant_context
+
+from provisioning import services
+from provisioning.services import town_create
+from tenants.models import Town, TownSlugRedirect
+
+
+def test_create_town_answers_at_once_and_invites_its_first_gestionnaire(towns, db, django_capture_on_commit_callbacks,
+                                                                          run_jobs, mailoutbox):
+    # When an operator creates Lannion with an admin e-mail
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_town", "lannion", name="Mairie de Lannion", zone="B", admin_email="dgs@lannion.example",
+                     stdout=out)
+    run_jobs()
+
+    # Then the town answers at /lannion/ and the invitation is in the mailbox
+    town = Town.objects.get(slug="lannion")
+    assert town.schema_name != "lannion" and schema_exists(town.schema_name)
+    assert Client().get("/lannion/connexion/").status_code == 200
+    [mail] = mailoutbox
+    assert mail.to == ["dgs@lannion.example"]
+    assert "/lannion/mot-de-passe/" in mail.body
+    assert "Créer le mot de passe" in mail.alternatives[0][0]
+    with tenant_context(town):
+        from tenant_apps.accounts.models import User
+
+        assert User.objects.get(email="dgs@lannion.example").is_staff
+
+
+@pytest.mark.parametrize(
+    ("slug", "options", "message"),
+    [
+        ("Lannion", {}, "Invalid slug"),
+        ("l", {}, "Invalid slug"),
+        ("ops", {}, "réservé"),
+        ("static", {}, "réservé"),
+        ("ville-a", {}, "already answers"),
+        ("lannion", {"zone": "D"}, "Invalid school zone"),
+        ("lannion", {"admin_email": "not-an-email"}, "Invalid admin e-mail"),
+        ("lannion", {"insee": "ABCDE"}, "INSEE"),
+    ],
+)
+def test_create_town_refuses_bad_input_with_a_clear_error(towns, db, slug, options, message):
+    schemas_before = _town_schemas()
+    with pytest.raises(CommandError, match=message):
+        call_command("create_town", slug, name="Mairie de Test", **options)
+    assert not Town.objects.filter(slug=slug.lower(), name="Mairie de Test").exists()
+    assert _town_schemas() == schemas_before
+
+
+def test_create_town_exits_non_zero_from_the_shell():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "create_town", "ops", "--name", "Mairie"],
+        capture_output=True, text=True, env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin"},
+    )
+    assert result.returncode != 0
+    assert "réservé" in result.stderr
+
+
+def test_a_failure_during_creation_leaves_neither_row_nor_schema(towns, db, monkeypatch):
+    def broken_setup(town, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_town_setup", broken_setup)
+    schemas_before = _town_schemas()
+    with pytest.raises(RuntimeError):
+        town_create(slug="lannion", name="Mairie de Lannion")
+    assert not Town.objects.filter(slug="lannion").exists()
+    assert _town_schemas() == schemas_before
+
+
+def test_creation_by_migration_gives_the_same_tables_as_the_clone(towns, db):
+    cloned = town_create(slug="par-clone", name="Clone")
+    migrated = town_create(slug="par-migration", name="Migration", method="migrate")
+    assert _tables(cloned.schema_name) == _tables(migrated.schema_name)
+    assert _tables(cloned.schema_name)  # not empty
+
+
+def test_rename_keeps_the_old_address_as_a_permanent_redirect_and_refuses_conflicts(towns, db):
+    out = io.StringIO()
+    call_command("rename_town", "ville-a", "ville-a-22", stdout=out)
+    assert TownSlugRedirect.objects.get(old_slug="ville-a").town.slug == "ville-a-22"
+    with pytest.raises(CommandError, match="already answers"):
+        call_command("rename_town", "ville-a-22", "ville-b")
+    with pytest.raises(CommandError, match="former address"):
+        call_command("create_town", "ville-a", name="Usurpateur")
+
+
+def test_list_towns_shows_slug_name_schema_zone_status_created(towns, db):
+    out = io.StringIO()
+    call_command("list_towns", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["SLUG", "NAME", "SCHEMA", "ZONE", "STATUS", "CREATED"]
+    row = next(line for line in lines if line.startswith("ville-b"))
+    assert towns["ville-b"].schema_name in row and " C " in row and "active" in row
+
+
+def test_archive_closes_the_portal_but_keeps_the_schema(towns, db):
+    call_command("archive_town", "ville-b", stdout=io.StringIO())
+    town = Town.objects.get(slug="ville-b")
+    assert town.status == Town.Status.ARCHIVED and town.archived_at
+    assert schema_exists(town.schema_name)
+    with pytest.raises(CommandError, match="already archived"):
+        call_command("archive_town", "ville-b")
+
+
+def test_export_writes_a_dump_of_the_schema_and_the_towns_files(live_db, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    town = town_create(slug=f"export-{uuid.uuid4().hex[:6]}", name="Mairie d'Export")
+    try:
+        with tenant_context(town):
+            default_storage.save("documents/menu.pdf", ContentFile(b"%PDF-1.4 menu"))
+        call_command("export_town", town.slug, str(tmp_path), stdout=io.StringIO())
+        dump = tmp_path / f"{town.slug}.dump"
+        listing = subprocess.run([services._pg_dump_binary().replace("pg_dump", "pg_restore"), "--list", str(dump)],
+                                 capture_output=True, text=True, check=True).stdout
+        assert f"TABLE {town.schema_name} accounts_user" in listing
+        assert "tenants_town" not in listing
+        assert (tmp_path / "files" / "documents" / "menu.pdf").read_bytes() == b"%PDF-1.4 menu"
+    finally:
+        connection.set_schema_to_public()
+        services.town_drop(town=town)
+
+
+def _town_schemas() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'town\\_%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _tables(schema: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [schema])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_migrate_schemas_migrates_every_town_in_parallel_and_the_template(towns, live_db):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or "127.0.0.1"
+    url = f"postgres://{db['USER'] or 'postgres'}@{host.replace('/', '%2F')}:{db['PORT'] or 5432}/{db['NAME']}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate_schemas", "--noinput"],
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": url,
+             "EXECUTOR": "multiprocessing"},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    output = result.stdout + result.stderr
+    for town in towns.values():
+        assert f"multiprocessing:{town.schema_name}] === Starting migration" in output
