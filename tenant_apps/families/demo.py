@@ -68,7 +68,7 @@ def load(town) -> None:
                                     phone="06 11 22 33 44")
     EmergencyContact.objects.create(child=theo, name="Yann ALAIN", relationship="Oncle", phone="06 55 66 77 88")
     PickupContact.objects.create(child=theo, name="Jeanne LE GALL", relationship="Grand-mère", phone="06 11 22 33 44")
-    PickupContact.objects.create(child=theo, name="Sophie MARTIN", relationship="Voisine", phone="07 12 12 12 12")
+    PickupContact.objects.create(child=theo, name="Sophie MARTIN", relationship="Voisine", phone="07 81 23 45 67")
     Authorisation.objects.create(child=theo, kind=Authorisation.Kind.PHOTO, granted=True)
     Authorisation.objects.create(child=theo, kind=Authorisation.Kind.CARE, granted=True)
     document = ChildDocument(child=theo, title="Certificat médical", content_type="application/pdf",
