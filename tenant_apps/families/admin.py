@@ -26,6 +26,28 @@ from .models import (
 )
 
 
+class StaffPermissions:
+    """Town staff (gestionnaires) manage the family record whole: no per-model permission rows."""
+
+    def _staff(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self._staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_add_permission(self, request, *args):
+        return self._staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._staff(request)
+
+
 class GuardianAdminForm(forms.ModelForm):
     class Meta:
         model = Guardian
@@ -51,7 +73,7 @@ class GuardianAdminForm(forms.ModelForm):
         return cleaned
 
 
-class GuardianInline(admin.StackedInline):
+class GuardianInline(StaffPermissions, admin.StackedInline):
     model = Guardian
     form = GuardianAdminForm
     extra = 0
@@ -59,7 +81,7 @@ class GuardianInline(admin.StackedInline):
               ("mobile_phone", "home_phone", "work_phone"), ("birth_date", "marital_status"), ("profession", "employer")]
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(StaffPermissions, admin.TabularInline):
     model = Child
     extra = 0
     fields = ["last_name", "first_name", "sex", "birth_date", "birth_city", "diet"]
@@ -67,7 +89,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Household, site=town_admin_site)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(StaffPermissions, admin.ModelAdmin):
     list_display = ["name", "postcode", "city", "family_quotient", "family_quotient_valid_until"]
     search_fields = ["name", "city", "external_ref", "guardians__last_name", "guardians__first_name",
                      "guardians__email", "children__first_name", "children__last_name"]
@@ -81,7 +103,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardian, site=town_admin_site)
-class GuardianAdmin(admin.ModelAdmin):
+class GuardianAdmin(StaffPermissions, admin.ModelAdmin):
     form = GuardianAdminForm
     list_display = ["__str__", "email", "mobile_phone", "household", "relationship"]
     search_fields = ["last_name", "first_name", "email", "mobile_phone", "household__name"]
@@ -93,37 +115,37 @@ class GuardianAdmin(admin.ModelAdmin):
         services.guardian_login_sync(guardian=obj)
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(StaffPermissions, admin.TabularInline):
     model = SchoolPlacement
     extra = 0
 
 
-class AllergyInline(admin.TabularInline):
+class AllergyInline(StaffPermissions, admin.TabularInline):
     model = Allergy
     extra = 0
 
 
-class VaccineInline(admin.TabularInline):
+class VaccineInline(StaffPermissions, admin.TabularInline):
     model = Vaccine
     extra = 0
 
 
-class EmergencyInline(admin.TabularInline):
+class EmergencyInline(StaffPermissions, admin.TabularInline):
     model = EmergencyContact
     extra = 0
 
 
-class PickupInline(admin.TabularInline):
+class PickupInline(StaffPermissions, admin.TabularInline):
     model = PickupContact
     extra = 0
 
 
-class AuthorisationInline(admin.TabularInline):
+class AuthorisationInline(StaffPermissions, admin.TabularInline):
     model = Authorisation
     extra = 0
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(StaffPermissions, admin.TabularInline):
     model = ChildDocument
     extra = 0
     fields = ["title", "content_type", "size", "uploaded_at"]
@@ -136,7 +158,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Child, site=town_admin_site)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(StaffPermissions, admin.ModelAdmin):
     list_display = ["__str__", "birth_date", "diet", "household"]
     list_filter = ["diet", "care_plan"]
     search_fields = ["last_name", "first_name", "household__name", "placements__school", "placements__school_class"]
@@ -147,14 +169,14 @@ class ChildAdmin(admin.ModelAdmin):
 
 
 @admin.register(FieldPolicy, site=town_admin_site)
-class FieldPolicyAdmin(admin.ModelAdmin):
+class FieldPolicyAdmin(StaffPermissions, admin.ModelAdmin):
     list_display = ["key", "editable_by_parents", "audited"]
     list_editable = ["editable_by_parents", "audited"]
     search_fields = ["key"]
 
 
 @admin.register(FieldChange, site=town_admin_site)
-class FieldChangeAdmin(admin.ModelAdmin):
+class FieldChangeAdmin(StaffPermissions, admin.ModelAdmin):
     list_display = ["changed_at", "household", "subject", "field_key", "old_value", "new_value", "changed_by"]
     list_filter = ["field_key"]
     search_fields = ["household__name", "subject", "field_key", "changed_by__email"]
