@@ -7,16 +7,39 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tenant_apps.families.demo import DEMO_PDF
-from tenant_apps.families.models import Allergy, Authorisation, Child, ChildDocument, Guardian, Household
-from tenant_apps.families.tests.fixtures import (  # noqa: F401 - fixtures
-    family,
-    frozen_today,
-    other_family,
-    parent_client,
-    staff_client,
+from tenant_apps.families.models import (
+    Allergy,
+    Authorisation,
+    Child,
+    ChildDocument,
+    Guardian,
+    Household,
 )
+from tenant_apps.families.tests.fixtures import TownClient, make_family
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own(in_town_a):
+    return make_family("ALAIN", "marie.alain@exemple.fr")
+
+
+@pytest.fixture
+def other(in_town_a):
+    return make_family("BERNARD", "paul.bernard@exemple.fr")
+
+
+def signed_in(town, user) -> TownClient:
+    client = TownClient(town)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def parent(in_town_a, own):
+    """Marie ALAIN's browser."""
+    return signed_in(in_town_a, own.guardian.user)
 
 # (method, url template, form data). Ids come from the OTHER household: {h} household, {g} guardian,
 # {c} child, {a} allergy, {v} vaccine, {e} emergency contact, {p} pickup contact, {d} document.
@@ -91,7 +114,7 @@ def snapshot(other) -> dict:
     }
 
 
-def ids(family, other) -> dict:
+def ids(family, other) -> dict:  # the family signed in, the other one
     r = other.records
     return {"h": other.household.pk, "g": other.guardian.pk, "c": other.child.pk, "a": r["allergy"].pk,
             "v": r["vaccine"].pk, "e": r["emergency"].pk, "p": r["pickup"].pk, "d": r["document"].pk,
@@ -110,33 +133,35 @@ def send(client, method, url, data, *, api):
 
 
 @pytest.mark.parametrize(("method", "template", "data"), PAGES, ids=[f"{m} {u}" for m, u, _ in PAGES])
-def test_pages_answer_404_for_another_familys_ids(parent_client, family, other_family, method, template, data):
-    before = snapshot(other_family)
-    response = send(parent_client, method, template.format(**ids(family, other_family)), data, api=False)
+def test_pages_answer_404_for_another_familys_ids(parent, own, other, method, template, data):
+    before = snapshot(other)
+    response = send(parent, method, template.format(**ids(own, other)), data, api=False)
     assert response.status_code == 404
-    assert snapshot(other_family) == before
+    assert snapshot(other) == before
 
 
 @pytest.mark.parametrize(("method", "template", "data"), API, ids=[f"{m} {u}" for m, u, _ in API])
-def test_api_endpoints_answer_404_for_another_familys_ids(parent_client, family, other_family, method, template,
-                                                          data):
-    before = snapshot(other_family)
-    response = send(parent_client, method, template.format(**ids(family, other_family)), data, api=True)
+def test_api_endpoints_answer_404_for_another_familys_ids(parent, own, other, method, template, data):
+    before = snapshot(other)
+    response = send(parent, method, template.format(**ids(own, other)), data, api=True)
     assert response.status_code == 404
-    assert snapshot(other_family) == before
+    assert snapshot(other) == before
 
 
-def test_lists_only_ever_show_the_own_household(parent_client, family, other_family):
-    pages = [parent_client.get("/ville-a/mon-profil/"), parent_client.get("/ville-a/mes-enfants/")]
+def test_lists_only_ever_show_the_own_household(parent, own, other):
+    pages = [parent.get("/ville-a/mon-profil/"), parent.get("/ville-a/mes-enfants/")]
     for response in pages:
         assert "ALAIN" in response.content.decode() and "BERNARD" not in response.content.decode()
-    household = parent_client.get("/ville-a/api/v1/household/").json()
-    assert household["id"] == family.household.pk
-    assert [g["id"] for g in parent_client.get("/ville-a/api/v1/guardians/").json()] == [family.guardian.pk]
-    assert [c["id"] for c in parent_client.get("/ville-a/api/v1/children/").json()] == [family.child.pk]
+    household = parent.get("/ville-a/api/v1/household/").json()
+    assert household["id"] == own.household.pk
+    assert [g["id"] for g in parent.get("/ville-a/api/v1/guardians/").json()] == [own.guardian.pk]
+    assert [c["id"] for c in parent.get("/ville-a/api/v1/children/").json()] == [own.child.pk]
 
 
 @pytest.mark.parametrize("url", ["/ville-a/mon-profil/", "/ville-a/mes-enfants/", "/ville-a/api/v1/household/",
                                  "/ville-a/api/v1/children/"])
-def test_a_signed_in_account_without_a_household_gets_404(staff_client, url):
-    assert staff_client.get(url).status_code == 404
+def test_a_signed_in_account_without_a_household_gets_404(in_town_a, url):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user("agent@mairie.fr", is_staff=True)
+    assert signed_in(in_town_a, staff).get(url).status_code == 404

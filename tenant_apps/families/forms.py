@@ -18,12 +18,20 @@ def document_max_bytes() -> int:
     return int(getattr(settings, "FAMILY_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES))
 
 
-class AllergyForm(forms.Form):
+class RecordForm(forms.Form):
+    """Labels without Django's trailing colon (the label is also the field's accessible name)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class AllergyForm(RecordForm):
     name = forms.CharField(label=_("Allergie"), max_length=150)
     details = forms.CharField(label=_("Précisions (facultatif)"), max_length=300, required=False)
 
 
-class VaccineForm(forms.Form):
+class VaccineForm(RecordForm):
     name = forms.CharField(label=_("Vaccin"), max_length=150)
     given_on = forms.DateField(
         label=_("Date du vaccin"), input_formats=DATE_INPUTS, validators=[validate_not_future],
@@ -32,13 +40,13 @@ class VaccineForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(RecordForm):
     name = forms.CharField(label=_("Nom et prénom"), max_length=150)
     relationship = forms.CharField(label=_("Lien avec l'enfant"), max_length=100, required=False)
     phone = PhoneField(label=_("Téléphone"), max_length=30)
 
 
-class AuthorisationForm(forms.Form):
+class AuthorisationForm(RecordForm):
     kind = forms.ChoiceField(label=_("Autorisation"), choices=Authorisation.Kind.choices)
     granted = forms.TypedChoiceField(
         label=_("Accordée"), choices=[("oui", _("Oui")), ("non", _("Non"))],
@@ -51,7 +59,7 @@ class AuthorisationForm(forms.Form):
         super().__init__(data, *args, **kwargs)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(RecordForm):
     title = forms.CharField(label=_("Titre du document"), max_length=150)
     file = forms.FileField(
         label=_("Fichier (PDF, JPEG ou PNG, 5 Mo maximum)"),
@@ -97,5 +105,5 @@ class FieldPolicyForm(forms.Form):
                 label=_("Modifications historisées"), required=False, initial=audited)
 
 
-class ImportForm(forms.Form):
+class ImportForm(RecordForm):
     file = forms.FileField(label=_("Fichier CSV (UTF-8, séparateur ; ou ,)"))

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 
 from .. import services
 from ..models import Child, Guardian, Household

@@ -7,16 +7,23 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
 });
 
-document.addEventListener("htmx:afterSwap", function (event) {
+var FIELDS = "input:not([type=hidden]), select, textarea";
+
+document.addEventListener("htmx:afterSettle", function (event) {
   var target = event.detail.target;
-  if (!target || !target.id) { return; }
-  var swapped = document.getElementById(target.id);
+  var swapped = target && target.id ? document.getElementById(target.id) : null;
   if (!swapped) { return; }
-  var focusable = swapped.querySelector(".errorlist") ? swapped.querySelector("[aria-invalid=true], input, select, textarea")
-    : swapped.querySelector(".field-form input, .field-form select, .field-form textarea");
-  if (!focusable) { focusable = swapped.querySelector(".icon-button, [role=status]"); }
-  if (focusable) {
-    if (!focusable.hasAttribute("tabindex") && focusable.getAttribute("role") === "status") { focusable.setAttribute("tabindex", "-1"); }
-    focusable.focus();
+  var focusable = null;
+  var errors = swapped.querySelector(".errorlist");
+  if (errors) {
+    var holder = errors.closest("div, fieldset, form");
+    focusable = holder ? holder.querySelector(FIELDS) : null;
+  } else if (swapped.classList.contains("editing")) {
+    focusable = swapped.querySelector(FIELDS);
+  } else {
+    focusable = swapped.querySelector("[role=status]") || swapped.querySelector(".icon-button");
   }
+  if (!focusable) { return; }
+  if (focusable.getAttribute("role") === "status") { focusable.setAttribute("tabindex", "-1"); }
+  focusable.focus();
 });
