@@ -194,7 +194,12 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
     """
     if not values:
         return []
-    policies = {key: _check_editable(key, as_parent) for key in values if key in BY_KEY}
+    scope = {Household: "household", Guardian: "guardian", Child: "child"}[type(obj)]
+    for key in values:
+        spec = BY_KEY.get(key)
+        if spec is None or spec.scope != scope or spec.is_collection:
+            raise UnknownField(_("Le champ « %(key)s » n'existe pas ou ne se modifie pas ainsi.") % {"key": key})
+    policies = {key: _check_editable(key, as_parent) for key in values}
     cleaned = _clean_values(obj, values)
     changes: list[FieldChange] = []
     changed_attrs: list[str] = []

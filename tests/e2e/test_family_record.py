@@ -31,6 +31,16 @@ def alain_family(live_town):
     return base_url, guardian, child
 
 
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def assert_accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def sign_in(page, base_url):
     page.goto(f"{base_url}/connexion/")
     page.get_by_label("Email").fill(EMAIL)
@@ -65,6 +75,7 @@ def test_a_parent_edits_a_phone_number_and_adds_an_allergy(alain_family, page, p
     # And the number is still there after a reload
     page.reload()
     expect(page.locator(".guardian")).to_contain_text("06 98 76 54 32")
+    assert_accessible(page)
 
     # When she opens her son's page from MES ENFANTS
     page.get_by_role("link", name="Mes enfants").click()
@@ -85,6 +96,7 @@ def test_a_parent_edits_a_phone_number_and_adds_an_allergy(alain_family, page, p
     page.reload()
     page.get_by_text("Mes informations médicales").click()
     expect(page.locator("#section-medical")).to_contain_text("Arachides")
+    assert_accessible(page)
 
     # On a phone, the profile shows the new number, the pencils are reachable, nothing overflows sideways
     sign_in(phone_page, base_url)

@@ -110,3 +110,20 @@ def test_the_household_address_is_edited_and_audited(parent_client, family):
     assert family.household.city == "Perros-Guirec"
     change = FieldChange.objects.get()
     assert (change.field_key, change.old_value, change.new_value) == ("household.city", "Lannion", "Perros-Guirec")
+
+
+def test_cancel_puts_the_field_back_without_saving(parent_client, family):
+    url = edit_url("guardian.mobile_phone", family.guardian.pk)
+    response = parent_client.get(f"{url}?annuler=1", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert 'aria-label="Modifier Téléphone portable"' in body and "Vos informations" not in body
+
+
+def test_a_yes_no_field_is_edited_with_radio_buttons(parent_client, family):
+    url = f"/ville-a/mes-enfants/{family.child.pk}/modifier/child.care_plan/"
+    form = parent_client.get(url).content.decode()
+    assert 'type="radio"' in form and "Oui" in form and "Non" in form
+    assert parent_client.post(url, {"value": "oui"}).status_code == 302
+    family.child.refresh_from_db()
+    assert family.child.care_plan is True
+    assert "PAI (projet d&#x27;accueil individualisé)" in parent_client.get(f"/ville-a/mes-enfants/{family.child.pk}/").content.decode()
