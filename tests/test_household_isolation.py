@@ -165,3 +165,18 @@ def test_a_signed_in_account_without_a_household_gets_404(in_town_a, url):
 
     staff = get_user_model().objects.create_user("agent@mairie.fr", is_staff=True)
     assert signed_in(in_town_a, staff).get(url).status_code == 404
+
+
+def test_every_url_of_the_family_record_that_takes_an_id_is_covered_above():
+    """Guards this file: a new page or endpoint with an id must be added to PAGES or API."""
+    from django.urls import URLResolver, resolve
+
+    from tenant_apps.families import urls as page_urls
+    from tenant_apps.families.api import urls as api_urls
+
+    fake = {"h": 1, "g": 1, "c": 1, "a": 1, "v": 1, "e": 1, "p": 1, "d": 1, "own_c": 1}
+    covered = {resolve(template.format(**fake).removeprefix("/ville-a"), urlconf="config.urls_town").url_name
+               for _method, template, _data in PAGES + API}
+    with_ids = {p.name for p in page_urls.urlpatterns + api_urls.urlpatterns
+                if not isinstance(p, URLResolver) and "<int:" in str(p.pattern)}
+    assert with_ids - covered == set()

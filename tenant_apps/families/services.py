@@ -218,10 +218,9 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
                                   old=display_value(spec, old), new=display_value(spec, value)))
     if changed_attrs:
         obj.save(update_fields=[*changed_attrs, "updated_at"])
-        if isinstance(obj, Guardian) and obj.user_id and {"email", "first_name", "last_name"} & set(changed_attrs):
-            user = obj.user
-            user.email, user.first_name, user.last_name = obj.email, obj.first_name, obj.last_name
-            user.save(update_fields=["email", "first_name", "last_name"])
+        if isinstance(obj, Guardian) and {"email", "first_name", "last_name"} & set(changed_attrs):
+            # The e-mail is the login: the account follows (and is created if the guardian had none).
+            guardian_login_sync(guardian=obj)
     return changes
 
 

@@ -127,3 +127,13 @@ def test_a_yes_no_field_is_edited_with_radio_buttons(parent_client, family):
     family.child.refresh_from_db()
     assert family.child.care_plan is True
     assert "PAI (projet d&#x27;accueil individualisé)" in parent_client.get(f"/ville-a/mes-enfants/{family.child.pk}/").content.decode()
+
+
+def test_giving_an_email_to_a_guardian_without_login_creates_their_account(parent_client, family):
+    from .factories import GuardianFactory
+
+    father = GuardianFactory(household=family.household, first_name="Pierre", user=None, email="")
+    response = parent_client.post(edit_url("guardian.email", father.pk), {"value": "pierre@exemple.fr"})
+    assert response.status_code == 302
+    father.refresh_from_db()
+    assert father.user.email == "pierre@exemple.fr" and not father.user.has_usable_password()
