@@ -68,3 +68,8 @@ def test_admin_pages_of_the_family_record_open(staff_client, family):
     for url in ("families/household/", f"families/household/{family.household.pk}/change/", "families/child/",
                 f"families/child/{family.child.pk}/change/", "families/guardian/?q=marie", "families/fieldpolicy/"):
         assert staff_client.get(f"/ville-a/gestion/admin/{url}").status_code == 200, url
+
+
+def test_the_admin_household_list_links_to_the_csv_import(staff_client):
+    body = staff_client.get("/ville-a/gestion/admin/families/household/").content.decode()
+    assert 'href="/ville-a/gestion/familles/import/"' in body
