@@ -107,3 +107,56 @@ def test_a_parent_edits_a_phone_number_and_adds_an_allergy(alain_family, page, p
     box = pencil.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44  # touch target size
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_without_javascript_the_pencil_opens_an_edit_page_that_saves_and_comes_back(alain_family, browser):
+    base_url, guardian, child = alain_family
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        sign_in(page, base_url)
+        page.goto(f"{base_url}/mon-profil/")
+        # The pencil is a plain link to a page with the same small form
+        page.get_by_role("link", name="Modifier Téléphone portable").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Modifier : Téléphone portable")
+        page.get_by_label("Téléphone portable", exact=True).fill("12")
+        page.get_by_role("button", name="Valider").click()
+        expect(page.get_by_role("alert")).to_contain_text("Numéro de téléphone invalide")
+        page.get_by_label("Téléphone portable", exact=True).fill("07 81 23 45 67")
+        page.get_by_role("button", name="Valider").click()
+        # Back on the profile, with the category open and the confirmation message
+        expect(page.get_by_role("status")).to_contain_text("Vos informations ont été modifiées.")
+        expect(page.locator(".guardian")).to_contain_text("07 81 23 45 67")
+    finally:
+        context.close()
+
+
+def test_a_parent_uploads_a_certificate_in_place_and_a_fake_pdf_is_refused(alain_family, page, tmp_path):
+    base_url, guardian, child = alain_family
+    fake = tmp_path / "certificat.pdf"
+    fake.write_text("Ceci n'est pas un PDF.\n" * 10)
+    real = tmp_path / "vrai.pdf"
+    from tenant_apps.families.demo import DEMO_PDF
+
+    real.write_bytes(DEMO_PDF)
+    sign_in(page, base_url)
+    page.goto(f"{base_url}/mes-enfants/{child.pk}/")
+    page.locator("#section-documents summary").click()
+    documents = page.locator("#section-documents")
+
+    # A text file named .pdf is refused with a French message, in place
+    documents.get_by_label("Titre du document").fill("Certificat médical")
+    documents.get_by_label("Fichier (PDF, JPEG ou PNG, 5 Mo maximum)").set_input_files(str(fake))
+    documents.get_by_role("button", name="Déposer le document").click()
+    expect(page.locator("#section-documents")).to_contain_text("Seuls les fichiers PDF, JPEG ou PNG sont acceptés")
+
+    # A real PDF is accepted and listed, with a download link
+    documents = page.locator("#section-documents")
+    documents.get_by_label("Titre du document").fill("Certificat médical")
+    documents.get_by_label("Fichier (PDF, JPEG ou PNG, 5 Mo maximum)").set_input_files(str(real))
+    documents.get_by_role("button", name="Déposer le document").click()
+    expect(page.locator("#section-documents").get_by_role("status")).to_have_text("Vos informations ont été modifiées.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Certificat médical").click()
+    assert download.value.suggested_filename == "certificat-medical.pdf"
