@@ -5,3 +5,8 @@ class FamiliesConfig(AppConfig):
     name = "tenant_apps.families"
     label = "families"
     verbose_name = "Familles"
+
+    def ready(self):
+        from tenant_apps.backoffice.menu import register
+
+        register("Familles", "families_staff:households", order=10)

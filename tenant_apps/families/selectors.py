@@ -1,8 +1,10 @@
 """Reads scoped to the caller: a parent's queries start from their household."""
 
+from django.db.models import Count, Q
 from django.http import Http404
 
-from .models import Child, Household
+from .fields import BY_KEY, CATEGORY_TITLES, FieldSpec
+from .models import Child, ChildDocument, FieldChange, Guardian, Household
 
 
 def household_of(user) -> Household:
@@ -23,3 +25,81 @@ def child_of(household: Household, child_id: int) -> Child:
     if child is None:
         raise Http404("Enfant introuvable.")
     return child
+
+
+def guardians_of(household: Household):
+    return Guardian.objects.filter(household=household).order_by("pk")
+
+
+def guardian_of(household: Household, guardian_id: int) -> Guardian:
+    guardian = guardians_of(household).filter(pk=guardian_id).first()
+    if guardian is None:
+        raise Http404("Responsable introuvable.")
+    return guardian
+
+
+def document_of(household: Household, child_id: int, document_id: int) -> ChildDocument:
+    document = ChildDocument.objects.filter(child__household=household, child_id=child_id, pk=document_id).first()
+    if document is None:
+        raise Http404("Document introuvable.")
+    return document
+
+
+def record_object(household: Household, key: str, object_id: int):
+    """The object of `household` that field `key` belongs to (household, guardian or child), or 404."""
+    spec = BY_KEY.get(key)
+    if spec is None or spec.is_collection:
+        raise Http404("Champ inconnu.")
+    if spec.scope == "household":
+        if object_id != household.pk:
+            raise Http404("Foyer introuvable.")
+        return household
+    if spec.scope == "guardian":
+        return guardian_of(household, object_id)
+    return child_of(household, object_id)
+
+
+def field_rows(obj, keys, policies) -> list[dict]:
+    """What the page shows for each field: label, value, whether the pencil is offered."""
+    rows = []
+    for key in keys:
+        spec: FieldSpec = BY_KEY[key]
+        rows.append({"spec": spec, "key": key, "obj": obj, "value": spec.display(obj),
+                     "editable": policies[key].editable_by_parents})
+    return rows
+
+
+def categories(obj, category_slugs, policies) -> list[dict]:
+    out = []
+    for slug in category_slugs:
+        keys = [s.key for s in BY_KEY.values() if s.category == slug and not s.is_collection
+                and s.scope == _scope(obj)]
+        out.append({"slug": slug, "title": CATEGORY_TITLES[slug], "rows": field_rows(obj, keys, policies)})
+    return out
+
+
+def _scope(obj) -> str:
+    return {Household: "household", Guardian: "guardian", Child: "child"}[type(obj)]
+
+
+# --- Staff reads -----------------------------------------------------------------------------
+
+
+def households_search(query: str = ""):
+    qs = Household.objects.annotate(child_count=Count("children", distinct=True)).prefetch_related("guardians")
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(city__icontains=query) | Q(external_ref__iexact=query)
+            | Q(guardians__last_name__icontains=query) | Q(guardians__first_name__icontains=query)
+            | Q(guardians__email__icontains=query) | Q(children__first_name__icontains=query)
+            | Q(children__last_name__icontains=query)
+        ).distinct()
+    return qs.order_by("name")
+
+
+def audit_trail(household: Household | None = None):
+    qs = FieldChange.objects.select_related("household", "changed_by")
+    if household is not None:
+        qs = qs.filter(household=household)
+    return qs

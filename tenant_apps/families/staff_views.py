@@ -1,0 +1,104 @@
+"""Staff (gestionnaire) screens of the family record: search, household detail, field policy,
+audit trail, CSV import."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tenant_apps.backoffice.permissions import staff_required
+
+from . import services
+from .fields import CATEGORY_TITLES, SPECS
+from .forms import FieldPolicyForm, ImportForm
+from .models import Child, ChildDocument, Guardian, Household
+from .selectors import audit_trail, households_search
+from .views import document_file_response
+
+
+@staff_required
+def households(request):
+    query = request.GET.get("q", "")
+    page = Paginator(households_search(query), 50).get_page(request.GET.get("page"))
+    return render(request, "families/staff/households.html", {"page": page, "query": query})
+
+
+@staff_required
+def guardians(request):
+    query = request.GET.get("q", "").strip()
+    qs = Guardian.objects.select_related("household", "user")
+    if query:
+        qs = qs.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
+                       | Q(mobile_phone__icontains=query) | Q(household__name__icontains=query))
+    page = Paginator(qs.order_by("last_name", "first_name"), 50).get_page(request.GET.get("page"))
+    return render(request, "families/staff/guardians.html", {"page": page, "query": query})
+
+
+@staff_required
+def children(request):
+    query = request.GET.get("q", "").strip()
+    qs = Child.objects.select_related("household").prefetch_related("placements")
+    if query:
+        qs = qs.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query)
+                       | Q(household__name__icontains=query) | Q(placements__school__icontains=query)
+                       | Q(placements__school_class__icontains=query)).distinct()
+    page = Paginator(qs.order_by("last_name", "first_name"), 50).get_page(request.GET.get("page"))
+    return render(request, "families/staff/children.html", {"page": page, "query": query})
+
+
+@staff_required
+def household_detail(request, household_id: int):
+    household = get_object_or_404(Household, pk=household_id)
+    kids = household.children.prefetch_related(
+        "placements", "allergies", "vaccines", "emergency_contacts", "pickup_contacts", "documents", "authorisations")
+    return render(request, "families/staff/household_detail.html", {
+        "household": household, "guardians": household.guardians.select_related("user"),
+        "children": kids, "changes": audit_trail(household)[:100],
+    })
+
+
+@staff_required
+def document_download(request, document_id: int):
+    document = ChildDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        raise Http404("Document introuvable.")
+    return document_file_response(document)
+
+
+@staff_required
+def field_policy(request):
+    policies = services.field_policies()
+    as_pairs = {key: (p.editable_by_parents, p.audited) for key, p in policies.items()}
+    form = FieldPolicyForm(request.POST or None, policies=as_pairs)
+    if request.method == "POST" and form.is_valid():
+        for spec in SPECS:
+            services.field_policy_set(key=spec.key, editable_by_parents=form.cleaned_data[f"{spec.key}__editable"],
+                                      audited=form.cleaned_data[f"{spec.key}__audited"])
+        messages.success(request, "Les règles de modification ont été enregistrées.")
+        return redirect("families_staff:field_policy")
+    rows = [{"spec": spec, "scope": {"household": "Foyer", "guardian": "Responsable", "child": "Enfant"}[spec.scope],
+             "category": CATEGORY_TITLES.get(spec.category, spec.category),
+             "editable": form[f"{spec.key}__editable"], "audited": form[f"{spec.key}__audited"]} for spec in SPECS]
+    return render(request, "families/staff/field_policy.html", {"form": form, "rows": rows})
+
+
+@staff_required
+def changes(request):
+    page = Paginator(audit_trail(), 100).get_page(request.GET.get("page"))
+    return render(request, "families/staff/changes.html", {"page": page})
+
+
+@staff_required
+def import_csv(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        report = services.families_import_csv(file=form.cleaned_data["file"])
+        if report.ok:
+            messages.success(request, report.summary())
+            return redirect("families_staff:households")
+        status = 400
+    return render(request, "families/staff/import.html",
+                  {"form": form, "report": report, "columns": services.IMPORT_COLUMNS}, status=status)

@@ -1,0 +1,90 @@
+"""Factories of the family record (run inside a town's schema)."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from ..models import (
+    Allergy,
+    Authorisation,
+    Child,
+    ChildDocument,
+    EmergencyContact,
+    Guardian,
+    Household,
+    PickupContact,
+    SchoolPlacement,
+    Vaccine,
+)
+
+PASSWORD = "Tartine-2-Confiture"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    email = factory.Sequence(lambda n: f"parent{n}@exemple.fr")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.objects.create_user(kwargs.pop("email"), password=PASSWORD, **kwargs)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    name = factory.Sequence(lambda n: f"FAMILLE{n}")
+    address_line = "1 rue des Écoles"
+    postcode = "22300"
+    city = "Lannion"
+    family_quotient = 850
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    household = factory.SubFactory(HouseholdFactory)
+    user = factory.SubFactory(UserFactory)
+    first_name = "Marie"
+    last_name = factory.LazyAttribute(lambda o: o.household.name)
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "")
+    mobile_phone = "06 12 34 56 78"
+    relationship = "mere"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    household = factory.SubFactory(HouseholdFactory)
+    first_name = "Théo"
+    last_name = factory.LazyAttribute(lambda o: o.household.name)
+    birth_date = date(2019, 3, 12)
+    birth_city = "Lannion"
+
+
+def child_with_records(child: Child) -> dict:
+    """Give a child one of every sub-record; returns them by name."""
+    from django.core.files.base import ContentFile
+
+    from ..demo import DEMO_PDF
+
+    document = ChildDocument(child=child, title="Certificat", content_type="application/pdf", size=len(DEMO_PDF))
+    document.file.save("certificat.pdf", ContentFile(DEMO_PDF), save=False)
+    document.save()
+    return {
+        "placement": SchoolPlacement.objects.create(child=child, school_year="2026-2027", school="École élémentaire",
+                                                    level="CE2/CM1", school_class="CM1"),
+        "allergy": Allergy.objects.create(child=child, name="Arachides"),
+        "vaccine": Vaccine.objects.create(child=child, name="DTP", given_on=date(2020, 5, 1)),
+        "emergency": EmergencyContact.objects.create(child=child, name="Jeanne", relationship="Grand-mère",
+                                                     phone="06 11 22 33 44"),
+        "pickup": PickupContact.objects.create(child=child, name="Sophie", relationship="Voisine",
+                                               phone="07 81 23 45 67"),
+        "authorisation": Authorisation.objects.create(child=child, kind="photo", granted=True),
+        "document": document,
+    }
