@@ -382,18 +382,10 @@ def _is_school_year(value: str) -> bool:
 
 
 def account_for_guardian(*, email: str, first_name: str, last_name: str):
-    """The guardian's login account (no password: they use "Nouveau mot de passe").
+    """The guardian's login account (no password: they use "Nouveau mot de passe")."""
+    from tenant_apps.accounts.services import account_for_guardian as upstream
 
-    Delegates to `tenant_apps.accounts.services.account_for_guardian` once the accounts app
-    provides it; until then creates the account here.
-    """
-    from tenant_apps.accounts import services as account_services
-
-    upstream = getattr(account_services, "account_for_guardian", None)
-    if upstream is not None:
-        return upstream(email=email, first_name=first_name, last_name=last_name)
-    User = get_user_model()
-    return User.objects.create_user(email, first_name=first_name, last_name=last_name)
+    return upstream(email=email, first_name=first_name, last_name=last_name)
 
 
 @transaction.atomic
