@@ -1,0 +1,23 @@
+from django import forms
+
+from .models import Document
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="Titre", max_length=200)
+    category = forms.ChoiceField(label="Catégorie", choices=Document.Category.choices)
+    file = forms.FileField(
+        label="Fichier (PDF, PNG ou JPEG, 10 Mo au plus)",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+    published_on = forms.DateField(label="Date de publication", widget=forms.DateInput(attrs={"type": "date"}))
+    unpublished_on = forms.DateField(
+        label="Visible jusqu'au (facultatif)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    audience = forms.ChoiceField(label="Destinataires", choices=Document.Audience.choices)
+
+
+class DocumentEditForm(DocumentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]

@@ -1,0 +1,32 @@
+from django import forms
+
+from .models import TownService
+
+MESSAGE_HELP = "Mise en forme possible : <strong>gras</strong>, listes <ul><li>…</li></ul>, liens <a href=\"https://…\">…</a>."
+
+
+class ComposeForm(forms.Form):
+    subject = forms.CharField(label="Objet du message", max_length=200)
+    body = forms.CharField(
+        label="Votre message", widget=forms.Textarea(attrs={"rows": 8, "data-format-toolbar": "true"}),
+        help_text=MESSAGE_HELP,
+    )
+    attachment = forms.FileField(label="Pièce jointe (PDF, PNG ou JPEG, 5 Mo au plus, facultatif)", required=False)
+    is_medical = forms.BooleanField(
+        label="Ce message contient des informations médicales (elles ne seront pas recopiées dans les e-mails)",
+        required=False,
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Votre réponse", widget=forms.Textarea(attrs={"rows": 6, "data-format-toolbar": "true"}),
+        help_text=MESSAGE_HELP,
+    )
+    attachment = forms.FileField(label="Pièce jointe (PDF, PNG ou JPEG, 5 Mo au plus, facultatif)", required=False)
+
+
+class TownServiceForm(forms.ModelForm):
+    class Meta:
+        model = TownService
+        fields = ["name", "description", "email", "is_sensitive", "is_active", "position"]
