@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 
 from tenant_apps.families.selectors import children_of
 from tenant_apps.services.models import Enrolment, Service, school_year_of
-from tenant_apps.services.selectors import school_years_between, schedule_for
+from tenant_apps.services.selectors import schedule_for, school_years_between
 
 from .models import Booking
 

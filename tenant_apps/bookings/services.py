@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.services.models import Service, school_year_of
-from tenant_apps.services.selectors import enrolments_by_child, school_years_between, schedule_for
+from tenant_apps.services.selectors import enrolments_by_child, schedule_for, school_years_between
 
 from .errors import (
     BookingInvoiced,

@@ -3,7 +3,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tenant_apps.services.tests.factories import ChildFactory, GuardianFactory, ServiceFactory, enrol
+from tenant_apps.services.tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    ServiceFactory,
+    enrol,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -29,6 +34,26 @@ def at():
     def make(*args):
         return dt.datetime(*args, tzinfo=PARIS)
     return make
+
+
+@pytest.fixture
+def client(client, request):
+    """The test client, stepping back into the test's town after each request (the routing
+    middleware resets the connection to the public schema when a response is done)."""
+    from django.db import connection
+
+    original = client.request
+
+    def request_and_come_back(**kwargs):
+        tenant = connection.tenant if connection.schema_name != "public" else None
+        try:
+            return original(**kwargs)
+        finally:
+            if tenant is not None:
+                connection.set_tenant(tenant)
+
+    client.request = request_and_come_back
+    return client
 
 
 __all__ = ["enrol"]
