@@ -102,7 +102,7 @@ def test_without_javascript_the_cell_form_redirects_back_with_a_message(signed_i
         "child": theo.pk, "service": canteen.pk, "date": "2026-11-27", "action": "set"}, follow=True)
     # Today is past the deadline: refused, with a clear message, nothing booked
     assert "La date butoir est dépassée" in response.content.decode()
-    assert response.redirect_chain[-1][0].endswith("?semaine=2026-W48#row-%d-%d" % (theo.pk, canteen.pk))
+    assert response.redirect_chain[-1][0].endswith(f"?semaine=2026-W48#row-{theo.pk}-{canteen.pk}")
     assert not Booking.objects.exists()
 
 
