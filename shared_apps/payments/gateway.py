@@ -136,9 +136,15 @@ class Gateway:
         )
         bank_data = {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in (response.bank_data or {}).items()}
         bank_data = {k: v if isinstance(v, str | int | float | bool | type(None)) else str(v) for k, v in bank_data.items()}
+        result = response.result
+        if self.is_dummy and result == eopayment.ERROR:
+            # The simulated bank says why it did not pay, as real providers do.
+            result = {"refused": eopayment.DENIED, "cancelled": eopayment.CANCELLED}.get(
+                str(bank_data.get("reason", "")), result
+            )
         return PaymentOutcome(
             references=references,
-            result=response.result,
+            result=result,
             amount=self._reported_amount(bank_data),
             bank_data=bank_data,
             return_content=response.return_content,
