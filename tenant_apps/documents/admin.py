@@ -12,7 +12,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "category", "published_on", "unpublished_on", "audience"]
     list_filter = ["category", "audience"]
     search_fields = ["title", "original_name"]
-    readonly_fields = ["file", "content_type", "size", "original_name", "created_at", "created_by"]
+    readonly_fields = ["services", "file", "content_type", "size", "original_name", "created_at", "created_by"]
     date_hierarchy = "published_on"
 
     def has_add_permission(self, request):
@@ -22,4 +22,5 @@ class DocumentAdmin(admin.ModelAdmin):
         from .services import document_update
 
         document_update(document=obj, title=obj.title, category=obj.category, published_on=obj.published_on,
-                        unpublished_on=obj.unpublished_on, audience=obj.audience)
+                        unpublished_on=obj.unpublished_on, audience=obj.audience,
+                        services=obj.services.all() if obj.pk else ())

@@ -1,5 +1,7 @@
 from django import forms
 
+from tenant_apps.services.models import Service
+
 from .models import Document
 
 
@@ -14,7 +16,13 @@ class DocumentForm(forms.Form):
     unpublished_on = forms.DateField(
         label="Visible jusqu'au (facultatif)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    audience = forms.ChoiceField(label="Destinataires", choices=Document.Audience.choices)
+    audience = forms.ChoiceField(label="Destinataires", choices=Document.Audience.choices,
+                                 widget=forms.RadioSelect, initial=Document.Audience.ALL)
+    services = forms.ModelMultipleChoiceField(
+        label="Prestations (pour les familles inscrites)", required=False,
+        queryset=Service.objects.filter(is_active=True).order_by("position", "name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class DocumentEditForm(DocumentForm):

@@ -18,7 +18,7 @@ class Document(models.Model):
 
     class Audience(models.TextChoices):
         ALL = "all", _("Toutes les familles")
-        # SERVICES ("families enrolled in given services") arrives with the services app.
+        SERVICES = "services", _("Familles inscrites à certaines prestations")
 
     title = models.CharField(_("titre"), max_length=200)
     category = models.CharField(_("catégorie"), max_length=20, choices=Category.choices, default=Category.OTHER)
@@ -32,6 +32,10 @@ class Document(models.Model):
         _("visible jusqu'au"), null=True, blank=True, help_text=_("Dernier jour de mise en ligne (facultatif).")
     )
     audience = models.CharField(_("destinataires"), max_length=20, choices=Audience.choices, default=Audience.ALL)
+    services = models.ManyToManyField(
+        "services.Service", blank=True, related_name="documents", verbose_name=_("prestations"),
+        help_text=_("Pour « familles inscrites » : un enfant du foyer inscrit cette année scolaire à l'une d'elles."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

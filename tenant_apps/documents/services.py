@@ -20,9 +20,21 @@ class DocumentDatesInvalid(DomainError):
     default_message = _("La date de fin doit être postérieure ou égale à la date de publication.")
 
 
+class AudienceServicesRequired(DomainError):
+    code = "document_audience_services_required"
+    default_message = _("Choisissez au moins une prestation pour les familles inscrites.")
+
+
 def _check_dates(published_on: datetime.date, unpublished_on: datetime.date | None) -> None:
     if unpublished_on is not None and unpublished_on < published_on:
         raise DocumentDatesInvalid()
+
+
+def _check_audience(audience: str, services) -> list:
+    services = list(services or [])
+    if audience == Document.Audience.SERVICES and not services:
+        raise AudienceServicesRequired()
+    return services if audience == Document.Audience.SERVICES else []
 
 
 @transaction.atomic
@@ -34,10 +46,12 @@ def document_publish(
     published_on: datetime.date,
     unpublished_on: datetime.date | None = None,
     audience: str = Document.Audience.ALL,
+    services=(),
     by=None,
 ) -> Document:
     """Check the file (type by content, size), store it under the town's prefix, publish it."""
     _check_dates(published_on, unpublished_on)
+    services = _check_audience(audience, services)
     checked = files.check_upload(upload, allowed=files.PDF_AND_IMAGES, max_bytes=MAX_BYTES)
     key = files.store(checked, STORAGE_FOLDER)
     document = Document.objects.create(
@@ -52,6 +66,7 @@ def document_publish(
         audience=audience,
         created_by=by,
     )
+    document.services.set(services)
     return document
 
 
@@ -64,14 +79,17 @@ def document_update(
     published_on: datetime.date,
     unpublished_on: datetime.date | None,
     audience: str = Document.Audience.ALL,
+    services=(),
 ) -> Document:
     _check_dates(published_on, unpublished_on)
+    services = _check_audience(audience, services)
     document.title = title.strip()
     document.category = category
     document.published_on = published_on
     document.unpublished_on = unpublished_on
     document.audience = audience
     document.save(update_fields=["title", "category", "published_on", "unpublished_on", "audience"])
+    document.services.set(services)
     return document
 
 

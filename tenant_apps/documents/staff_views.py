@@ -22,10 +22,12 @@ def document_list(request):
             document = services.document_publish(
                 title=data["title"], category=data["category"], upload=data["file"],
                 published_on=data["published_on"], unpublished_on=data["unpublished_on"],
-                audience=data["audience"], by=request.user,
+                audience=data["audience"], services=data["services"], by=request.user,
             )
         except files.UploadRejected as error:
             form.add_error("file", error.message)
+        except services.AudienceServicesRequired as error:
+            form.add_error("services", error.message)
         except DomainError as error:
             form.add_error("unpublished_on", error.message)
         else:
@@ -40,11 +42,14 @@ def document_edit(request, pk: int):
     initial = {
         "title": document.title, "category": document.category, "published_on": document.published_on,
         "unpublished_on": document.unpublished_on, "audience": document.audience,
+        "services": list(document.services.all()),
     }
     form = DocumentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(document=document, **form.cleaned_data)
+        except services.AudienceServicesRequired as error:
+            form.add_error("services", error.message)
         except DomainError as error:
             form.add_error("unpublished_on", error.message)
         else:

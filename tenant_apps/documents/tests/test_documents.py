@@ -229,3 +229,56 @@ def test_a_document_row_pointing_at_another_kind_of_file_of_the_town_is_refused(
 
     # Then the documents download refuses a key outside the documents folder
     assert town_client.get(f"/mes-documents/{document.pk}/telecharger/").status_code == 404
+
+
+def enrol(child, service, school_year):
+    from tenant_apps.services.models import Enrolment
+
+    Enrolment.objects.create(child=child, service=service, school_year=school_year)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_document_for_given_services_reaches_only_families_enrolled_this_school_year(town_client, family):
+    from tenant_apps.portal.tests.fixtures import make_family
+    from tenant_apps.services.models import Service
+
+    user, ours = family
+    cantine = Service.objects.create(name="Repas Enfant")
+    alsh = Service.objects.create(name="ALSH Mercredi matin")
+    garderie = Service.objects.create(name="Accueil périscolaire")
+    last_year_user, last_year = make_family("ANCIENS", children=("Zoé",), first_name="Paul")
+    _, elsewhere = make_family("AILLEURS", children=("Tom",), first_name="Jean")
+    enrol(ours.children.get(first_name="Anna"), cantine, "2026-2027")
+    enrol(last_year.children.get(), cantine, "2025-2026")
+    enrol(elsewhere.children.get(), garderie, "2026-2027")
+
+    # Given a menu addressed to the canteen and the ALSH families, and rules for everyone
+    menu = services.document_publish(title="Menus de décembre", category=Document.Category.MENUS,
+                                     upload=pdf_upload(), published_on=TODAY,
+                                     audience=Document.Audience.SERVICES, services=[cantine, alsh])
+    publish("Règlement intérieur")
+
+    # Then only the household with a child enrolled this school year sees the menu
+    assert titles(ours, TODAY) == ["Règlement intérieur", "Menus de décembre"]
+    assert titles(last_year, TODAY) == ["Règlement intérieur"]
+    assert titles(elsewhere, TODAY) == ["Règlement intérieur"]
+
+    # and another household cannot download it, even knowing its address
+    town_client.login(last_year_user)
+    assert town_client.get(f"/mes-documents/{menu.pk}/telecharger/").status_code == 404
+    assert town_client.get(f"/api/v1/documents/{menu.pk}/download/").status_code == 404
+    town_client.login(user)
+    assert town_client.get(f"/mes-documents/{menu.pk}/telecharger/").status_code == 200
+
+
+def test_a_document_for_enrolled_families_needs_at_least_one_service(town_client, staff):
+    with pytest.raises(services.AudienceServicesRequired):
+        services.document_publish(title="Menus", category=Document.Category.MENUS, upload=pdf_upload(),
+                                  published_on=TODAY, audience=Document.Audience.SERVICES, services=[])
+    town_client.login(staff)
+    page = town_client.post("/gestion/documents/", {
+        "title": "Menus", "category": "menus", "file": pdf_upload(), "published_on": "2026-12-10",
+        "audience": "services",
+    }).content.decode()
+    assert "Choisissez au moins une prestation pour les familles inscrites." in page
+    assert not Document.objects.exists()

@@ -9,12 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tenant_apps.billing.models import Invoice
+from tenant_apps.bookings.models import Booking
 from tenant_apps.documents.models import Document, DocumentDownload
 from tenant_apps.documents.services import document_publish
 from tenant_apps.messaging.models import Message, TownService
 from tenant_apps.messaging.services import conversation_start, message_post
 from tenant_apps.portal.models import TownProfile
 from tenant_apps.portal.selectors import dashboard_for
+from tenant_apps.services.models import Service
 
 from .fixtures import PNG_BYTES, make_family, make_staff, pdf_upload
 
@@ -31,6 +34,20 @@ def publish(title, published_on, unpublished_on=None):
 
 def town_writes(conversation, text):
     return message_post(conversation=conversation, side=Message.Side.TOWN, author=None, body=text)
+
+
+def invoice(household, month, total, paid="0", status=Invoice.Status.ISSUED):
+    start = datetime.date(2026, month, 1)
+    return Invoice.objects.create(
+        number=f"{household.pk:03d}{month:02d}", sequence=household.pk * 100 + month, household=household,
+        period_start=start, period_end=start.replace(day=28), issued_on=start.replace(day=28),
+        due_on=start.replace(day=28) + datetime.timedelta(days=30), total=total, amount_paid=paid, status=status,
+        payer_name=household.name,
+    )
+
+
+def book(child, service, day, status=Booking.Status.BOOKED):
+    return Booking.objects.create(child=child, service=service, date=day, status=status)
 
 
 @pytest.fixture
@@ -60,6 +77,22 @@ def test_dashboard_counts_recent_documents_and_unread_messages_in_the_towns_day(
     Message.objects.filter(conversation=read).update(read_at=NOW)
     theirs = conversation_start(household=neighbours, author=None, service=enfance, subject="Cantine", body="?")
     town_writes(theirs, "Réponse")
+    # and invoices: two with something left to pay, one paid, one of the neighbours
+    invoice(household, 9, "23.10", paid="23.10", status=Invoice.Status.PAID)
+    invoice(household, 10, "79.20")
+    invoice(household, 11, "40.00", paid="10.00", status=Invoice.Status.PAYMENT_PENDING)
+    invoice(neighbours, 11, "12.00")
+    # and bookings: today's (in the town's day), a cancelled one, tomorrow's, the neighbours'
+    matin = Service.objects.create(name="ALSH Mercredi matin", position=1)
+    apres_midi = Service.objects.create(name="ALSH Mercredi après-midi", position=2)
+    cantine = Service.objects.create(name="Repas Enfant", position=0)
+    anna, theo = household.children.order_by("first_name")
+    book(theo, apres_midi, TODAY)
+    book(theo, matin, TODAY)
+    book(anna, apres_midi, TODAY)
+    book(anna, cantine, TODAY, status=Booking.Status.CANCELLED)
+    book(anna, matin, TODAY + datetime.timedelta(days=1))
+    book(neighbours.children.get(), matin, TODAY)
 
     # When the parent looks at the dashboard
     dashboard = dashboard_for(household, TODAY)
@@ -68,16 +101,30 @@ def test_dashboard_counts_recent_documents_and_unread_messages_in_the_towns_day(
     assert dashboard.recent_documents == 2
     assert dashboard.unread_messages == 2
     assert [child.first_name for child in dashboard.children] == ["Anna", "Théo"]
-    # and the parts other apps provide are explicitly "not available", never a made-up number
-    assert dashboard.unpaid_invoices is None
-    assert dashboard.todays_bookings is None
+    assert dashboard.unpaid_invoices == 2
+    assert [(row.child.first_name, row.services) for row in dashboard.todays_bookings] == [
+        ("Anna", ["ALSH Mercredi après-midi"]),
+        ("Théo", ["ALSH Mercredi matin", "ALSH Mercredi après-midi"]),
+    ]
 
     town_client.login(user)
     page = town_client.get("/").content.decode()
     assert 'data-counter="documents">2' in page
     assert 'data-counter="messages">2' in page
-    assert 'data-counter="invoices"' not in page
+    assert 'data-counter="invoices">2' in page
     assert "Réservations de la journée" in page and "Voir mes réservations" in page
+    assert '<th scope="row">ALAIN Théo</th><td><ul class="plain-list"><li>ALSH Mercredi matin</li>' in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_day_without_bookings_or_debts_says_so_plainly(town_client, family):
+    user, household = family
+    invoice(household, 9, "23.10", paid="23.10", status=Invoice.Status.PAID)
+    dashboard = dashboard_for(household, TODAY)
+    assert (dashboard.unpaid_invoices, dashboard.todays_bookings) == (0, [])
+    town_client.login(user)
+    page = town_client.get("/").content.decode()
+    assert "Aucune réservation aujourd'hui." in page and 'data-counter="invoices"' not in page
 
 
 @time_machine.travel(NOW, tick=False)
@@ -101,13 +148,21 @@ def test_the_dashboard_costs_the_same_queries_for_one_child_as_for_five(in_town_
     _, small = make_family("PETIT", children=("Un",))
     _, large = make_family("GRAND", children=("Un", "Deux", "Trois", "Quatre", "Cinq"), first_name="Paul")
     publish("Menus", TODAY)
+    services = [Service.objects.create(name=f"Prestation {n}", position=n) for n in range(3)]
+    for household in (small, large):
+        invoice(household, 10, "30.00")
+        for child in household.children.all():
+            for service in services:
+                book(child, service, TODAY)
 
-    # Three queries (children, recent documents, unread messages); django-tenants precedes each
-    # with a `SET search_path`, hence 6 statements.
-    with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as one_child:
-        assert len(dashboard_for(small, TODAY).children) == 1
-    with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as five_children:
-        assert len(dashboard_for(large, TODAY).children) == 5
+    # Five queries (children, recent documents, unread messages, unpaid invoices, today's
+    # bookings); django-tenants precedes each with a `SET search_path`, hence 10 statements.
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as one_child:
+        assert len(dashboard_for(small, TODAY).todays_bookings) == 1
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as five_children:
+        dashboard = dashboard_for(large, TODAY)
+        assert len(dashboard.children) == 5
+        assert [len(row.services) for row in dashboard.todays_bookings] == [3] * 5
     assert len(one_child.captured_queries) == len(five_children.captured_queries)
 
 
@@ -169,5 +224,13 @@ def test_the_dashboard_api_answers_the_same_numbers(town_client, family):
     data = town_client.get("/api/v1/dashboard/").json()
     assert data["today"] == "2026-12-11"
     assert data["recent_documents"] == 1 and data["unread_messages"] == 0
-    assert data["unpaid_invoices"] is None and data["todays_bookings"] is None
+    assert data["unpaid_invoices"] == 0 and data["todays_bookings"] == []
     assert len(data["children"]) == 2
+    invoice(household, 10, "79.20")
+    theo = household.children.get(first_name="Théo")
+    book(theo, Service.objects.create(name="Repas Enfant"), TODAY)
+    data = town_client.get("/api/v1/dashboard/").json()
+    assert data["unpaid_invoices"] == 1
+    assert data["todays_bookings"] == [
+        {"child": {"id": theo.pk, "first_name": "Théo", "last_name": "ALAIN"}, "services": ["Repas Enfant"]}
+    ]
