@@ -2,7 +2,10 @@ from django import forms
 
 from .models import TownService
 
-MESSAGE_HELP = "Mise en forme possible : <strong>gras</strong>, listes <ul><li>…</li></ul>, liens <a href=\"https://…\">…</a>."
+MESSAGE_HELP = (
+    "Mise en forme : boutons Gras, Italique, Listes et Lien (ou les balises <strong>, <em>, <ul>/<ol> et <li>, "
+    "<a href=\"https://…\">). Tout autre code est retiré."
+)
 
 
 class ComposeForm(forms.Form):

@@ -29,6 +29,13 @@ def seed(town) -> dict:
         user, household = make_family("ALAIN", children=("Théo", "Anna"), email=EMAIL)
         document_publish(title="Menus de décembre", category=Document.Category.MENUS, upload=pdf_upload(),
                          published_on=town_today() - datetime.timedelta(days=1))
+        from tenant_apps.bookings.models import Booking
+        from tenant_apps.services.models import Service
+
+        for child in household.children.all():
+            for position, name in enumerate(("ALSH Mercredi matin", "ALSH Mercredi après-midi")):
+                service, _ = Service.objects.get_or_create(name=name, defaults={"position": position})
+                Booking.objects.create(child=child, service=service, date=town_today())
         service = TownService.objects.create(name="Service enfance")
         conversation = conversation_start(household=household, author=user, service=service, subject="Attestation",
                                           body="Bonjour Madame,\n<ul>\n<li>Théo</li>\n<li>Anna</li>\n</ul>")
@@ -64,6 +71,8 @@ def test_home_documents_and_messaging_pages_have_no_serious_violations(live_town
     town, base_url = live_town
     ids = seed(town)
     sign_in(page, base_url)
+    # (the home page under test shows today's bookings table and the counters)
+    assert page.get_by_role("row", name="ALAIN Théo ALSH Mercredi matin ALSH Mercredi après-midi").is_visible()
     found = {}
     for path in pages_of(ids):
         page.goto(f"{base_url}{path}")
