@@ -282,3 +282,24 @@ def test_a_document_for_enrolled_families_needs_at_least_one_service(town_client
     }).content.decode()
     assert "Choisissez au moins une prestation pour les familles inscrites." in page
     assert not Document.objects.exists()
+
+
+def test_staff_change_the_dates_and_withdraw_a_document(town_client, staff):
+    document = publish("Menus", published_on=datetime.date(2026, 12, 1))
+    town_client.login(staff)
+    refused = town_client.post(f"/gestion/documents/{document.pk}/", {
+        "title": "Menus", "category": "menus", "published_on": "2026-12-01", "unpublished_on": "2026-11-30",
+        "audience": "all",
+    })
+    assert "La date de fin doit être postérieure" in refused.content.decode()
+    town_client.post(f"/gestion/documents/{document.pk}/", {
+        "title": "Menus de décembre", "category": "menus", "published_on": "2026-12-01",
+        "unpublished_on": "2026-12-31", "audience": "all",
+    })
+    document.refresh_from_db()
+    assert (document.title, document.unpublished_on) == ("Menus de décembre", datetime.date(2026, 12, 31))
+
+    key = document.file.name
+    town_client.post(f"/gestion/documents/{document.pk}/supprimer/")
+    assert not Document.objects.exists()
+    assert default_storage.exists(key)  # removed only once the deletion is committed (test rolls back)

@@ -299,3 +299,15 @@ def test_the_openapi_schema_documents_the_dashboard_documents_and_conversations(
     for path in ("/api/v1/dashboard/", "/api/v1/documents/", "/api/v1/documents/{id}/download/",
                  "/api/v1/conversations/", "/api/v1/conversations/{id}/reply/", "/api/v1/conversations/{id}/read/"):
         assert f"{path}:" in schema
+
+
+def test_staff_manage_the_services_parents_can_write_to(town_client, staff):
+    town_client.login(staff)
+    town_client.post("/gestion/messagerie/services/", {"name": "Restauration scolaire", "position": 1,
+                                                        "is_active": "on"})
+    service = TownService.objects.get()
+    town_client.post(f"/gestion/messagerie/services/{service.pk}/", {
+        "name": "Restauration scolaire", "email": "cantine@ville-a.example", "position": 1, "is_sensitive": "on",
+    })
+    service.refresh_from_db()
+    assert (service.email, service.is_sensitive, service.is_active) == ("cantine@ville-a.example", True, False)
