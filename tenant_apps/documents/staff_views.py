@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.backoffice.permissions import staff_required
@@ -31,7 +32,7 @@ def document_list(request):
         except DomainError as error:
             form.add_error("unpublished_on", error.message)
         else:
-            messages.success(request, f"Le document « {document.title} » est publié.")
+            messages.success(request, _("Le document « %(title)s » est publié.") % {"title": document.title})
             return redirect("documents_staff:list")
     return render(request, "documents/staff/list.html", {"form": form, "documents": selectors.documents_for_staff()})
 
@@ -53,7 +54,7 @@ def document_edit(request, pk: int):
         except DomainError as error:
             form.add_error("unpublished_on", error.message)
         else:
-            messages.success(request, "Document modifié.")
+            messages.success(request, _("Document modifié."))
             return redirect("documents_staff:list")
     return render(request, "documents/staff/edit.html", {"form": form, "document": document})
 
@@ -63,7 +64,7 @@ def document_edit(request, pk: int):
 def document_delete(request, pk: int):
     document = get_object_or_404(Document, pk=pk)
     services.document_delete(document=document)
-    messages.success(request, f"Le document « {document.title} » est supprimé.")
+    messages.success(request, _("Le document « %(title)s » est supprimé.") % {"title": document.title})
     return redirect("documents_staff:list")
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenant_apps.backoffice.permissions import staff_required
@@ -45,7 +46,7 @@ def thread(request, pk: int):
         except DomainError as error:
             form.add_error("body", error.message)
         else:
-            messages.success(request, "Réponse envoyée à la famille.")
+            messages.success(request, _("Réponse envoyée à la famille."))
             return redirect("messaging_staff:thread", pk=conversation.pk)
     thread_messages = list(selectors.messages_of(conversation))
     if request.method == "GET":
@@ -60,7 +61,7 @@ def thread(request, pk: int):
 def close(request, pk: int):
     conversation = selectors.conversation_for_staff(pk)
     services.conversation_close(conversation=conversation, by=request.user)
-    messages.success(request, "Conversation clôturée.")
+    messages.success(request, _("Conversation clôturée."))
     return redirect("messaging_staff:thread", pk=conversation.pk)
 
 
@@ -77,7 +78,7 @@ def service_list(request):
     form = TownServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         service = services.town_service_save(**form.cleaned_data)
-        messages.success(request, f"Service « {service.name} » ajouté.")
+        messages.success(request, _("Service « %(name)s » ajouté.") % {"name": service.name})
         return redirect("messaging_staff:services")
     return render(request, "messaging/staff/services.html", {
         "form": form, "service_list": TownService.objects.order_by("position", "name"),
@@ -93,6 +94,6 @@ def service_edit(request, pk: int):
         # The form only validates; the write goes through the service function.
         service = TownService.objects.get(pk=pk)
         services.town_service_save(service=service, **form.cleaned_data)
-        messages.success(request, "Service modifié.")
+        messages.success(request, _("Service modifié."))
         return redirect("messaging_staff:services")
     return render(request, "messaging/staff/service_edit.html", {"form": form, "service": service})

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tenant_apps.families.selectors import household_of
@@ -44,7 +45,7 @@ def compose(request, service_id: int):
         except DomainError as error:
             form.add_error("body", error.message)
         else:
-            messages.success(request, f"Votre message a bien été envoyé au {service.name}.")
+            messages.success(request, _("Votre message a bien été envoyé au %(name)s.") % {"name": service.name})
             return redirect("messaging:thread", pk=conversation.pk)
     return render(request, "messaging/compose.html", {"service": service, "form": form, **_sidebar(household)})
 
@@ -66,7 +67,7 @@ def thread(request, pk: int):
         except DomainError as error:
             form.add_error("body", error.message)
         else:
-            messages.success(request, "Votre message a bien été envoyé.")
+            messages.success(request, _("Votre message a bien été envoyé."))
             return redirect("messaging:thread", pk=conversation.pk)
     thread_messages = list(selectors.messages_of(conversation))
     if request.method == "GET":

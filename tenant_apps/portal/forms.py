@@ -1,13 +1,14 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import TownProfile
 
 
 class TownProfileForm(forms.ModelForm):
-    logo = forms.FileField(label="Logo (PNG ou JPEG, 1 Mo au plus)", required=False,
+    logo = forms.FileField(label=_("Logo (PNG ou JPEG, 1 Mo au plus)"), required=False,
                            widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}))
-    remove_logo = forms.BooleanField(label="Retirer le logo", required=False)
-    website = forms.URLField(label="Site web", required=False, assume_scheme="https")
+    remove_logo = forms.BooleanField(label=_("Retirer le logo"), required=False)
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https")
 
     class Meta:
         model = TownProfile
@@ -15,6 +16,6 @@ class TownProfileForm(forms.ModelForm):
                   "welcome_title", "welcome_body"]
         widgets = {"welcome_body": forms.Textarea(attrs={"rows": 10, "data-format-toolbar": "true"})}
         help_texts = {
-            "welcome_body": "Mise en forme : <p>, <strong>, <em>, <ul>/<ol>/<li>, <a href>, <h2>, <h3>. "
-                            "Tout autre code est retiré à l'enregistrement.",
+            "welcome_body": _("Mise en forme : <p>, <strong>, <em>, <ul>/<ol>/<li>, <a href>, <h2>, <h3>. "
+                              "Tout autre code est retiré à l'enregistrement."),
         }

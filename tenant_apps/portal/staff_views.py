@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db import connection
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tenant_apps.backoffice.permissions import staff_required
@@ -24,6 +25,6 @@ def profile_edit(request):
         except files.UploadRejected as error:
             form.add_error("logo", error.message)
         else:
-            messages.success(request, "Le portail est à jour.")
+            messages.success(request, _("Le portail est à jour."))
             return redirect("portal_staff:profile")
     return render(request, "portal/staff/profile.html", {"form": form, "profile": profile})
