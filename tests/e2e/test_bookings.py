@@ -29,7 +29,12 @@ def open_week(today: dt.date) -> dt.date:
 
 def seed(town):
     from tenant_apps.services.models import Service, school_year_of
-    from tenant_apps.services.tests.factories import ChildFactory, GuardianFactory, ServiceFactory, enrol
+    from tenant_apps.services.tests.factories import (
+        ChildFactory,
+        GuardianFactory,
+        ServiceFactory,
+        enrol,
+    )
 
     with tenant_context(town), transaction.atomic():
         guardian = GuardianFactory(household__name="ALAIN", user__email="parent@testville.example")
