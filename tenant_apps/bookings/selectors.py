@@ -208,3 +208,54 @@ def _deadline_message(services, days, schedule, now) -> str:
     first = min(upcoming).astimezone(schedule.tz)
     return (f"Les réservations sont à effectuer avant la date butoir de chaque prestation. "
             f"Prochaine date butoir cette semaine : {date_format(first, 'l j F Y à H:i')}.")
+
+
+# --- staff: attendance sheet ---------------------------------------------------------------------
+
+@dataclass
+class AttendanceRow:
+    booking: Booking
+    child: object
+    diet: str
+    allergies: str
+    care_plan: bool
+    school_class: str
+
+
+def _text(value) -> str:
+    if value is None or value is False:
+        return ""
+    if hasattr(value, "all"):  # a related manager (e.g. allergies as rows)
+        return ", ".join(str(item) for item in value.all())
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(item) for item in value)
+    display = getattr(value, "label", None)
+    return str(display or value)
+
+
+def _child_flag(child, *names) -> str:
+    """The family record's diet / allergy fields are being added in parallel: read them defensively."""
+    for name in names:
+        display = getattr(child, f"get_{name}_display", None)
+        value = display() if callable(display) else getattr(child, name, None)
+        text = _text(value)
+        if text:
+            return text
+    return ""
+
+
+def attendance_sheet(service: Service, day: dt.date) -> list[AttendanceRow]:
+    """The children booked on `day` for `service`, with their diet and allergy flags."""
+    bookings = (Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)
+                .select_related("child", "child__household").order_by("child__last_name", "child__first_name"))
+    rows = []
+    for booking in bookings:
+        child = booking.child
+        rows.append(AttendanceRow(
+            booking=booking, child=child,
+            diet=_child_flag(child, "diet", "special_diet", "regime"),
+            allergies=_child_flag(child, "allergies", "allergy", "food_allergies"),
+            care_plan=bool(_child_flag(child, "care_plan", "has_care_plan", "pai")),
+            school_class=_child_flag(child, "school_class", "class_level", "current_class"),
+        ))
+    return rows

@@ -1,6 +1,3 @@
-
-
 app_name = "services"
 
-urlpatterns = [
-]
+urlpatterns: list = []

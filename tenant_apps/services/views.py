@@ -1,2 +1,1 @@
-"""Parents' pages of the services app."""
-
+"""Parents' pages of the services app: none of its own (services appear in the bookings grid)."""
