@@ -18,7 +18,14 @@ from shared_apps.payments.services import payment_config_set
 from ..models import Invoice, InvoiceRun, Payment
 from ..services import invoice_run_execute, payment_notification_handle, payment_start
 from .conftest import APRIL
-from .factories import ChildFactory, GuardianFactory, ServiceFactory, TariffFactory, book, school_days
+from .factories import (
+    ChildFactory,
+    GuardianFactory,
+    ServiceFactory,
+    TariffFactory,
+    book,
+    school_days,
+)
 
 MARCH = (APRIL[0].replace(month=3), APRIL[0].replace(month=3, day=31))
 
