@@ -6,7 +6,15 @@ from django.db import connection
 
 from shared_apps.payments.services import payment_config_set
 
-from .factories import ChildFactory, GuardianFactory, HouseholdFactory, ServiceFactory, TariffFactory, book, school_days
+from .factories import (
+    ChildFactory,
+    GuardianFactory,
+    HouseholdFactory,
+    ServiceFactory,
+    TariffFactory,
+    book,
+    school_days,
+)
 
 APRIL = (dt.date(2019, 4, 1), dt.date(2019, 4, 30))
 

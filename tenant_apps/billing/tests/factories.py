@@ -68,7 +68,7 @@ class TariffFactory(factory.django.DjangoModelFactory):
         model = Tariff
 
     service = factory.SubFactory(ServiceFactory)
-    valid_from = dt.date(2019, 1, 1)
+    valid_from = dt.date(2018, 9, 1)
     mode = Tariff.Mode.FLAT
     unit_price = Decimal("3.30")
 

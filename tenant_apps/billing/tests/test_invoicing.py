@@ -11,9 +11,21 @@ from tenant_apps.bookings.models import Booking
 
 from ..errors import InvoiceNotCancellable, RunAlreadyActive
 from ..models import BillingSettings, Invoice, InvoiceLine, InvoiceRun
-from ..services import credit_note_issue, household_invoice_issue, invoice_run_start, payment_record_counter
+from ..services import (
+    credit_note_issue,
+    household_invoice_issue,
+    invoice_run_start,
+    payment_record_counter,
+)
 from .conftest import APRIL
-from .factories import ChildFactory, GuardianFactory, HouseholdFactory, ServiceFactory, TariffFactory, book, school_days
+from .factories import (
+    ChildFactory,
+    GuardianFactory,
+    ServiceFactory,
+    TariffFactory,
+    book,
+    school_days,
+)
 
 A = Booking.Attendance
 
