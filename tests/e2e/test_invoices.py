@@ -48,7 +48,7 @@ def test_a_parent_pays_an_invoice_from_mes_factures(alain_invoice, page, smtp_ca
     page.get_by_label("Email").fill("claire.alain@example.org")
     page.get_by_label("Mot de passe").fill("Tartine-2-Confiture")
     page.get_by_role("button", name="Valider").click()
-    page.get_by_role("link", name="Mes factures").click()
+    page.get_by_role("link", name="Mes factures", exact=True).click()  # the nav link (the home tile is "Mes factures 1 impayée")
     page.wait_for_url(f"{base_url}/mes-factures/")
     row = page.locator(f"#facture-{invoice.number}")
     expect(page.get_by_role("heading", name="Factures 2019")).to_be_visible()
