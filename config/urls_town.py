@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tenant_apps.documents.urls")),
     path("", include("tenant_apps.messaging.urls")),
     path("gestion/", include("tenant_apps.backoffice.urls")),
+    path("gestion/portail/", include("tenant_apps.portal.staff_urls")),
     path("gestion/familles/", include("tenant_apps.families.staff_urls")),
     path("gestion/prestations/", include("tenant_apps.services.staff_urls")),
     path("gestion/reservations/", include("tenant_apps.bookings.staff_urls")),

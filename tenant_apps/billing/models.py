@@ -1,1 +1,331 @@
-"""Models of the billing app."""
+"""Billing of one town: tariffs, billing rules, invoicing runs, invoices, credit notes and payments.
+
+Invoices snapshot everything they print (payer, child and service names, unit prices),
+so later changes to a family record or a tariff never alter an issued invoice.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ZERO = Decimal("0.00")
+
+
+class BillingSettings(models.Model):
+    """The town's billing rules, set by staff (one row)."""
+
+    bill_unjustified_absences = models.BooleanField(
+        _("facturer les jours réservés même en cas d'absence non justifiée"), default=True
+    )
+    bill_unbooked_attendance = models.BooleanField(_("facturer les présences non réservées"), default=True)
+    unbooked_surcharge_percent = models.DecimalField(
+        _("majoration des présences non réservées (%)"), max_digits=5, decimal_places=2, default=ZERO
+    )
+    payment_due_days = models.PositiveSmallIntegerField(_("délai de paiement (jours)"), default=30)
+    collection_office = models.CharField(
+        _("régie (paiement au guichet)"), max_length=300, blank=True,
+        help_text=_("Ex. « Régie enfance, mairie, du lundi au vendredi de 9 h à 12 h »."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("règles de facturation")
+        verbose_name_plural = _("règles de facturation")
+
+    def __str__(self) -> str:
+        return str(_("Règles de facturation"))
+
+    @classmethod
+    def current(cls) -> "BillingSettings":
+        found = cls.objects.order_by("pk").first()
+        return found if found is not None else cls()
+
+
+class Tariff(models.Model):
+    """The price of one unit (a day, a meal) of a service over a validity period."""
+
+    class Mode(models.TextChoices):
+        FLAT = "flat", _("Prix unique")
+        FAMILY_QUOTIENT = "qf", _("Selon le quotient familial")
+
+    service = models.ForeignKey("services.Service", on_delete=models.PROTECT, related_name="tariffs",
+                                verbose_name=_("prestation"))
+    label = models.CharField(_("libellé"), max_length=120, blank=True)
+    valid_from = models.DateField(_("valable du"))
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    mode = models.CharField(_("mode"), max_length=4, choices=Mode.choices, default=Mode.FLAT)
+    unit_price = models.DecimalField(_("prix unitaire (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tarif")
+        verbose_name_plural = _("tarifs")
+        ordering = ["service__position", "-valid_from"]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.service} ({self.valid_from:%d/%m/%Y})"
+
+    def clean(self):
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("La fin de validité doit suivre le début.")})
+        if self.mode == self.Mode.FLAT and self.unit_price is None:
+            raise ValidationError({"unit_price": _("Indiquez le prix unitaire.")})
+
+
+class TariffBracket(models.Model):
+    """A quotient-familial bracket of a tariff: QF from qf_min to qf_max (inclusive) pays `price`."""
+
+    tariff = models.ForeignKey(Tariff, on_delete=models.CASCADE, related_name="brackets")
+    qf_min = models.PositiveIntegerField(_("QF de"), default=0)
+    qf_max = models.PositiveIntegerField(_("QF jusqu'à"), null=True, blank=True, help_text=_("Vide : sans limite."))
+    price = models.DecimalField(_("prix unitaire (€)"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("tranche de quotient familial")
+        verbose_name_plural = _("tranches de quotient familial")
+        ordering = ["qf_min"]
+
+    def __str__(self) -> str:
+        upper = self.qf_max if self.qf_max is not None else "…"
+        return f"QF {self.qf_min}–{upper} : {self.price} €"
+
+    def clean(self):
+        if self.qf_max is not None and self.qf_max < self.qf_min:
+            raise ValidationError({"qf_max": _("La borne haute doit dépasser la borne basse.")})
+
+
+class NumberSequence(models.Model):
+    """Gapless counters (invoices, credit notes): the row is locked while a number is allocated,
+    in the same transaction as the document that takes it."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Factures")
+        CREDIT_NOTE = "credit_note", _("Avoirs")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("numérotation")
+        verbose_name_plural = _("numérotations")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.last_number}"
+
+
+class InvoiceRun(models.Model):
+    """A monthly invoicing run started by staff; the job updates status and progress as it goes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminée")
+        DONE_WITH_ERRORS = "done_with_errors", _("Terminée avec des erreurs")
+        FAILED = "failed", _("Échouée")
+
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    with_pdfs = models.BooleanField(_("générer les PDF"), default=True)
+    households_total = models.PositiveIntegerField(_("foyers à traiter"), default=0)
+    households_done = models.PositiveIntegerField(_("foyers traités"), default=0)
+    invoices_created = models.PositiveIntegerField(_("factures émises"), default=0)
+    households_skipped = models.PositiveIntegerField(_("foyers déjà facturés"), default=0)
+    errors = models.JSONField(_("erreurs"), default=list, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("lancée par"))
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("démarrée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("facturation")
+        verbose_name_plural = _("facturations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.households_total:
+            return 100 if not self.is_active else 0
+        return min(100, round(100 * self.households_done / self.households_total))
+
+
+def invoice_pdf_path(invoice, filename: str) -> str:
+    return f"invoices/{invoice.issued_on:%Y}/{filename}"
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Enregistré")
+        PAYMENT_PENDING = "payment_pending", _("En paiement")
+        PAID = "paid", _("Payé")
+        CANCELLED = "cancelled", _("Annulée par avoir")
+
+    number = models.CharField(_("numéro"), max_length=12, unique=True)
+    sequence = models.PositiveIntegerField(_("rang"), unique=True)
+    household = models.ForeignKey("families.Household", on_delete=models.PROTECT, related_name="invoices",
+                                  verbose_name=_("foyer"))
+    run = models.ForeignKey(InvoiceRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices")
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    issued_on = models.DateField(_("émise le"))
+    due_on = models.DateField(_("à payer avant le"))
+    total = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    amount_paid = models.DecimalField(_("déjà payé"), max_digits=10, decimal_places=2, default=ZERO)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ISSUED)
+    # Payer snapshot, as printed on the invoice.
+    payer_name = models.CharField(_("payeur"), max_length=300)
+    payer_address = models.TextField(_("adresse du payeur"), blank=True)
+    payer_email = models.EmailField(_("e-mail du payeur"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, blank=True, max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["-period_start", "-sequence"]
+        constraints = [
+            # Re-running a period never issues a second live invoice to a household.
+            models.UniqueConstraint(
+                fields=["household", "period_start", "period_end"],
+                condition=~Q(status="cancelled"),
+                name="invoice_one_live_per_household_period",
+            ),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_amount_paid_positive"),
+        ]
+        indexes = [models.Index(fields=["household", "status"], name="invoice_household_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Facture {self.number}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(ZERO, self.total - self.amount_paid)
+
+    @property
+    def year(self) -> int:
+        return self.period_start.year
+
+
+class InvoiceLine(models.Model):
+    """One child × service (× unit price) on an invoice, with the bookings it bills."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", _("Réservé")
+        UNBOOKED = "unbooked", _("Présence non réservée")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("services.Service", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BOOKED)
+    child_name = models.CharField(_("enfant"), max_length=300)
+    service_name = models.CharField(_("prestation"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantité"))
+    unit_price = models.DecimalField(_("prix unitaire"), max_digits=8, decimal_places=2)
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    bookings = models.ManyToManyField("bookings.Booking", related_name="invoice_lines", blank=True)
+
+    class Meta:
+        verbose_name = _("ligne de facture")
+        verbose_name_plural = _("lignes de facture")
+        ordering = ["child_name", "service_name", "kind", "unit_price"]
+
+    def __str__(self) -> str:
+        return f"{self.child_name} – {self.service_name} × {self.quantity}"
+
+
+class CreditNote(models.Model):
+    """An avoir: the only way to cancel an issued invoice (invoices are never deleted)."""
+
+    number = models.CharField(_("numéro"), max_length=12, unique=True)
+    sequence = models.PositiveIntegerField(_("rang"), unique=True)
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="credit_note")
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("motif"), max_length=300)
+    issued_on = models.DateField(_("émis le"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avoir")
+        verbose_name_plural = _("avoirs")
+        ordering = ["-sequence"]
+
+    def __str__(self) -> str:
+        return f"Avoir {self.number} (facture {self.invoice.number})"
+
+
+class PaymentTransaction(models.Model):
+    """One online payment attempt with the town's provider."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En cours")
+        PAID = "paid", _("Payée")
+        REFUSED = "refused", _("Refusée")
+        CANCELLED = "cancelled", _("Abandonnée")
+        EXPIRED = "expired", _("Expirée")
+        ERROR = "error", _("Erreur")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Montant discordant (à vérifier)")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="transactions")
+    backend = models.CharField(_("prestataire"), max_length=32)
+    order_id = models.CharField(_("référence portail"), max_length=40, unique=True)
+    provider_reference = models.CharField(_("référence prestataire"), max_length=120, blank=True, db_index=True)
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    payer_email = models.EmailField(_("e-mail"), blank=True)
+    bank_data = models.JSONField(_("données du prestataire"), default=dict, blank=True)
+    needs_review = models.BooleanField(_("à vérifier par la régie"), default=False)
+    review_reason = models.CharField(_("motif de vérification"), max_length=300, blank=True)
+    notifications = models.PositiveIntegerField(_("notifications reçues"), default=0)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("transaction de paiement")
+        verbose_name_plural = _("transactions de paiement")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="paytx_status_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} ({self.get_status_display()})"
+
+
+class Payment(models.Model):
+    """Money received for an invoice: online (one per transaction, at most) or at the counter."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("En ligne")
+        COUNTER = "counter", _("Au guichet")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    transaction = models.OneToOneField(PaymentTransaction, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="payment")
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("mode"), max_length=10, choices=Method.choices)
+    paid_at = models.DateTimeField(_("payé le"))
+    reference = models.CharField(_("référence"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["-paid_at"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € – {self.invoice}"

@@ -1,5 +1,17 @@
-"""Staff (gestionnaire) screens of the billing app, mounted under /<ville>/gestion/billing/."""
+"""Staff (gestionnaire) screens of billing, mounted under /<ville>/gestion/facturation/."""
+
+from django.urls import path
+
+from . import staff_views
 
 app_name = "billing_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff_views.runs, name="runs"),
+    path("facturations/<int:run_id>/", staff_views.run_detail, name="run_detail"),
+    path("factures/", staff_views.invoice_list, name="invoices"),
+    path("factures/<int:invoice_id>/", staff_views.invoice_detail, name="invoice_detail"),
+    path("factures/<int:invoice_id>/pdf/", staff_views.invoice_pdf, name="invoice_pdf"),
+    path("factures/<int:invoice_id>/avoir/", staff_views.credit_note_create, name="credit_note"),
+    path("factures/<int:invoice_id>/paiement-guichet/", staff_views.counter_payment, name="counter_payment"),
+]

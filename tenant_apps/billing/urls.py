@@ -6,4 +6,9 @@ app_name = "billing"
 
 urlpatterns = [
     path("mes-factures/", views.invoices, name="invoices"),
+    path("mes-factures/<int:invoice_id>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("mes-factures/<int:invoice_id>/payer/", views.invoice_pay, name="invoice_pay"),
+    path("paiement/retour/", views.payment_return, name="payment_return"),
+    path("paiement/notification/", views.payment_notification, name="payment_notification"),
+    path("paiement/banque-simulee/", views.simulated_bank, name="simulated_bank"),
 ]

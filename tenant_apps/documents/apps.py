@@ -5,3 +5,8 @@ class DocumentsConfig(AppConfig):
     name = "tenant_apps.documents"
     label = "documents"
     verbose_name = "Documents"
+
+    def ready(self):
+        from tenant_apps.backoffice.menu import register
+
+        register("Documents", "documents_staff:list", order=60)

@@ -1,9 +1,30 @@
-"""Parents' pages of the documents app."""
+"""Parents' pages of the documents app: "MES DOCUMENTS" and the download that checks access."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from tenant_apps.families.selectors import household_of
+from tenant_apps.portal import files
+from tenant_apps.portal.clock import town_today
+
+from . import selectors, services
+from .models import STORAGE_FOLDER
+
 
 @login_required
-def list(request):
-    return render(request, "portal/coming_soon.html", {"title": "Mes documents"})
+def list(request):  # noqa: A001 - URL name kept from the skeleton
+    household = household_of(request.user)
+    documents = selectors.documents_of(household, town_today())
+    return render(request, "documents/list.html", {"documents": documents})
+
+
+@login_required
+def download(request, pk: int):
+    household = household_of(request.user)
+    document = selectors.document_of(household, pk, town_today())
+    response = files.serve(
+        document.file.name, folder=STORAGE_FOLDER, content_type=document.content_type,
+        filename=document.original_name or f"{document.title}.{document.file.name.rsplit('.', 1)[-1]}",
+    )
+    services.document_download_record(document=document, household=household)
+    return response

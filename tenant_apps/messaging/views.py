@@ -1,9 +1,85 @@
-"""Parents' pages of the messaging app."""
+"""Parents' pages of the messaging app: contact page, writing to a service, conversations."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tenant_apps.families.selectors import household_of
+from tenant_apps.portal import files
+from tenants.errors import DomainError
+
+from . import selectors, services
+from .forms import ComposeForm, ReplyForm
+from .models import ATTACHMENT_FOLDER, Message
+
+
+def _sidebar(household):
+    return {"conversations": selectors.conversations_of(household)[:50]}
 
 
 @login_required
 def inbox(request):
-    return render(request, "portal/coming_soon.html", {"title": "Messagerie"})
+    household = household_of(request.user)
+    return render(request, "messaging/inbox.html", {"services": selectors.open_services(), **_sidebar(household)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request, service_id: int):
+    household = household_of(request.user)
+    service = selectors.open_service(service_id)
+    form = ComposeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            conversation = services.conversation_start(
+                household=household, author=request.user, service=service, subject=data["subject"],
+                body=data["body"], attachment=data["attachment"], is_medical=data["is_medical"],
+            )
+        except files.UploadRejected as error:
+            form.add_error("attachment", error.message)
+        except services.SubjectRequired as error:
+            form.add_error("subject", error.message)
+        except DomainError as error:
+            form.add_error("body", error.message)
+        else:
+            messages.success(request, _("Votre message a bien été envoyé au %(name)s.") % {"name": service.name})
+            return redirect("messaging:thread", pk=conversation.pk)
+    return render(request, "messaging/compose.html", {"service": service, "form": form, **_sidebar(household)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread(request, pk: int):
+    household = household_of(request.user)
+    conversation = selectors.conversation_of(household, pk)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_post(
+                conversation=conversation, side=Message.Side.FAMILY, author=request.user,
+                body=form.cleaned_data["body"], subject="Re", attachment=form.cleaned_data["attachment"],
+            )
+        except files.UploadRejected as error:
+            form.add_error("attachment", error.message)
+        except DomainError as error:
+            form.add_error("body", error.message)
+        else:
+            messages.success(request, _("Votre message a bien été envoyé."))
+            return redirect("messaging:thread", pk=conversation.pk)
+    thread_messages = list(selectors.messages_of(conversation))
+    if request.method == "GET":
+        services.conversation_mark_read(conversation=conversation, side=Message.Side.FAMILY)
+    return render(request, "messaging/thread.html", {
+        "conversation": conversation, "thread_messages": thread_messages, "form": form, **_sidebar(household),
+    })
+
+
+@login_required
+def attachment(request, pk: int):
+    household = household_of(request.user)
+    message = selectors.message_of_household(household, pk)
+    return files.serve(message.attachment.name, folder=ATTACHMENT_FOLDER, content_type=message.attachment_type,
+                       filename=message.attachment_name or "piece-jointe")

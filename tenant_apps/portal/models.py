@@ -17,6 +17,9 @@ class TownProfile(models.Model):
     website = models.URLField(_("site web"), blank=True)
     welcome_title = models.CharField(_("titre d'accueil"), max_length=200, default="Bienvenue sur votre portail famille")
     welcome_body = models.TextField(_("texte d'accueil (HTML simple)"), blank=True)
+    # Stored through the town-prefixed default storage, served by `portal:logo`.
+    logo = models.FileField(_("logo"), upload_to="portal", max_length=200, blank=True)
+    logo_content_type = models.CharField(max_length=50, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -25,6 +28,12 @@ class TownProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The postal address as the guide shows it: "1 place de la mairie - 22300 Lannion"."""
+        locality = f"{self.postcode} {self.city}".strip()
+        return [part for part in (self.address_line, locality) if part]
 
     @classmethod
     def current(cls) -> "TownProfile | None":

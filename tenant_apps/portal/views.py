@@ -1,12 +1,35 @@
-"""Parents' pages of the portal that belong to no other app: home page, 404."""
+"""Parents' pages of the portal that belong to no other app: home page (welcome text and
+dashboard), the town's logo, 404."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+
+from tenant_apps.families.selectors import household_of
+
+from . import files
+from .clock import town_today
+from .models import TownProfile
+from .selectors import dashboard_for
+from .services import LOGO_FOLDER
 
 
 @login_required
 def home(request):
-    return render(request, "portal/home.html")
+    try:
+        household = household_of(request.user)
+    except Http404:
+        household = None  # a staff member without a family of their own: welcome text only
+    dashboard = dashboard_for(household, town_today()) if household else None
+    return render(request, "portal/home.html", {"dashboard": dashboard})
+
+
+def logo(request):
+    profile = TownProfile.current()
+    if profile is None or not profile.logo:
+        raise Http404("Pas de logo.")
+    return files.serve(profile.logo.name, folder=LOGO_FOLDER, content_type=profile.logo_content_type,
+                       filename="logo")
 
 
 def not_found(request, exception=None):

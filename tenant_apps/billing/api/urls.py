@@ -1,3 +1,12 @@
 """API routes of the billing app, mounted under /<ville>/api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("invoices/", views.InvoiceListView.as_view(), name="api-invoices"),
+    path("invoices/<int:invoice_id>/", views.InvoiceDetailView.as_view(), name="api-invoice"),
+    path("invoices/<int:invoice_id>/pdf/", views.InvoicePdfView.as_view(), name="api-invoice-pdf"),
+    path("invoices/<int:invoice_id>/payment/", views.InvoicePaymentView.as_view(), name="api-invoice-payment"),
+]

@@ -1,3 +1,13 @@
 """API routes of the messaging app, mounted under /<ville>/api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("messaging/services/", views.TownServiceListView.as_view(), name="api-messaging-services"),
+    path("conversations/", views.ConversationListView.as_view(), name="api-conversations"),
+    path("conversations/<int:pk>/", views.ConversationDetailView.as_view(), name="api-conversation"),
+    path("conversations/<int:pk>/reply/", views.ConversationReplyView.as_view(), name="api-conversation-reply"),
+    path("conversations/<int:pk>/read/", views.ConversationMarkReadView.as_view(), name="api-conversation-read"),
+]

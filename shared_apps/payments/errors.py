@@ -1,0 +1,18 @@
+"""Domain errors of the payment-provider configuration."""
+
+from tenants.errors import DomainError
+
+
+class UnknownBackend(DomainError):
+    code = "unknown_payment_backend"
+    default_message = "Prestataire de paiement inconnu."
+
+
+class UnknownParameter(DomainError):
+    code = "unknown_payment_parameter"
+    default_message = "Paramètre inconnu pour ce prestataire de paiement."
+
+
+class InvalidParameter(DomainError):
+    code = "invalid_payment_parameter"
+    default_message = "Valeur de paramètre invalide."

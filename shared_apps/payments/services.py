@@ -1,0 +1,81 @@
+"""Writes of the payment-provider configuration (operators: CLI and /ops/ admin)."""
+
+import eopayment
+from django.db import transaction
+
+from tenants.models import Town
+
+from .crypto import encrypt_params
+from .errors import InvalidParameter, UnknownBackend, UnknownParameter
+from .models import BACKEND_CHOICES, PaymentProviderConfig
+
+# Set per request by the billing app (they depend on the town's address), never by operators.
+COMPUTED_PARAMS = frozenset({"normal_return_url", "automatic_return_url", "next_url", "direct_notification_url"})
+
+
+def backend_parameters(backend: str) -> dict[str, dict]:
+    """The parameters eopayment documents for `backend`, by name."""
+    if backend not in dict(BACKEND_CHOICES):
+        raise UnknownBackend(f"Prestataire de paiement inconnu : {backend!r}.")
+    description = eopayment.get_backend(backend).description
+    return {p["name"]: p for p in description.get("parameters", []) if not p.get("deprecated")}
+
+
+def _validate_params(backend: str, params: dict) -> dict:
+    known = backend_parameters(backend)
+    cleaned = {}
+    for name, value in params.items():
+        if name in COMPUTED_PARAMS:
+            raise UnknownParameter(f"Le paramètre « {name} » est calculé par le portail, ne le renseignez pas.")
+        spec = known.get(name)
+        if spec is None:
+            raise UnknownParameter(
+                f"Paramètre inconnu pour {backend} : « {name} » (connus : {', '.join(sorted(set(known) - COMPUTED_PARAMS))})."
+            )
+        choices = spec.get("choices")
+        if choices and spec.get("type") is not list:
+            allowed = [c[0] if isinstance(c, tuple | list) else c for c in choices]
+            if value not in allowed:
+                raise InvalidParameter(f"« {name} » doit valoir l'une de : {', '.join(map(str, allowed))}.")
+        validation = spec.get("validation")
+        if validation is not None and not validation(str(value)):
+            raise InvalidParameter(f"Valeur invalide pour « {name} ».")
+        cleaned[name] = value
+    return cleaned
+
+
+@transaction.atomic
+def payment_config_set(
+    *,
+    town: Town,
+    backend: str,
+    params: dict | None = None,
+    enabled: bool | None = None,
+    replace_params: bool = False,
+) -> PaymentProviderConfig:
+    """Create or update the town's provider. `params` are merged into the stored ones unless
+    `replace_params`; a parameter set to an empty string is removed."""
+    backend_parameters(backend)  # validates the backend name
+    config = PaymentProviderConfig.objects.select_for_update().filter(town_id=town.pk).first()
+    if config is None:
+        config = PaymentProviderConfig(town_id=town.pk, backend=backend)
+    current = {} if (replace_params or config.backend != backend) else config.params
+    merged = {**current}
+    for name, value in (params or {}).items():
+        if value in ("", None):
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    merged = _validate_params(backend, merged)
+    required = [
+        name for name, spec in backend_parameters(backend).items()
+        if spec.get("required") and name not in COMPUTED_PARAMS and name not in merged
+    ]
+    is_enabled = config.enabled if enabled is None else enabled
+    if is_enabled and required:
+        raise InvalidParameter(f"Paramètres obligatoires manquants pour {backend} : {', '.join(required)}.")
+    config.backend = backend
+    config.encrypted_params = encrypt_params(merged)
+    config.enabled = is_enabled
+    config.save()
+    return config

@@ -1,0 +1,45 @@
+from rest_framework import serializers
+
+from ..models import Invoice, InvoiceLine
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = ["child_name", "service_name", "quantity", "unit_price", "amount"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    remaining = serializers.DecimalField(max_digits=10, decimal_places=2)
+    pdf_url = serializers.SerializerMethodField()
+    can_pay = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "number", "period_start", "period_end", "issued_on", "due_on", "total", "amount_paid",
+                  "remaining", "status", "status_label", "pdf_url", "can_pay"]
+
+    def get_pdf_url(self, invoice) -> str:
+        from django.urls import reverse
+
+        return self.context["request"].build_absolute_uri(reverse("api-invoice-pdf", args=[invoice.pk]))
+
+    def get_can_pay(self, invoice) -> bool:
+        return bool(self.context.get("online_payment")) and invoice.status == Invoice.Status.ISSUED and invoice.remaining > 0
+
+
+class InvoiceDetailSerializer(InvoiceSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [*InvoiceSerializer.Meta.fields, "payer_name", "payer_address", "lines"]
+
+
+class PaymentStartSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["url", "form", "html"], help_text="How to reach the provider's page.")
+    url = serializers.CharField(allow_blank=True, help_text="Open this address (kind=url), or submit the form to it.")
+    method = serializers.CharField(allow_blank=True)
+    fields = serializers.DictField(child=serializers.CharField(), help_text="Form fields (kind=form).")
+    html = serializers.CharField(allow_blank=True)
+    transaction = serializers.CharField(help_text="The portal's reference of this payment attempt.")

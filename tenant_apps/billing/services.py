@@ -1,0 +1,562 @@
+"""Every write of billing: invoicing runs, invoices and their numbers, credit notes, PDFs,
+online payments (request, notifications, reconciliation) and counter payments."""
+
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
+from shared_apps.payments.selectors import provider_config_for_current_town
+from tenant_apps.bookings.models import Booking
+from tenant_apps.families.models import Household
+from tenants.errors import DomainError
+from tenants.jobs import SCHEMA_OPTION
+from tenants.urls import town_url
+
+from .errors import (
+    InvalidPeriod,
+    InvoiceNotCancellable,
+    NothingToPay,
+    NotificationRefused,
+    OnlinePaymentUnavailable,
+    PaymentProviderFailed,
+    PaymentTooSoon,
+    RunAlreadyActive,
+)
+from .models import (
+    ZERO,
+    BillingSettings,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    NumberSequence,
+    Payment,
+    PaymentTransaction,
+)
+from .pricing import TariffBook, with_surcharge
+from .selectors import tariffs_valid_between
+
+logger = logging.getLogger(__name__)
+
+# PayFiP refuses a second payment of the same debt within 20 minutes; the portal applies it
+# to every provider, so that a parent cannot pay twice by clicking PAYER again.
+MIN_DELAY_BETWEEN_PAYMENTS = timedelta(minutes=20)
+# A pending transaction with no news after this delay is expired by the reconciliation job.
+PENDING_TRANSACTION_TTL = timedelta(hours=2)
+RECONCILE_AFTER = timedelta(minutes=2)
+PROGRESS_EVERY = 20
+
+
+def today_in_town() -> date:
+    tenant = getattr(connection, "tenant", None)
+    zone = getattr(tenant, "zoneinfo", None)
+    return timezone.localdate(timezone=zone) if zone else timezone.localdate()
+
+
+def _send_on_commit(actor, *args) -> None:
+    """Queue a job once the transaction commits, stamped with the town it was decided in."""
+    schema = connection.schema_name
+    transaction.on_commit(lambda: actor.send_with_options(args=args, **{SCHEMA_OPTION: schema}))
+
+
+# --- Numbers ---------------------------------------------------------------------------------
+
+
+def number_allocate(*, kind: str) -> int:
+    """The next number of `kind`. Must run inside the transaction that saves the document:
+    the counter row stays locked until it commits, and a rollback gives the number back."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("number_allocate() must run inside the document's transaction")
+    sequence = NumberSequence.objects.select_for_update().filter(kind=kind).first()
+    if sequence is None:
+        NumberSequence.objects.get_or_create(kind=kind)
+        sequence = NumberSequence.objects.select_for_update().get(kind=kind)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+def invoice_number(sequence: int) -> str:
+    return f"{sequence:06d}"
+
+
+def credit_note_number(sequence: int) -> str:
+    return f"AV{sequence:06d}"
+
+
+# --- Invoicing run ---------------------------------------------------------------------------
+
+
+def _check_period(period_start: date, period_end: date) -> None:
+    if period_end < period_start:
+        raise InvalidPeriod("La fin de la période doit suivre son début.")
+    if (period_end - period_start).days > 92:
+        raise InvalidPeriod("Une facturation couvre au plus trois mois.")
+
+
+@transaction.atomic
+def invoice_run_start(*, period_start: date, period_end: date, started_by=None, with_pdfs: bool = True) -> InvoiceRun:
+    """Record a run for the period and queue its job (on commit)."""
+    from .tasks import run_invoicing
+
+    _check_period(period_start, period_end)
+    active = InvoiceRun.objects.select_for_update().filter(
+        status__in=[InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING],
+        period_start__lte=period_end, period_end__gte=period_start,
+    )
+    if active.exists():
+        raise RunAlreadyActive()
+    run = InvoiceRun.objects.create(
+        period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
+    )
+    _send_on_commit(run_invoicing, run.pk)
+    return run
+
+
+def _households_to_invoice(period_start: date, period_end: date) -> list[int]:
+    return list(
+        Booking.objects.filter(
+            date__range=(period_start, period_end), status=Booking.Status.BOOKED, invoiced=False
+        )
+        .values_list("child__household_id", flat=True)
+        .distinct()
+        .order_by("child__household_id")
+    )
+
+
+def invoice_run_execute(*, run_id: int) -> InvoiceRun:
+    """The job's body: one invoice per household, each in its own transaction; errors of one
+    household are recorded on the run and do not stop the others."""
+    run = InvoiceRun.objects.get(pk=run_id)
+    if run.status not in (InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING):
+        return run
+    household_ids = _households_to_invoice(run.period_start, run.period_end)
+    run.status = InvoiceRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.households_total = len(household_ids)
+    run.save(update_fields=["status", "started_at", "households_total"])
+    try:
+        rules = BillingSettings.current()
+        tariffs = TariffBook(tariffs_valid_between(run.period_start, run.period_end))
+        created = skipped = 0
+        errors: list[dict] = list(run.errors or [])
+        for index, household_id in enumerate(household_ids, start=1):
+            invoice = None
+            try:
+                invoice = household_invoice_issue(
+                    household_id=household_id, period_start=run.period_start, period_end=run.period_end,
+                    run=run, tariffs=tariffs, rules=rules,
+                )
+            except DomainError as error:
+                errors.append({"household_id": household_id, "message": str(error.message)})
+            except Exception:
+                logger.exception("Invoicing run %s: household %s failed", run.pk, household_id)
+                errors.append({"household_id": household_id, "message": "Erreur inattendue (voir les journaux)."})
+            if invoice is None:
+                skipped += 1
+            else:
+                created += 1
+                if run.with_pdfs:
+                    try:
+                        invoice_pdf_ensure(invoice=invoice)
+                    except Exception:
+                        logger.exception("Invoice %s: PDF generation failed", invoice.number)
+                        errors.append({"household_id": household_id,
+                                       "message": f"Facture {invoice.number} : PDF non généré, il le sera au téléchargement."})
+            if index % PROGRESS_EVERY == 0 or index == len(household_ids):
+                InvoiceRun.objects.filter(pk=run.pk).update(
+                    households_done=index, invoices_created=created, households_skipped=skipped, errors=errors
+                )
+        run.refresh_from_db()
+        run.status = InvoiceRun.Status.DONE_WITH_ERRORS if errors else InvoiceRun.Status.DONE
+    except Exception:
+        logger.exception("Invoicing run %s failed", run.pk)
+        run.refresh_from_db()
+        run.errors = [*(run.errors or []), {"household_id": None, "message": "La facturation s'est arrêtée sur une erreur inattendue."}]
+        run.status = InvoiceRun.Status.FAILED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at", "errors"])
+    return run
+
+
+def _billed_kind(booking: Booking, rules: BillingSettings) -> str | None:
+    """Which line a booking goes to, or None when the town's rules do not bill it."""
+    if booking.status != Booking.Status.BOOKED:
+        return None  # cancelled in time: not billed
+    if booking.unbooked_attendance:
+        if rules.bill_unbooked_attendance and booking.attendance == Booking.Attendance.PRESENT:
+            return InvoiceLine.Kind.UNBOOKED
+        return None
+    if booking.attendance == Booking.Attendance.JUSTIFIED_ABSENCE:
+        return None
+    if booking.attendance == Booking.Attendance.ABSENT and not rules.bill_unjustified_absences:
+        return None
+    return InvoiceLine.Kind.BOOKED
+
+
+def _payer_snapshot(household: Household) -> tuple[str, str, str]:
+    guardians = list(household.guardians.all())
+    payer = next((g for g in guardians if g.is_payer), guardians[0] if guardians else None)
+    name = f"{payer.first_name} {payer.last_name.upper()}".strip() if payer else household.name
+    email = (payer.email or (payer.user.email if payer.user_id else "")) if payer else ""
+    address = "\n".join(
+        part for part in [household.address_line, household.address_line2,
+                          f"{household.postcode} {household.city}".strip()] if part
+    )
+    return name, address, email
+
+
+def household_invoice_issue(
+    *,
+    household_id: int,
+    period_start: date,
+    period_end: date,
+    run: InvoiceRun | None = None,
+    tariffs: TariffBook | None = None,
+    rules: BillingSettings | None = None,
+) -> Invoice | None:
+    """Invoice the household's unbilled bookings of the period. None when there is nothing to
+    bill or the household already has a live invoice for the period (a rerun)."""
+    rules = rules or BillingSettings.current()
+    tariffs = tariffs or TariffBook(tariffs_valid_between(period_start, period_end))
+    with transaction.atomic():
+        household = (
+            Household.objects.select_for_update(of=("self",))
+            .prefetch_related("guardians__user")
+            .get(pk=household_id)
+        )
+        if Invoice.objects.filter(household=household, period_start=period_start, period_end=period_end).exclude(
+            status=Invoice.Status.CANCELLED
+        ).exists():
+            return None
+        bookings = list(
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("child", "service")
+            .filter(child__household=household, date__range=(period_start, period_end), invoiced=False,
+                    status=Booking.Status.BOOKED)
+            .order_by("date", "pk")
+        )
+        groups: dict[tuple, list[Booking]] = defaultdict(list)
+        prices: dict[tuple, Decimal] = {}
+        for booking in bookings:
+            kind = _billed_kind(booking, rules)
+            if kind is None:
+                continue
+            price = tariffs.price(booking.service_id, household, booking.date, service_name=booking.service.name)
+            if kind == InvoiceLine.Kind.UNBOOKED:
+                price = with_surcharge(price, rules.unbooked_surcharge_percent)
+            key = (booking.child_id, booking.service_id, kind, price)
+            groups[key].append(booking)
+            prices[key] = price
+        if not groups:
+            return None
+
+        lines = []
+        for (_child_id, _service_id, kind, price), grouped in groups.items():
+            child, service = grouped[0].child, grouped[0].service
+            service_name = service.name if kind == InvoiceLine.Kind.BOOKED else f"{service.name} (hors réservation)"
+            lines.append(InvoiceLine(
+                child=child, service=service, kind=kind,
+                child_name=f"{child.first_name} {child.last_name.upper()}", service_name=service_name,
+                quantity=len(grouped), unit_price=price, amount=price * len(grouped),
+            ))
+        total = sum((line.amount for line in lines), ZERO)
+        payer_name, payer_address, payer_email = _payer_snapshot(household)
+        issued_on = today_in_town()
+        sequence = number_allocate(kind=NumberSequence.Kind.INVOICE)
+        invoice = Invoice.objects.create(
+            number=invoice_number(sequence), sequence=sequence, household=household, run=run,
+            period_start=period_start, period_end=period_end, issued_on=issued_on,
+            due_on=issued_on + timedelta(days=rules.payment_due_days), total=total,
+            payer_name=payer_name, payer_address=payer_address, payer_email=payer_email,
+        )
+        for line in lines:
+            line.invoice = invoice
+        InvoiceLine.objects.bulk_create(lines)
+        links = []
+        for line, grouped in zip(lines, groups.values(), strict=True):
+            links.extend(InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk) for b in grouped)
+        InvoiceLine.bookings.through.objects.bulk_create(links)
+        # The lock flag bookings check: an invoiced booking can no longer change.
+        Booking.objects.filter(pk__in=[link.booking_id for link in links]).update(invoiced=True)
+    return invoice
+
+
+# --- Credit notes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> CreditNote:
+    """Cancel an issued invoice by an avoir of its full amount; its bookings become billable again."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if not reason.strip():
+        raise InvoiceNotCancellable("Indiquez le motif de l'avoir.")
+    if invoice.status == Invoice.Status.CANCELLED:
+        raise InvoiceNotCancellable("Cette facture est déjà annulée par un avoir.")
+    if invoice.status == Invoice.Status.PAYMENT_PENDING:
+        raise InvoiceNotCancellable("Un paiement en ligne de cette facture est en cours : attendez son issue.")
+    if invoice.amount_paid > 0:
+        raise InvoiceNotCancellable(
+            "Cette facture a déjà été réglée, même en partie : remboursez le paiement avant d'émettre un avoir."
+        )
+    sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
+    note = CreditNote.objects.create(
+        number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
+        reason=reason.strip(), issued_on=today_in_town(), issued_by=issued_by,
+    )
+    invoice.status = Invoice.Status.CANCELLED
+    invoice.save(update_fields=["status", "updated_at"])
+    Booking.objects.filter(invoice_lines__invoice=invoice).update(invoiced=False)
+    return note
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def invoice_pdf_ensure(*, invoice: Invoice) -> str:
+    """The stored PDF's name; generated (once) and saved through the town's storage if missing."""
+    if invoice.pdf:
+        return invoice.pdf.name
+    from .pdf import render_invoice_pdf
+
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if not locked.pdf:
+            content = render_invoice_pdf(locked)
+            locked.pdf.save(f"facture-{locked.number}.pdf", ContentFile(content), save=False)
+            Invoice.objects.filter(pk=locked.pk).update(pdf=locked.pdf.name)
+    invoice.refresh_from_db(fields=["pdf"])
+    return invoice.pdf.name
+
+
+# --- Online payment --------------------------------------------------------------------------
+
+
+def _gateway(config, *, return_url: str = "", callback_url: str = "") -> Gateway:
+    town = connection.tenant
+    return Gateway(
+        config, schema=connection.schema_name,
+        return_url=return_url or town_url(town, "billing:payment_return"),
+        callback_url=callback_url or town_url(town, "billing:payment_notification"),
+    )
+
+
+def _refresh_invoice_status(invoice: Invoice) -> None:
+    if invoice.status == Invoice.Status.CANCELLED:
+        return
+    if invoice.amount_paid >= invoice.total:
+        status = Invoice.Status.PAID
+    elif invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).exists():
+        status = Invoice.Status.PAYMENT_PENDING
+    else:
+        status = Invoice.Status.ISSUED
+    if status != invoice.status:
+        invoice.status = status
+        invoice.save(update_fields=["status", "updated_at"])
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    transaction: PaymentTransaction
+    request: PaymentRequest
+
+
+def payment_start(*, invoice: Invoice, payer_email: str, return_url: str = "", callback_url: str = "") -> PaymentStart:
+    """Open an online payment of what remains to pay on the invoice (eopayment `request`)."""
+    config = provider_config_for_current_town()
+    if config is None:
+        raise OnlinePaymentUnavailable()
+    gateway = _gateway(config, return_url=return_url, callback_url=callback_url)
+    now = timezone.now()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.status == Invoice.Status.CANCELLED:
+            raise NothingToPay("Cette facture a été annulée par un avoir.")
+        if invoice.remaining <= 0:
+            raise NothingToPay()
+        delay = max(MIN_DELAY_BETWEEN_PAYMENTS, timedelta(seconds=gateway.min_seconds_between_transactions))
+        recent = invoice.transactions.filter(status=PaymentTransaction.Status.PENDING, created_at__gt=now - delay)
+        if recent.exists():
+            raise PaymentTooSoon()
+        minimal = gateway.payment.get_minimal_amount()
+        if minimal is not None and invoice.remaining < minimal:
+            raise OnlinePaymentUnavailable(
+                f"Le paiement en ligne demande un montant d'au moins {minimal:.2f} € : réglez cette facture au guichet."
+            )
+        tx = PaymentTransaction.objects.create(
+            invoice=invoice, backend=config.backend, amount=invoice.remaining, payer_email=payer_email,
+            order_id=f"{invoice.number}T{uuid.uuid4().hex[:12].upper()}",
+        )
+        try:
+            request = gateway.request(
+                amount=tx.amount, email=payer_email, orderid=tx.order_id,
+                subject=f"Facture {invoice.number}",
+            )
+        except Exception as error:
+            logger.exception("Payment request for invoice %s failed", invoice.number)
+            raise PaymentProviderFailed() from error
+        tx.provider_reference = request.reference
+        tx.save(update_fields=["provider_reference", "updated_at"])
+        # Older pending attempts are superseded (a late confirmation of one is still recorded).
+        invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).exclude(pk=tx.pk).update(
+            status=PaymentTransaction.Status.EXPIRED, completed_at=now
+        )
+        _refresh_invoice_status(invoice)
+    return PaymentStart(transaction=tx, request=request)
+
+
+@dataclass(frozen=True)
+class NotificationResult:
+    transaction: PaymentTransaction
+    invoice: Invoice
+    state: str  # "paid", "pending", "failed", "review"
+    return_content: str | None = None
+
+
+def _failed_status(result: int) -> str:
+    import eopayment
+
+    return {
+        eopayment.DENIED: PaymentTransaction.Status.REFUSED,
+        eopayment.CANCELLED: PaymentTransaction.Status.CANCELLED,
+        eopayment.EXPIRED: PaymentTransaction.Status.EXPIRED,
+    }.get(result, PaymentTransaction.Status.REFUSED)
+
+
+def payment_notification_handle(*, query_string: str, channel: str) -> NotificationResult:
+    """A provider's answer (server-to-server callback or browser return). Idempotent and safe
+    under concurrency: the invoice and transaction rows are locked, a payment is recorded once."""
+    config = provider_config_for_current_town(enabled_only=False)
+    if config is None:
+        logger.warning("Payment %s refused in %s: no provider configured", channel, connection.schema_name)
+        raise NotificationRefused()
+    try:
+        outcome = _gateway(config).response(query_string)
+    except NotificationRejected as error:
+        logger.warning("Payment %s refused in %s: %s (%r)", channel, connection.schema_name, error, query_string[:500])
+        raise NotificationRefused() from error
+    return _apply_outcome(outcome, channel=channel)
+
+
+def _apply_outcome(outcome, *, channel: str) -> NotificationResult:
+    found = (
+        PaymentTransaction.objects.filter(provider_reference__in=outcome.references)
+        .values_list("pk", "invoice_id").first()
+    )
+    if found is None:
+        logger.warning("Payment %s refused in %s: unknown transaction %s", channel, connection.schema_name,
+                       outcome.references)
+        raise NotificationRefused("Transaction inconnue.")
+    tx_id, invoice_id = found
+    with transaction.atomic():
+        # Lock order everywhere: invoice, then transaction.
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        tx = PaymentTransaction.objects.select_for_update().get(pk=tx_id)
+        tx.notifications += 1
+        tx.bank_data = {**(tx.bank_data or {}), channel: outcome.bank_data}
+        state = "pending"
+        if tx.status == PaymentTransaction.Status.PAID:
+            state = "paid"  # a replay: the payment is already recorded
+        elif outcome.is_paid:
+            state = _record_online_payment(invoice, tx, outcome.amount)
+        elif outcome.is_waiting:
+            state = "pending" if tx.status == PaymentTransaction.Status.PENDING else "failed"
+        else:
+            if tx.status == PaymentTransaction.Status.PENDING:
+                tx.status = _failed_status(outcome.result)
+                tx.completed_at = timezone.now()
+            state = "review" if tx.status == PaymentTransaction.Status.AMOUNT_MISMATCH else "failed"
+        tx.save()
+        _refresh_invoice_status(invoice)
+    return NotificationResult(transaction=tx, invoice=invoice, state=state, return_content=outcome.return_content)
+
+
+def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: Decimal | None) -> str:
+    from .tasks import send_payment_confirmation
+
+    if reported is not None and reported != tx.amount:
+        tx.status = PaymentTransaction.Status.AMOUNT_MISMATCH
+        tx.needs_review = True
+        tx.review_reason = f"Montant annoncé par le prestataire : {reported} € au lieu de {tx.amount} €. Paiement non imputé."
+        tx.completed_at = timezone.now()
+        logger.warning("Payment %s: amount mismatch (%s reported, %s expected)", tx.order_id, reported, tx.amount)
+        return "review"
+    if invoice.amount_paid + tx.amount > invoice.total or invoice.status == Invoice.Status.CANCELLED:
+        tx.needs_review = True
+        tx.review_reason = "Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser."
+    tx.status = PaymentTransaction.Status.PAID
+    tx.completed_at = timezone.now()
+    Payment.objects.create(
+        invoice=invoice, transaction=tx, amount=tx.amount, method=Payment.Method.ONLINE,
+        paid_at=tx.completed_at, reference=tx.provider_reference,
+    )
+    invoice.amount_paid += tx.amount
+    invoice.save(update_fields=["amount_paid", "updated_at"])
+    _send_on_commit(send_payment_confirmation, tx.pk)
+    return "paid"
+
+
+@transaction.atomic
+def payment_record_counter(*, invoice: Invoice, amount: Decimal, reference: str = "") -> Payment:
+    """A payment received at the town's counter (régie), recorded by staff."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.CANCELLED:
+        raise NothingToPay("Cette facture a été annulée par un avoir.")
+    if amount <= 0 or amount > invoice.remaining:
+        raise NothingToPay(f"Le montant doit être compris entre 0,01 € et {invoice.remaining} €.")
+    payment = Payment.objects.create(
+        invoice=invoice, amount=amount, method=Payment.Method.COUNTER, paid_at=timezone.now(), reference=reference
+    )
+    invoice.amount_paid += amount
+    invoice.save(update_fields=["amount_paid", "updated_at"])
+    _refresh_invoice_status(invoice)
+    return payment
+
+
+def transaction_expire(*, transaction_id: int) -> None:
+    with transaction.atomic():
+        invoice_id = PaymentTransaction.objects.filter(pk=transaction_id).values_list("invoice_id", flat=True).first()
+        if invoice_id is None:
+            return
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        tx = PaymentTransaction.objects.select_for_update().get(pk=transaction_id)
+        if tx.status != PaymentTransaction.Status.PENDING:
+            return
+        tx.status = PaymentTransaction.Status.EXPIRED
+        tx.completed_at = timezone.now()
+        tx.save(update_fields=["status", "completed_at", "updated_at"])
+        _refresh_invoice_status(invoice)
+
+
+def payments_reconcile(*, now=None) -> dict:
+    """Ask the provider about pending transactions (where it can tell) and expire stale ones."""
+    now = now or timezone.now()
+    counts = {"checked": 0, "expired": 0}
+    pending = list(
+        PaymentTransaction.objects.filter(status=PaymentTransaction.Status.PENDING, created_at__lt=now - RECONCILE_AFTER)
+    )
+    if not pending:
+        return counts
+    config = provider_config_for_current_town(enabled_only=False)
+    gateway = _gateway(config) if config is not None else None
+    for tx in pending:
+        if gateway is not None and gateway.has_payment_status and not gateway.is_dummy and tx.backend == gateway.backend:
+            try:
+                outcome = gateway.status(tx.provider_reference, started_at=tx.created_at)
+                _apply_outcome(outcome, channel="reconcile")
+                counts["checked"] += 1
+            except Exception:
+                logger.exception("Reconciliation of payment %s failed", tx.order_id)
+        tx.refresh_from_db(fields=["status"])
+        if tx.status == PaymentTransaction.Status.PENDING and tx.created_at < now - PENDING_TRANSACTION_TTL:
+            transaction_expire(transaction_id=tx.pk)
+            counts["expired"] += 1
+    return counts

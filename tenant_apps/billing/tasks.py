@@ -1,0 +1,57 @@
+"""Background jobs of billing (run in the town's schema by the worker middleware)."""
+
+import dramatiq
+from dramatiq_crontab import cron
+
+from tenants.jobs import fan_out
+from tenants.urls import town_url
+
+
+@dramatiq.actor(max_retries=0, time_limit=6 * 60 * 60 * 1000)
+def run_invoicing(run_id: int) -> None:
+    from .services import invoice_run_execute
+
+    invoice_run_execute(run_id=run_id)
+
+
+@dramatiq.actor(max_retries=3)
+def send_payment_confirmation(transaction_id: int) -> None:
+    from django.db import connection
+
+    from tenant_apps.accounts.emails import send_templated_mail
+
+    from .models import PaymentTransaction
+
+    tx = PaymentTransaction.objects.select_related("invoice").filter(pk=transaction_id).first()
+    if tx is None or tx.status != PaymentTransaction.Status.PAID:
+        return
+    to = tx.payer_email or tx.invoice.payer_email
+    if not to:
+        return
+    town = connection.tenant
+    context = {
+        "town": town,
+        "transaction": tx,
+        "invoice": tx.invoice,
+        "invoices_url": town_url(town, "billing:invoices"),
+    }
+    send_templated_mail(
+        to=to,
+        subject=f"{town.name} – paiement de la facture {tx.invoice.number} reçu",
+        template="billing/email/payment_confirmation",
+        context=context,
+    )
+
+
+@dramatiq.actor(max_retries=1)
+def reconcile_town_payments() -> None:
+    from .services import payments_reconcile
+
+    payments_reconcile()
+
+
+@cron("*/10 * * * *")
+@dramatiq.actor(platform=True, max_retries=0)
+def reconcile_payments() -> None:
+    """Every 10 minutes: each active town reconciles its pending online payments."""
+    fan_out(reconcile_town_payments)

@@ -1,0 +1,67 @@
+"""The invoices API: a parent's invoices by year and status, PDF, starting a payment, OpenAPI."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection
+
+from ..models import Invoice
+from ..services import household_invoice_issue
+from .factories import book, school_days
+
+
+def test_a_parent_lists_their_invoices_by_year_and_status(april_invoice, alain, canteen, parent_client, town_a):
+    household, _g, theo = alain
+    book(theo, canteen, school_days(dt.date(2018, 12, 1), dt.date(2018, 12, 31))[:2])
+    december = household_invoice_issue(household_id=household.pk, period_start=dt.date(2018, 12, 1),
+                                       period_end=dt.date(2018, 12, 31))
+    Invoice.objects.filter(pk=december.pk).update(status=Invoice.Status.PAID, amount_paid=december.total)
+
+    everything = parent_client.get("/ville-a/api/v1/invoices/").json()
+    assert [i["number"] for i in everything] == ["000001", "000002"]
+    only_2019 = parent_client.get("/ville-a/api/v1/invoices/?year=2019").json()
+    assert [(i["number"], i["total"], i["amount_paid"], i["status_label"]) for i in only_2019] == [
+        ("000001", "79.20", "0.00", "Enregistré")
+    ]
+    paid = parent_client.get("/ville-a/api/v1/invoices/?status=paid").json()
+    assert [i["number"] for i in paid] == ["000002"]
+    bad = parent_client.get("/ville-a/api/v1/invoices/?status=lost")
+    assert bad.status_code == 400 and "Statut inconnu" in bad.json()["detail"]
+
+
+def test_invoice_detail_and_pdf(april_invoice, parent_client):
+    detail = parent_client.get(f"/ville-a/api/v1/invoices/{april_invoice.pk}/").json()
+    assert detail["lines"] == [{"child_name": "Théo ALAIN", "service_name": "Repas Enfant", "quantity": 24,
+                                "unit_price": "3.30", "amount": "79.20"}]
+    pdf = parent_client.get(detail["pdf_url"].replace("http://testserver", ""))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_starting_a_payment_returns_the_providers_address(april_invoice, dummy_payment, parent_client, town_a):
+    response = parent_client.post(f"/ville-a/api/v1/invoices/{april_invoice.pk}/payment/")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["kind"] == "url"
+    assert body["url"].startswith("http://testserver/ville-a/paiement/banque-simulee/?transaction_id=")
+    assert "amount=79.20" in body["url"]
+    connection.set_tenant(town_a)
+    april_invoice.refresh_from_db()
+    assert april_invoice.status == Invoice.Status.PAYMENT_PENDING
+    assert april_invoice.remaining == Decimal("79.20")
+
+
+def test_starting_a_payment_without_online_payment_is_a_clear_409(april_invoice, parent_client):
+    response = parent_client.post(f"/ville-a/api/v1/invoices/{april_invoice.pk}/payment/")
+    assert response.status_code == 409
+    assert response.json()["code"] == "online_payment_unavailable"
+
+
+def test_the_openapi_schema_documents_the_invoice_endpoints(in_town_a):
+    from drf_spectacular.generators import SchemaGenerator
+
+    # Generated from the town URLconf (what /<ville>/api/v1/schema/ serves).
+    paths = SchemaGenerator(urlconf="config.urls_town").get_schema(request=None, public=True)["paths"]
+    for path in ["/api/v1/invoices/", "/api/v1/invoices/{invoice_id}/", "/api/v1/invoices/{invoice_id}/pdf/",
+                 "/api/v1/invoices/{invoice_id}/payment/"]:
+        assert path in paths, sorted(paths)
+    assert {p["name"] for p in paths["/api/v1/invoices/"]["get"]["parameters"]} >= {"year", "status"}

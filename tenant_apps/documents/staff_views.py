@@ -1,0 +1,75 @@
+"""Staff screens of the documents app: publish, change, withdraw documents."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenant_apps.backoffice.permissions import staff_required
+from tenant_apps.portal import files
+from tenants.errors import DomainError
+
+from . import selectors, services
+from .forms import DocumentEditForm, DocumentForm
+from .models import STORAGE_FOLDER, Document
+
+
+@staff_required
+def document_list(request):
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_publish(
+                title=data["title"], category=data["category"], upload=data["file"],
+                published_on=data["published_on"], unpublished_on=data["unpublished_on"],
+                audience=data["audience"], services=data["services"], by=request.user,
+            )
+        except files.UploadRejected as error:
+            form.add_error("file", error.message)
+        except services.AudienceServicesRequired as error:
+            form.add_error("services", error.message)
+        except DomainError as error:
+            form.add_error("unpublished_on", error.message)
+        else:
+            messages.success(request, _("Le document « %(title)s » est publié.") % {"title": document.title})
+            return redirect("documents_staff:list")
+    return render(request, "documents/staff/list.html", {"form": form, "documents": selectors.documents_for_staff()})
+
+
+@staff_required
+def document_edit(request, pk: int):
+    document = get_object_or_404(Document, pk=pk)
+    initial = {
+        "title": document.title, "category": document.category, "published_on": document.published_on,
+        "unpublished_on": document.unpublished_on, "audience": document.audience,
+        "services": list(document.services.all()),
+    }
+    form = DocumentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(document=document, **form.cleaned_data)
+        except services.AudienceServicesRequired as error:
+            form.add_error("services", error.message)
+        except DomainError as error:
+            form.add_error("unpublished_on", error.message)
+        else:
+            messages.success(request, _("Document modifié."))
+            return redirect("documents_staff:list")
+    return render(request, "documents/staff/edit.html", {"form": form, "document": document})
+
+
+@staff_required
+@require_POST
+def document_delete(request, pk: int):
+    document = get_object_or_404(Document, pk=pk)
+    services.document_delete(document=document)
+    messages.success(request, _("Le document « %(title)s » est supprimé.") % {"title": document.title})
+    return redirect("documents_staff:list")
+
+
+@staff_required
+def document_file(request, pk: int):
+    document = get_object_or_404(Document, pk=pk)
+    return files.serve(document.file.name, folder=STORAGE_FOLDER, content_type=document.content_type,
+                       filename=document.original_name or document.title)

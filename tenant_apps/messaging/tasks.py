@@ -1,0 +1,68 @@
+"""Background jobs of the messaging app: tell the other side a new message arrived."""
+
+import dramatiq
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from tenant_apps.accounts.emails import send_templated_mail
+from tenant_apps.portal.html import plain_text
+from tenants.urls import town_url
+
+from .models import Message
+
+
+def _family_addresses(conversation) -> list[str]:
+    addresses = []
+    for guardian in conversation.household.guardians.select_related("user"):
+        user = guardian.user
+        address = user.email if user is not None and user.is_active else guardian.email
+        if address and address.lower() not in {a.lower() for a in addresses}:
+            addresses.append(address)
+    return addresses
+
+
+def _staff_addresses(conversation) -> list[str]:
+    if conversation.service.email:
+        return [conversation.service.email]
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
+    return [user.email for user in staff]
+
+
+@dramatiq.actor(max_retries=3)
+def notify_new_message(message_id: int) -> None:
+    """E-mail the other side. A medical conversation (or a sensitive service) gets only a link."""
+    message = (
+        Message.objects.select_related("conversation__service", "conversation__household")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        return
+    conversation = message.conversation
+    town = connection.tenant
+    to_family = message.side == Message.Side.TOWN
+    if to_family:
+        recipients = _family_addresses(conversation)
+        link = town_url(town, "messaging:thread", kwargs={"pk": conversation.pk})
+    else:
+        recipients = _staff_addresses(conversation)
+        link = town_url(town, "messaging_staff:thread", kwargs={"pk": conversation.pk})
+    sensitive = conversation.is_sensitive
+    context = {
+        "town": town,
+        "service": conversation.service,
+        "to_family": to_family,
+        "sensitive": sensitive,
+        "subject": None if sensitive else conversation.subject,
+        "text": None if sensitive else plain_text(message.body),
+        "body_html": None if sensitive else message.body,
+        "link": link,
+    }
+    if to_family:
+        subject = f"{town.name} – nouveau message du service {conversation.service.name}"
+    else:
+        subject = f"Portail famille – nouveau message pour {conversation.service.name}"
+    if not sensitive:
+        subject = f"{subject} : {conversation.subject}"
+    for address in recipients:
+        send_templated_mail(to=address, subject=subject, template="messaging/email/new_message", context=context)

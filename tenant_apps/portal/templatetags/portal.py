@@ -1,0 +1,22 @@
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+
+from tenant_apps.portal.clock import town_zone
+from tenant_apps.portal.html import sanitize_html
+
+register = template.Library()
+
+
+@register.filter
+def town_datetime(value, fmt: str = "j N Y H:i"):
+    """An aware datetime in the town's own zone, as the guide shows it: "24 avr. 2019 09:12"."""
+    if not value:
+        return ""
+    return dateformat.format(timezone.localtime(value, town_zone()), fmt)
+
+
+@register.filter
+def clean_html(value):
+    """Stored formatted text, sanitised once more on the way out (it already was on save)."""
+    return mark_safe(sanitize_html(value))  # noqa: S308 - nh3 output
