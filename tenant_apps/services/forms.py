@@ -1,6 +1,7 @@
 """Staff forms of the services app."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.families.models import Child
 
@@ -9,7 +10,7 @@ from .models import WEEKDAY_LABELS, ClosureDay, Enrolment, Service
 
 class ServiceForm(forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
-        label="Jours de la semaine", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Jours de la semaine"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(i, label) for i, label in enumerate(WEEKDAY_LABELS)])
 
     class Meta:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.backoffice.permissions import staff_required
@@ -27,7 +28,7 @@ def service_edit(request, pk=None):
     form = ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
         service = services.service_save(service=form.save(commit=False))
-        messages.success(request, f"Prestation « {service.name} » enregistrée.")
+        messages.success(request, _("Prestation « %(name)s » enregistrée.") % {"name": service.name})
         return redirect("services_staff:list")
     return render(request, "services/staff/service_form.html", {"form": form, "service": service})
 
@@ -37,7 +38,7 @@ def closure_list(request):
     form = ClosureDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         closure = services.closure_day_add(**form.cleaned_data)
-        messages.success(request, f"Fermeture du {closure.date:%d/%m/%Y} enregistrée.")
+        messages.success(request, _("Fermeture du %(date)s enregistrée.") % {"date": f"{closure.date:%d/%m/%Y}"})
         return redirect("services_staff:closures")
     today = timezone.localdate(timezone=request.town.zoneinfo)
     closures = ClosureDay.objects.filter(date__gte=today).select_related("service")
@@ -48,7 +49,7 @@ def closure_list(request):
 @require_POST
 def closure_remove(request, pk):
     services.closure_day_remove(closure=get_object_or_404(ClosureDay, pk=pk))
-    messages.success(request, "Fermeture supprimée.")
+    messages.success(request, _("Fermeture supprimée."))
     return redirect("services_staff:closures")
 
 
@@ -63,7 +64,8 @@ def enrolment_list(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"{enrolment.child} inscrit(e) à {enrolment.service} ({enrolment.school_year}).")
+            messages.success(request, _("%(child)s inscrit(e) à %(service)s (%(year)s).") % {
+                "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year})
             return redirect(f"{request.path}?annee={enrolment.school_year}")
     enrolments = Enrolment.objects.filter(school_year=year).select_related("child__household", "service").order_by(
         "child__last_name", "child__first_name", "service__position")
@@ -86,5 +88,5 @@ def enrolment_list(request):
 def enrolment_remove(request, pk):
     enrolment = get_object_or_404(Enrolment, pk=pk)
     services.enrolment_remove(enrolment=enrolment)
-    messages.success(request, "Inscription supprimée.")
+    messages.success(request, _("Inscription supprimée."))
     return redirect(f"{reverse('services_staff:enrolments')}?annee={enrolment.school_year}")

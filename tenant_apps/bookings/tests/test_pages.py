@@ -127,9 +127,11 @@ def test_another_familys_child_answers_404_everywhere(signed_in, family, canteen
     assert signed_in.post("/ville-a/reservations/case/", cell, HTTP_HX_REQUEST="true").status_code == 404
     assert signed_in.post("/ville-a/reservations/semaine/", {
         "child": stranger.pk, "service": canteen.pk, "semaine": "2026-W49"}).status_code == 404
-    wizard = signed_in.post("/ville-a/reservations/en-masse/", {
-        "service": canteen.pk, "children": [stranger.pk], "goto": "params"})
-    assert wizard.context["step"] == "children"  # refused: not one of the family's children
+    for step in ("params", "summary", "confirm"):
+        wizard = signed_in.post("/ville-a/reservations/en-masse/", {
+            "service": canteen.pk, "children": [stranger.pk], f"days_{stranger.pk}": [0], "start": "30/11/2026",
+            "end": "11/12/2026", "action": "add", "criterion": "none", "goto": step})
+        assert wizard.status_code == 404, step
     assert not Booking.objects.exists()
 
 

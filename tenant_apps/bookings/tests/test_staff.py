@@ -121,3 +121,17 @@ def test_the_admin_lists_bookings_and_its_cancel_action_overrides_the_deadline_o
     assert booking.status == "cancelled"
     change = booking.changes.get(action="cancelled")
     assert (change.source, change.override, change.actor) == (BookingChange.Source.ADMIN, True, staff_client.staff)
+
+
+def test_staff_book_and_cancel_past_the_deadline_with_the_override_recorded(staff_client, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    today = {"date": "2026-11-27", "service": canteen.pk, "child": theo.pk}  # past 08:30
+    staff_client.post("/ville-a/gestion/reservations/reserver/", {**today, "action": "set"})
+    booking = Booking.objects.get(child=theo)
+    assert booking.is_booked
+    staff_client.post("/ville-a/gestion/reservations/reserver/", {**today, "action": "unset"})
+    booking.refresh_from_db()
+    assert not booking.is_booked
+    assert list(booking.changes.order_by("at", "pk").values_list("action", "source", "override")) == [
+        ("booked", "staff", True), ("cancelled", "staff", True)]
