@@ -211,3 +211,16 @@ def test_a_holiday_centre_row_shows_the_periods_closing_date(signed_in, family):
     school = signed_in.get("/ville-a/reservations/?semaine=2026-W49").content.decode()
     assert "Fin de réservation: 12:00 (3 jours ouvrés avant)" in school
     assert "Uniquement pendant les vacances scolaires" in cell_html(school, theo, centre, dt.date(2026, 11, 30))
+
+
+def test_a_saturday_column_appears_only_when_a_displayed_service_runs_on_saturdays(signed_in, family, canteen):
+    _guardian, theo, anna = family
+    enrol(theo, canteen, YEAR)
+    without = signed_in.get("/ville-a/reservations/?semaine=2026-W49").content.decode()
+    assert "sam 5 décembre 2026" not in without
+    club = ServiceFactory(name="Club du samedi", weekdays=[5], deadline_time=dt.time(18, 0))
+    enrol(anna, club, YEAR)
+    with_saturday = signed_in.get("/ville-a/reservations/?semaine=2026-W49").content.decode()
+    assert "sam 5 décembre 2026" in with_saturday
+    assert 'data-state="available"' in cell_html(with_saturday, anna, club, dt.date(2026, 12, 5))
+    assert "dim 6 décembre 2026" not in with_saturday
