@@ -5,6 +5,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.families.selectors import children_of
 from tenant_apps.services.models import WEEKDAY_LABELS, Enrolment, Service, school_year_of
@@ -28,10 +30,10 @@ def enrolled_child_ids(household, service: Service, today: dt.date) -> set[int]:
 
 
 class BulkServiceForm(forms.Form):
-    service = forms.ModelChoiceField(label="Prestation", queryset=Service.objects.none(),
-                                     empty_label="Choisissez une prestation",
-                                     error_messages={"required": "Choisissez une prestation.",
-                                                     "invalid_choice": "Prestation inconnue."})
+    service = forms.ModelChoiceField(label=_("Prestation"), queryset=Service.objects.none(),
+                                     empty_label=_("Choisissez une prestation"),
+                                     error_messages={"required": _("Choisissez une prestation."),
+                                                     "invalid_choice": _("Prestation inconnue.")})
 
     def __init__(self, *args, household, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,9 +45,9 @@ class BulkServiceForm(forms.Form):
 
 
 class BulkChildrenForm(forms.Form):
-    children = forms.MultipleChoiceField(label="Enfants", widget=forms.CheckboxSelectMultiple,
-                                         error_messages={"required": "Choisissez au moins un enfant.",
-                                                         "invalid_choice": "Cet enfant n'est pas inscrit."})
+    children = forms.MultipleChoiceField(label=_("Enfants"), widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"required": _("Choisissez au moins un enfant."),
+                                                         "invalid_choice": _("Cet enfant n'est pas inscrit.")})
 
     def __init__(self, *args, household, service, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,21 +68,21 @@ class BulkChildrenForm(forms.Form):
 
 
 class BulkParamsForm(forms.Form):
-    start = forms.DateField(label="Date début réservation", input_formats=DATE_FORMATS,
+    start = forms.DateField(label=_("Date début réservation"), input_formats=DATE_FORMATS,
                             widget=forms.TextInput(attrs={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric",
                                                           "autocomplete": "off"}),
-                            help_text="Format JJ/MM/AAAA",
-                            error_messages={"required": "Indiquez la date de début.",
-                                            "invalid": "Date de début invalide (JJ/MM/AAAA)."})
-    end = forms.DateField(label="Date fin réservation", input_formats=DATE_FORMATS,
+                            help_text=_("Format JJ/MM/AAAA"),
+                            error_messages={"required": _("Indiquez la date de début."),
+                                            "invalid": _("Date de début invalide (JJ/MM/AAAA).")})
+    end = forms.DateField(label=_("Date fin réservation"), input_formats=DATE_FORMATS,
                           widget=forms.TextInput(attrs={"placeholder": "JJ/MM/AAAA", "inputmode": "numeric",
                                                         "autocomplete": "off"}),
-                          help_text="Format JJ/MM/AAAA",
-                          error_messages={"required": "Indiquez la date de fin.",
-                                          "invalid": "Date de fin invalide (JJ/MM/AAAA)."})
-    action = forms.ChoiceField(label="Action sur les pointages", choices=BulkAction.CHOICES,
+                          help_text=_("Format JJ/MM/AAAA"),
+                          error_messages={"required": _("Indiquez la date de fin."),
+                                          "invalid": _("Date de fin invalide (JJ/MM/AAAA).")})
+    action = forms.ChoiceField(label=_("Action sur les pointages"), choices=BulkAction.CHOICES,
                                widget=forms.RadioSelect, initial=BulkAction.ADD)
-    criterion = forms.ChoiceField(label="Critère", choices=Criterion.CHOICES, initial=Criterion.NONE)
+    criterion = forms.ChoiceField(label=_("Critère"), choices=Criterion.CHOICES, initial=Criterion.NONE)
 
     def __init__(self, *args, service, children, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,9 +91,9 @@ class BulkParamsForm(forms.Form):
         weekdays = sorted(service.weekdays) if service.calendar != Service.Calendar.GIVEN_DATES else list(range(7))
         for child in children:
             self.fields[f"days_{child.pk}"] = forms.TypedMultipleChoiceField(
-                label=f"Jours pour {child.last_name.upper()} {child.first_name}", coerce=int,
+                label=gettext("Jours pour %(child)s") % {"child": f"{child.last_name.upper()} {child.first_name}"}, coerce=int,
                 choices=[(d, WEEKDAY_LABELS[d]) for d in weekdays], widget=forms.CheckboxSelectMultiple,
-                initial=weekdays, error_messages={"required": "Choisissez au moins un jour."})
+                initial=weekdays, error_messages={"required": _("Choisissez au moins un jour.")})
         self.fields["start"].initial = (today + dt.timedelta(days=1)).strftime("%d/%m/%Y")
 
     def day_fields(self):
@@ -105,9 +107,9 @@ class BulkParamsForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
-                raise ValidationError("La date de fin doit suivre la date de début.")
+                raise ValidationError(_("La date de fin doit suivre la date de début."))
             if (end - start).days > MAX_BULK_DAYS:
-                raise ValidationError(f"La période ne peut dépasser {MAX_BULK_DAYS} jours.")
+                raise ValidationError(gettext("La période ne peut dépasser %(days)s jours.") % {"days": MAX_BULK_DAYS})
         return data
 
     def weekdays_by_child(self) -> dict:

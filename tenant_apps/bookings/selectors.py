@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tenant_apps.families.selectors import children_of
 from tenant_apps.services.models import Enrolment, Service, school_year_of
@@ -38,12 +39,14 @@ class Cell:
     def label(self) -> str:
         """What a screen reader announces (and the tooltip)."""
         if self.state == "booked":
-            return "Réservé" + ("" if self.can_toggle else f" ({self.reason})" if self.reason else "")
+            if self.can_toggle or not self.reason:
+                return _("Réservé")
+            return _("Réservé (%(reason)s)") % {"reason": self.reason}
         if self.state == "available":
-            return "Disponible : cliquer pour réserver"
+            return _("Disponible : cliquer pour réserver")
         if self.state == "full":
-            return "Complet"
-        return f"Verrouillé : {self.reason}" if self.reason else "Verrouillé"
+            return _("Complet")
+        return _("Verrouillé : %(reason)s") % {"reason": self.reason} if self.reason else _("Verrouillé")
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Row:
     child: object
     service: Service
     cells: list[Cell]
+    deadline_text: str = ""
 
     @property
     def has_available(self) -> bool:
@@ -111,22 +115,22 @@ def cell_state(*, child, service: Service, day: dt.date, booking: Booking | None
     not_running = schedule.why_not_running(service, day)
     if booked:
         if booking.invoiced:
-            return Cell(day, "booked", "déjà facturé", False, booking)
+            return Cell(day, "booked", _("déjà facturé"), False, booking)
         if not_running:
             return Cell(day, "booked", not_running[1], True, booking)
         if now >= schedule.cancellation_deadline(service, day):
-            return Cell(day, "booked", "date butoir dépassée", False, booking)
+            return Cell(day, "booked", _("date butoir dépassée"), False, booking)
         return Cell(day, "booked", "", True, booking)
     if not_running:
         return Cell(day, "locked", not_running[1], False, booking)
     if not enrolled:
-        return Cell(day, "locked", "non inscrit pour cette année scolaire", False, booking)
+        return Cell(day, "locked", _("non inscrit pour cette année scolaire"), False, booking)
     if now >= schedule.booking_deadline(service, day):
-        return Cell(day, "locked", "date butoir dépassée", False, booking)
+        return Cell(day, "locked", _("date butoir dépassée"), False, booking)
     if booking is not None and booking.invoiced:
-        return Cell(day, "locked", "déjà facturé", False, booking)
+        return Cell(day, "locked", _("déjà facturé"), False, booking)
     if service.capacity is not None and taken >= service.capacity:
-        return Cell(day, "full", "complet", False, booking)
+        return Cell(day, "full", _("complet"), False, booking)
     return Cell(day, "available", "", True, booking)
 
 
@@ -175,6 +179,7 @@ def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, onl
     weekend |= {d.weekday() for dates in schedule.given_dates.values() for d in dates if d.weekday() >= 5}
     days = [d for d in week if d.weekday() < 5 or d.weekday() in weekend]
 
+    deadline_texts = {service.pk: _deadline_text(service, days, schedule) for service in ordered}
     grids = []
     for child in children:
         grid = ChildGrid(child)
@@ -188,10 +193,22 @@ def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, onl
                            taken=taken.get((service.pk, day), 0), now=now)
                 for day in days
             ]
-            grid.rows.append(Row(child, service, cells))
+            grid.rows.append(Row(child, service, cells, deadline_texts[service.pk]))
         grids.append(grid)
     return WeekGrid(monday=monday, days=days, children=grids,
                     deadline_message=_deadline_message(ordered, days, schedule, now))
+
+
+def _deadline_text(service: Service, days, schedule) -> str:
+    """"08:30", or for a period with a fixed closing date, that date ("10/12/2026 23:59")."""
+    if service.deadline_mode == Service.DeadlineMode.FIXED_DATE:
+        for period in schedule.periods.get(service.pk, ()):
+            if any(period.start <= day <= period.end for day in days):
+                return date_format(period.closes_at.astimezone(schedule.tz), "d/m/Y H:i")
+        fallback = Service(deadline_mode=Service.DeadlineMode.DAYS_BEFORE, deadline_time=service.deadline_time,
+                           deadline_days=service.deadline_days, deadline_day_kind=service.deadline_day_kind)
+        return fallback.deadline_label
+    return service.deadline_label
 
 
 def _deadline_message(services, days, schedule, now) -> str:
@@ -204,10 +221,10 @@ def _deadline_message(services, days, schedule, now) -> str:
                 if moment > now:
                     upcoming.append(moment)
     if not upcoming:
-        return "Les réservations de cette semaine sont closes."
+        return _("Les réservations de cette semaine sont closes.")
     first = min(upcoming).astimezone(schedule.tz)
-    return (f"Les réservations sont à effectuer avant la date butoir de chaque prestation. "
-            f"Prochaine date butoir cette semaine : {date_format(first, 'l j F Y à H:i')}.")
+    return _("Les réservations sont à effectuer avant la date butoir de chaque prestation. "
+             "Prochaine date butoir cette semaine : %(moment)s.") % {"moment": date_format(first, "l j F Y à H:i")}
 
 
 # --- staff: attendance sheet ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tenant_apps.services.models import Service, school_year_of
 from tenant_apps.services.selectors import enrolments_by_child, schedule_for, school_years_between
@@ -158,8 +159,8 @@ def booking_set_week(*, child, service: Service, days: list[dt.date], actor, sou
 class BulkAction:
     ADD = "add"
     REPLACE = "replace"
-    CHOICES = [(ADD, _("Ajouter les nouvelles réservations à celles existantes")),
-               (REPLACE, _("Remplacer les réservations existantes (non facturées)"))]
+    CHOICES = [(ADD, _lazy("Ajouter les nouvelles réservations à celles existantes")),
+               (REPLACE, _lazy("Remplacer les réservations existantes (non facturées)"))]
 
 
 class Criterion:
@@ -168,17 +169,17 @@ class Criterion:
     HOLIDAYS = "holidays"
     EVEN_WEEKS = "even_weeks"
     ODD_WEEKS = "odd_weeks"
-    CHOICES = [(NONE, "Aucun"), (SCHOOL_WEEKS, "Semaines scolaires uniquement"),
-               (HOLIDAYS, "Vacances scolaires uniquement"), (EVEN_WEEKS, "Semaines paires"),
-               (ODD_WEEKS, "Semaines impaires")]
+    CHOICES = [(NONE, _lazy("Aucun")), (SCHOOL_WEEKS, _lazy("Semaines scolaires uniquement")),
+               (HOLIDAYS, _lazy("Vacances scolaires uniquement")), (EVEN_WEEKS, _lazy("Semaines paires")),
+               (ODD_WEEKS, _lazy("Semaines impaires"))]
 
 
 SKIP_LABELS = {
-    "closed_day": "fermé ou pas de prestation",
-    "deadline_passed": "date butoir dépassée",
-    "service_full": "complet",
-    "invoiced": "déjà facturé",
-    "not_enrolled": "non inscrit",
+    "closed_day": _lazy("fermé ou pas de prestation"),
+    "deadline_passed": _lazy("date butoir dépassée"),
+    "service_full": _lazy("complet"),
+    "invoiced": _lazy("déjà facturé"),
+    "not_enrolled": _lazy("non inscrit"),
 }
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.backoffice.permissions import staff_required
@@ -74,9 +75,9 @@ def attendance_mark(request):
         services.attendance_mark(booking=booking, attendance=request.POST.get("attendance", ""), actor=request.user,
                                  source=BookingChange.Source.STAFF)
     except DomainError as error:
-        messages.error(request, f"{booking.child} : {error.message}")
+        messages.error(request, _("%(child)s : %(error)s") % {"child": booking.child, "error": error.message})
     else:
-        messages.success(request, f"{booking.child} : pointage enregistré.")
+        messages.success(request, _("%(child)s : pointage enregistré.") % {"child": booking.child})
     return redirect(_sheet_url(booking.date, booking.service) + f"#booking-{booking.pk}")
 
 
@@ -92,9 +93,31 @@ def attendance_walk_in(request):
         services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
                                         source=BookingChange.Source.STAFF)
     except DomainError as error:
-        messages.error(request, f"{child} : {error.message}")
+        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
     else:
-        messages.success(request, f"{child} ajouté(e) présent(e) sans réservation.")
+        messages.success(request, _("%(child)s ajouté(e) présent(e) sans réservation.") % {"child": child})
+    return redirect(_sheet_url(day, service))
+
+
+@staff_required
+@require_POST
+def staff_booking(request):
+    """Book or cancel for a family, past the deadline if need be: the override is recorded."""
+    day, service, _all = _day_and_service(request, request.POST)
+    child_id = request.POST.get("child", "")
+    action = request.POST.get("action")
+    if service is None or not child_id.isdigit() or action not in ("set", "unset"):
+        raise Http404("Demande invalide.")
+    child = get_object_or_404(Child, pk=int(child_id))
+    operation = services.booking_set if action == "set" else services.booking_unset
+    try:
+        operation(child=child, service=service, day=day, actor=request.user, source=BookingChange.Source.STAFF,
+                  override=True)
+    except DomainError as error:
+        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
+    else:
+        done = _("%(child)s : réservation enregistrée.") if action == "set" else _("%(child)s : réservation annulée.")
+        messages.success(request, done % {"child": child})
     return redirect(_sheet_url(day, service))
 
 

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tenant_apps.families.selectors import child_of, household_of
+from tenant_apps.families.selectors import child_of, children_of, household_of
 from tenant_apps.services.models import Service
 from tenants.errors import DomainError
 
@@ -94,18 +95,18 @@ def toggle(request):
     action = request.POST.get("action")
     if action not in ("set", "unset"):
         return HttpResponseBadRequest("Action invalide.")
-    day_label = date_format(day, "l j F")
+    names = {"service": service.name, "child": child.first_name, "day": date_format(day, "l j F")}
     try:
         if action == "set":
             services.booking_set(child=child, service=service, day=day, actor=request.user,
                                  source=BookingChange.Source.PORTAL)
-            text, level = f"{service.name} réservé pour {child.first_name} le {day_label}.", "success"
+            text, level = _("%(service)s réservé pour %(child)s le %(day)s.") % names, "success"
         else:
             services.booking_unset(child=child, service=service, day=day, actor=request.user,
                                    source=BookingChange.Source.PORTAL)
-            text, level = f"{service.name} annulé pour {child.first_name} le {day_label}.", "success"
+            text, level = _("%(service)s annulé pour %(child)s le %(day)s.") % names, "success"
     except DomainError as error:
-        text, level = f"{service.name}, {day_label} : {error.message}", "error"
+        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": error.message}, "error"
     monday = selectors.monday_of(day)
     if _is_htmx(request):
         grid, row = _fresh_row(household, monday, child, service)
@@ -132,12 +133,13 @@ def book_week(request):
     result = services.booking_set_week(child=child, service=service, days=days, actor=request.user,
                                        source=BookingChange.Source.PORTAL)
     if result.booked:
-        text, level = (f"{service.name} : {len(result.booked)} jour(s) réservé(s) pour {child.first_name}.",
+        text, level = (_("%(service)s : %(count)s jour(s) réservé(s) pour %(child)s.") % {
+            "service": service.name, "count": len(result.booked), "child": child.first_name},
                        "success")
     else:
-        text, level = f"{service.name} : aucun jour disponible à réserver cette semaine.", "warning"
+        text, level = _("%(service)s : aucun jour disponible à réserver cette semaine.") % {"service": service.name}, "warning"
     if result.refused:
-        text += f" {len(result.refused)} jour(s) n'ont pas pu être réservés."
+        text += " " + _("%(count)s jour(s) n'ont pas pu être réservés.") % {"count": len(result.refused)}
     if _is_htmx(request):
         _grid, row = _fresh_row(household, monday, child, service)
         return render(request, "bookings/_row_response.html", {
@@ -167,6 +169,7 @@ def bulk(request):
     household = household_of(request.user)
     today = _today(request)
     post = request.POST
+    _refuse_foreign_children(household, post)
     target = post.get("goto", "service") if request.method == "POST" else "service"
     if target not in STEPS:
         target = "service"
@@ -215,12 +218,20 @@ def bulk(request):
                     params["action"]], criterion_label=dict(services.Criterion.CHOICES)[params["criterion"]])
 
 
+def _refuse_foreign_children(household, post) -> None:
+    """Another family's child id anywhere in the wizard answers 404, as everywhere else."""
+    mine = {str(pk) for pk in children_of(household).values_list("pk", flat=True)}
+    posted = set(post.getlist("children")) | {key[len("days_"):] for key in post if key.startswith("days_")}
+    if posted - mine:
+        raise Http404("Enfant introuvable.")
+
+
 def _confirmation(plan) -> str:
-    text = f"Vos réservations ont bien été enregistrées : {len(plan.to_create)} créée(s)"
+    text = _("Vos réservations ont bien été enregistrées : %(count)s créée(s)") % {"count": len(plan.to_create)}
     if plan.to_cancel:
-        text += f", {len(plan.to_cancel)} annulée(s)"
+        text += _(", %(count)s annulée(s)") % {"count": len(plan.to_cancel)}
     if plan.skipped:
-        text += f", {len(plan.skipped)} jour(s) non modifié(s)"
+        text += _(", %(count)s jour(s) non modifié(s)") % {"count": len(plan.skipped)}
     return text + "."
 
 
