@@ -239,40 +239,27 @@ class AttendanceRow:
     school_class: str
 
 
-def _text(value) -> str:
-    if value is None or value is False:
-        return ""
-    if hasattr(value, "all"):  # a related manager (e.g. allergies as rows)
-        return ", ".join(str(item) for item in value.all())
-    if isinstance(value, list | tuple | set):
-        return ", ".join(str(item) for item in value)
-    display = getattr(value, "label", None)
-    return str(display or value)
-
-
-def _child_flag(child, *names) -> str:
-    """The family record's diet / allergy fields are being added in parallel: read them defensively."""
-    for name in names:
-        display = getattr(child, f"get_{name}_display", None)
-        value = display() if callable(display) else getattr(child, name, None)
-        text = _text(value)
-        if text:
-            return text
-    return ""
-
-
 def attendance_sheet(service: Service, day: dt.date) -> list[AttendanceRow]:
-    """The children booked on `day` for `service`, with their diet and allergy flags."""
+    """The children booked on `day` for `service`, with their diet, allergy and PAI flags and class."""
+    from django.db.models import Prefetch
+
+    from tenant_apps.families.models import SchoolPlacement
+    from tenant_apps.services.models import school_year_of
+
+    placements = SchoolPlacement.objects.filter(school_year=school_year_of(day))
     bookings = (Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)
-                .select_related("child", "child__household").order_by("child__last_name", "child__first_name"))
+                .select_related("child", "child__household")
+                .prefetch_related("child__allergies", Prefetch("child__placements", queryset=placements))
+                .order_by("child__last_name", "child__first_name"))
     rows = []
     for booking in bookings:
         child = booking.child
+        placement = next(iter(child.placements.all()), None)
         rows.append(AttendanceRow(
             booking=booking, child=child,
-            diet=_child_flag(child, "diet", "special_diet", "regime"),
-            allergies=_child_flag(child, "allergies", "allergy", "food_allergies"),
-            care_plan=bool(_child_flag(child, "care_plan", "has_care_plan", "pai")),
-            school_class=_child_flag(child, "school_class", "class_level", "current_class"),
+            diet=child.get_diet_display() if child.diet else "",
+            allergies=", ".join(allergy.name for allergy in child.allergies.all()),
+            care_plan=child.care_plan,
+            school_class=placement.school_class or placement.level if placement else "",
         ))
     return rows

@@ -77,6 +77,11 @@ def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_cl
     guardian, theo, anna = family
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
+    # Théo eats no pork, is allergic to peanuts, has a PAI and is in CM1 this school year
+    theo.diet, theo.care_plan = "sans_porc", True
+    theo.save()
+    theo.allergies.create(name="Arachide")
+    theo.placements.create(school_year=YEAR, school="École élémentaire", level="CE2/CM1", school_class="CM1")
     booking_services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal")
     url = f"/ville-a/gestion/reservations/?date=2026-11-30&service={canteen.pk}"
 
@@ -99,7 +104,7 @@ def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_cl
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Nom;Prénom;Classe;Régime;Allergies;PAI;Pointage")
     assert "ALAIN;Anna;;;;;Présent;oui" in lines
-    assert "ALAIN;Théo;;;;;Absence justifiée;" in lines
+    assert "ALAIN;Théo;CM1;Sans porc;Arachide;oui;Absence justifiée;" in lines
     pdf = staff_client.get(f"/ville-a/gestion/reservations/pointage.pdf?date=2026-11-30&service={canteen.pk}")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
