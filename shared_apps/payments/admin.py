@@ -9,7 +9,7 @@ from tenants.errors import DomainError
 
 from .crypto import ParamsUnreadable, mask_params
 from .models import PaymentProviderConfig
-from .services import payment_config_set
+from .services import payment_config_preview, payment_config_set
 
 
 def parse_param_lines(text: str) -> dict:
@@ -40,6 +40,17 @@ class PaymentProviderConfigForm(forms.ModelForm):
 
     def clean_new_params(self):
         return parse_param_lines(self.cleaned_data.get("new_params", ""))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not data.get("town") or not data.get("backend"):
+            return data
+        try:
+            payment_config_preview(town=data["town"], backend=data["backend"], params=data.get("new_params"),
+                                   enabled=bool(data.get("enabled")))
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return data
 
 
 @admin.register(PaymentProviderConfig, site=ops_site)

@@ -44,6 +44,29 @@ def _validate_params(backend: str, params: dict) -> dict:
     return cleaned
 
 
+def payment_config_check(*, backend: str, params: dict, enabled: bool) -> dict:
+    """The cleaned parameters, or a domain error saying what is wrong (no write)."""
+    cleaned = _validate_params(backend, params)
+    required = [
+        name for name, spec in backend_parameters(backend).items()
+        if spec.get("required") and name not in COMPUTED_PARAMS and name not in cleaned
+    ]
+    if enabled and required:
+        raise InvalidParameter(f"Paramètres obligatoires manquants pour {backend} : {', '.join(required)}.")
+    return cleaned
+
+
+def _merged(config: PaymentProviderConfig | None, backend: str, params: dict | None, replace: bool) -> dict:
+    current = {} if (config is None or replace or config.backend != backend) else config.params
+    merged = {**current}
+    for name, value in (params or {}).items():
+        if value in ("", None):
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
 @transaction.atomic
 def payment_config_set(
     *,
@@ -57,25 +80,20 @@ def payment_config_set(
     `replace_params`; a parameter set to an empty string is removed."""
     backend_parameters(backend)  # validates the backend name
     config = PaymentProviderConfig.objects.select_for_update().filter(town_id=town.pk).first()
+    merged = _merged(config, backend, params, replace_params)
     if config is None:
         config = PaymentProviderConfig(town_id=town.pk, backend=backend)
-    current = {} if (replace_params or config.backend != backend) else config.params
-    merged = {**current}
-    for name, value in (params or {}).items():
-        if value in ("", None):
-            merged.pop(name, None)
-        else:
-            merged[name] = value
-    merged = _validate_params(backend, merged)
-    required = [
-        name for name, spec in backend_parameters(backend).items()
-        if spec.get("required") and name not in COMPUTED_PARAMS and name not in merged
-    ]
     is_enabled = config.enabled if enabled is None else enabled
-    if is_enabled and required:
-        raise InvalidParameter(f"Paramètres obligatoires manquants pour {backend} : {', '.join(required)}.")
+    cleaned = payment_config_check(backend=backend, params=merged, enabled=is_enabled)
     config.backend = backend
-    config.encrypted_params = encrypt_params(merged)
+    config.encrypted_params = encrypt_params(cleaned)
     config.enabled = is_enabled
     config.save()
     return config
+
+
+def payment_config_preview(*, town: Town, backend: str, params: dict | None, enabled: bool) -> dict:
+    """What `payment_config_set` would store, checked, without writing (for forms)."""
+    backend_parameters(backend)
+    config = PaymentProviderConfig.objects.filter(town_id=town.pk).first()
+    return payment_config_check(backend=backend, params=_merged(config, backend, params, False), enabled=enabled)

@@ -32,6 +32,7 @@ def invoices(request):
     all_invoices = list(selectors.invoices_of(household))
     context = {
         "years": selectors.invoices_by_year(all_invoices),
+        "recently_started": selectors.invoices_with_recent_payment(household, within=services.MIN_DELAY_BETWEEN_PAYMENTS),
         "online_payment": provider_config_for_current_town() is not None,
         "any_pending": any(i.status == i.Status.PAYMENT_PENDING for i in all_invoices),
     }
