@@ -13,7 +13,7 @@ api_v1 = [
     path("", include("tenant_apps.billing.api.urls")),
     path("", include("tenant_apps.documents.api.urls")),
     path("", include("tenant_apps.messaging.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_town"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 

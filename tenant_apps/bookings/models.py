@@ -17,8 +17,10 @@ class Booking(models.Model):
         ABSENT = "absent", _("Absent")
         JUSTIFIED_ABSENCE = "justified_absence", _("Absence justifiée")
 
-    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="bookings")
-    service = models.ForeignKey("services.Service", on_delete=models.PROTECT, related_name="bookings")
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="bookings",
+                              verbose_name=_("enfant"))
+    service = models.ForeignKey("services.Service", on_delete=models.PROTECT, related_name="bookings",
+                                verbose_name=_("prestation"))
     date = models.DateField(_("date"))
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.BOOKED)
     attendance = models.CharField(_("pointage"), max_length=20, choices=Attendance.choices,
@@ -63,10 +65,11 @@ class BookingChange(models.Model):
         BULK = "bulk", _("Réservation en masse")
         STAFF = "staff", _("Gestion")
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes")
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes",
+                                verbose_name=_("réservation"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+                              related_name="+", verbose_name=_("auteur"))
     source = models.CharField(_("origine"), max_length=10, choices=Source.choices)
     override = models.BooleanField(_("hors délai (dérogation)"), default=False)
     detail = models.CharField(_("détail"), max_length=200, blank=True)

@@ -1,6 +1,17 @@
 """Reads of bookings, scoped to the caller (a household) or to a staff screen."""
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tenant_apps.families.selectors import children_of
+from tenant_apps.services.models import Enrolment, Service, school_year_of
+from tenant_apps.services.selectors import schedule_for, school_years_between
 
 from .models import Booking
 
@@ -12,3 +23,242 @@ def bookings_of_day(household, day: dt.date):
         .select_related("child", "service")
         .order_by("child__first_name", "service__position", "service__name")
     )
+
+
+# --- the parents' week grid ----------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    day: dt.date
+    state: str  # "locked", "available", "booked", "full"
+    reason: str = ""
+    can_toggle: bool = False
+    booking: Booking | None = None
+
+    @property
+    def label(self) -> str:
+        """What a screen reader announces (and the tooltip)."""
+        if self.state == "booked":
+            if self.can_toggle or not self.reason:
+                return _("Réservé")
+            return _("Réservé (%(reason)s)") % {"reason": self.reason}
+        if self.state == "available":
+            return _("Disponible : cliquer pour réserver")
+        if self.state == "full":
+            return _("Complet")
+        return _("Verrouillé : %(reason)s") % {"reason": self.reason} if self.reason else _("Verrouillé")
+
+
+@dataclass
+class Row:
+    child: object
+    service: Service
+    cells: list[Cell]
+
+    @property
+    def has_available(self) -> bool:
+        return any(cell.state == "available" for cell in self.cells)
+
+
+@dataclass
+class ChildGrid:
+    child: object
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class WeekGrid:
+    monday: dt.date
+    days: list[dt.date]
+    children: list[ChildGrid]
+    deadline_message: str = ""
+
+    @property
+    def iso(self) -> tuple[int, int]:
+        year, week, _weekday = self.monday.isocalendar()
+        return year, week
+
+    @property
+    def previous_monday(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next_monday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def parse_week(value: str | None, fallback: dt.date) -> dt.date:
+    """"2026-W48" → the Monday of that ISO week; anything unreadable → the week of `fallback`."""
+    if value:
+        try:
+            year, week = value.upper().split("-W")
+            return dt.date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            pass
+    return monday_of(fallback)
+
+
+def week_param(monday: dt.date) -> str:
+    year, week, _weekday = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def cell_state(*, child, service: Service, day: dt.date, booking: Booking | None, schedule, enrolled: bool,
+               taken: int, now: dt.datetime) -> Cell:
+    """The state of one cell of the grid, with the reason a locked cell is locked."""
+    booked = booking is not None and booking.is_booked
+    not_running = schedule.why_not_running(service, day)
+    if booked:
+        if booking.invoiced:
+            return Cell(day, "booked", _("déjà facturé"), False, booking)
+        if not_running:
+            return Cell(day, "booked", not_running[1], True, booking)
+        if now >= schedule.cancellation_deadline(service, day):
+            return Cell(day, "booked", _("date butoir dépassée"), False, booking)
+        return Cell(day, "booked", "", True, booking)
+    if not_running:
+        return Cell(day, "locked", not_running[1], False, booking)
+    if not enrolled:
+        return Cell(day, "locked", _("non inscrit pour cette année scolaire"), False, booking)
+    if now >= schedule.booking_deadline(service, day):
+        return Cell(day, "locked", _("date butoir dépassée"), False, booking)
+    if booking is not None and booking.invoiced:
+        return Cell(day, "locked", _("déjà facturé"), False, booking)
+    if service.capacity is not None and taken >= service.capacity:
+        return Cell(day, "full", _("complet"), False, booking)
+    return Cell(day, "available", "", True, booking)
+
+
+def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, only_child_id: int | None = None,
+              only_service_id: int | None = None) -> WeekGrid:
+    """The household's week: per child, one row per enrolled service, one cell per day.
+
+    A constant number of queries whatever the number of children and services.
+    """
+    now = now or timezone.now()
+    week = [monday + dt.timedelta(days=i) for i in range(7)]
+    children = list(children_of(household))
+    if only_child_id is not None:
+        children = [c for c in children if c.pk == only_child_id]
+    child_ids = [c.pk for c in children]
+    years = school_years_between(week[0], week[-1])
+    enrolments = list(
+        Enrolment.objects.filter(child_id__in=child_ids, school_year__in=years, service__is_active=True)
+        .select_related("service")
+    )
+    enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
+    services: dict[int, Service] = {}
+    for enrolment in enrolments:
+        enrolled[(enrolment.child_id, enrolment.school_year)].add(enrolment.service_id)
+        services[enrolment.service_id] = enrolment.service
+    if only_service_id is not None:
+        services = {k: v for k, v in services.items() if k == only_service_id}
+    ordered = sorted(services.values(), key=lambda s: (s.position, s.name))
+    schedule = schedule_for(ordered, week[0], week[-1])
+    bookings = {
+        (b.child_id, b.service_id, b.date): b
+        for b in Booking.objects.filter(child_id__in=child_ids, service_id__in=list(services),
+                                        date__range=(week[0], week[-1]))
+    }
+    taken: dict[tuple[int, dt.date], int] = {}
+    capped = [s.pk for s in ordered if s.capacity is not None]
+    if capped:
+        taken = {
+            (row["service_id"], row["date"]): row["n"]
+            for row in Booking.objects.filter(service_id__in=capped, date__range=(week[0], week[-1]),
+                                              status=Booking.Status.BOOKED)
+            .values("service_id", "date").annotate(n=Count("id"))
+        }
+    # Monday–Friday, plus Saturday/Sunday when a displayed service runs then.
+    weekend = {d for s in ordered for d in s.weekdays if d >= 5}
+    weekend |= {d.weekday() for dates in schedule.given_dates.values() for d in dates if d.weekday() >= 5}
+    days = [d for d in week if d.weekday() < 5 or d.weekday() in weekend]
+
+    grids = []
+    for child in children:
+        grid = ChildGrid(child)
+        for service in ordered:
+            child_years = [y for y in years if service.pk in enrolled.get((child.pk, y), set())]
+            if not child_years:
+                continue  # not enrolled: the row is not shown
+            cells = [
+                cell_state(child=child, service=service, day=day, booking=bookings.get((child.pk, service.pk, day)),
+                           schedule=schedule, enrolled=school_year_of(day) in child_years,
+                           taken=taken.get((service.pk, day), 0), now=now)
+                for day in days
+            ]
+            grid.rows.append(Row(child, service, cells))
+        grids.append(grid)
+    return WeekGrid(monday=monday, days=days, children=grids,
+                    deadline_message=_deadline_message(ordered, days, schedule, now))
+
+
+def _deadline_message(services, days, schedule, now) -> str:
+    """The reminder of the week's deadlines shown above the grid (guide, section 4)."""
+    upcoming = []
+    for service in services:
+        for day in days:
+            if schedule.runs_on(service, day):
+                moment = schedule.booking_deadline(service, day)
+                if moment > now:
+                    upcoming.append(moment)
+    if not upcoming:
+        return _("Les réservations de cette semaine sont closes.")
+    first = min(upcoming).astimezone(schedule.tz)
+    return _("Les réservations sont à effectuer avant la date butoir de chaque prestation. "
+             "Prochaine date butoir cette semaine : %(moment)s.") % {"moment": date_format(first, "l j F Y à H:i")}
+
+
+# --- staff: attendance sheet ---------------------------------------------------------------------
+
+@dataclass
+class AttendanceRow:
+    booking: Booking
+    child: object
+    diet: str
+    allergies: str
+    care_plan: bool
+    school_class: str
+
+
+def _text(value) -> str:
+    if value is None or value is False:
+        return ""
+    if hasattr(value, "all"):  # a related manager (e.g. allergies as rows)
+        return ", ".join(str(item) for item in value.all())
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(item) for item in value)
+    display = getattr(value, "label", None)
+    return str(display or value)
+
+
+def _child_flag(child, *names) -> str:
+    """The family record's diet / allergy fields are being added in parallel: read them defensively."""
+    for name in names:
+        display = getattr(child, f"get_{name}_display", None)
+        value = display() if callable(display) else getattr(child, name, None)
+        text = _text(value)
+        if text:
+            return text
+    return ""
+
+
+def attendance_sheet(service: Service, day: dt.date) -> list[AttendanceRow]:
+    """The children booked on `day` for `service`, with their diet and allergy flags."""
+    bookings = (Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)
+                .select_related("child", "child__household").order_by("child__last_name", "child__first_name"))
+    rows = []
+    for booking in bookings:
+        child = booking.child
+        rows.append(AttendanceRow(
+            booking=booking, child=child,
+            diet=_child_flag(child, "diet", "special_diet", "regime"),
+            allergies=_child_flag(child, "allergies", "allergy", "food_allergies"),
+            care_plan=bool(_child_flag(child, "care_plan", "has_care_plan", "pai")),
+            school_class=_child_flag(child, "school_class", "class_level", "current_class"),
+        ))
+    return rows

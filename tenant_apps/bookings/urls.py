@@ -6,4 +6,7 @@ app_name = "bookings"
 
 urlpatterns = [
     path("reservations/", views.week, name="week"),
+    path("reservations/case/", views.toggle, name="toggle"),
+    path("reservations/semaine/", views.book_week, name="book_week"),
+    path("reservations/en-masse/", views.bulk, name="bulk"),
 ]

@@ -1,9 +1,247 @@
-"""Parents' pages of the bookings app."""
+"""Parents' pages of the bookings app: the week grid (section 4.1) and the bulk wizard (4.2).
 
+Every query starts from the signed-in guardian's household; a child or service id of
+another family answers 404.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenant_apps.families.selectors import child_of, children_of, household_of
+from tenant_apps.services.models import Service
+from tenants.errors import DomainError
+
+from . import selectors, services
+from .forms import BulkChildrenForm, BulkParamsForm, BulkServiceForm
+from .models import BookingChange
+
+
+def _today(request) -> dt.date:
+    return timezone.localdate(timezone=request.town.zoneinfo)
+
+
+def _week_url(monday: dt.date, anchor: str = "") -> str:
+    return f"{reverse('bookings:week')}?semaine={selectors.week_param(monday)}" + (f"#{anchor}" if anchor else "")
+
+
+def _monday_from(request, source) -> dt.date:
+    if source.get("date"):
+        try:
+            return selectors.monday_of(dt.date.fromisoformat(source["date"]))
+        except ValueError:
+            pass
+    return selectors.parse_week(source.get("semaine"), _today(request))
 
 
 @login_required
 def week(request):
-    return render(request, "portal/coming_soon.html", {"title": "Réservations"})
+    household = household_of(request.user)
+    monday = _monday_from(request, request.GET)
+    grid = selectors.week_grid(household, monday)
+    year, number = grid.iso
+    return render(request, "bookings/week.html", {
+        "grid": grid, "week_number": number, "week_year": year, "semaine": selectors.week_param(monday),
+        "previous": selectors.week_param(grid.previous_monday), "next": selectors.week_param(grid.next_monday),
+        "picker_value": monday.isoformat(),
+    })
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Paramètre invalide.") from None
+
+
+def _service(service_id) -> Service:
+    service = Service.objects.filter(pk=_int(service_id), is_active=True).first()
+    if service is None:
+        raise Http404("Prestation introuvable.")
+    return service
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _fresh_row(household, monday, child, service):
+    grid = selectors.week_grid(household, monday, only_child_id=child.pk, only_service_id=service.pk)
+    for child_grid in grid.children:
+        for row in child_grid.rows:
+            return grid, row
+    raise Http404("Prestation non réservable pour cet enfant.")
+
+
+@login_required
+@require_POST
+def toggle(request):
+    """Book or cancel one cell; htmx swaps the cell, otherwise back to the week."""
+    household = household_of(request.user)
+    child = child_of(household, _int(request.POST.get("child")))
+    service = _service(request.POST.get("service"))
+    try:
+        day = dt.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Date invalide.")
+    action = request.POST.get("action")
+    if action not in ("set", "unset"):
+        return HttpResponseBadRequest("Action invalide.")
+    names = {"service": service.name, "child": child.first_name, "day": date_format(day, "l j F")}
+    try:
+        if action == "set":
+            services.booking_set(child=child, service=service, day=day, actor=request.user,
+                                 source=BookingChange.Source.PORTAL)
+            text, level = _("%(service)s réservé pour %(child)s le %(day)s.") % names, "success"
+        else:
+            services.booking_unset(child=child, service=service, day=day, actor=request.user,
+                                   source=BookingChange.Source.PORTAL)
+            text, level = _("%(service)s annulé pour %(child)s le %(day)s.") % names, "success"
+    except DomainError as error:
+        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": error.message}, "error"
+    monday = selectors.monday_of(day)
+    if _is_htmx(request):
+        grid, row = _fresh_row(household, monday, child, service)
+        cell = next((c for c in row.cells if c.day == day), None)
+        if cell is None:
+            raise Http404("Jour hors de la grille.")
+        return render(request, "bookings/_cell_response.html", {
+            "cell": cell, "row": row, "semaine": selectors.week_param(monday), "message": text, "level": level,
+        }, status=200)
+    getattr(messages, level)(request, text)
+    return redirect(_week_url(monday, f"row-{child.pk}-{service.pk}"))
+
+
+@login_required
+@require_POST
+def book_week(request):
+    """"RÉSERVER POUR LA SEMAINE": every available day of one row."""
+    household = household_of(request.user)
+    child = child_of(household, _int(request.POST.get("child")))
+    service = _service(request.POST.get("service"))
+    monday = selectors.parse_week(request.POST.get("semaine"), _today(request))
+    _grid, row = _fresh_row(household, monday, child, service)
+    days = [cell.day for cell in row.cells if cell.state == "available"]
+    result = services.booking_set_week(child=child, service=service, days=days, actor=request.user,
+                                       source=BookingChange.Source.PORTAL)
+    if result.booked:
+        text, level = (_("%(service)s : %(count)s jour(s) réservé(s) pour %(child)s.") % {
+            "service": service.name, "count": len(result.booked), "child": child.first_name},
+                       "success")
+    else:
+        text, level = _("%(service)s : aucun jour disponible à réserver cette semaine.") % {"service": service.name}, "warning"
+    if result.refused:
+        text += " " + _("%(count)s jour(s) n'ont pas pu être réservés.") % {"count": len(result.refused)}
+    if _is_htmx(request):
+        _grid, row = _fresh_row(household, monday, child, service)
+        return render(request, "bookings/_row_response.html", {
+            "row": row, "semaine": selectors.week_param(monday), "message": text, "level": level,
+        })
+    getattr(messages, level)(request, text)
+    return redirect(_week_url(monday, f"row-{child.pk}-{service.pk}"))
+
+
+# --- bulk booking wizard -------------------------------------------------------------------------
+
+STEPS = ["service", "children", "params", "summary", "confirm"]
+
+
+def _carry(post, exclude) -> list[tuple[str, str]]:
+    """The previous steps' answers, carried forward as hidden fields."""
+    skip = {"csrfmiddlewaretoken", "goto", *exclude}
+    return [(key, value) for key in post for value in post.getlist(key) if key not in skip]
+
+
+@login_required
+def bulk(request):
+    """Service → children → days, dates, action, criterion → summary → confirm.
+
+    The wizard's state travels in hidden fields; nothing is written before the confirmation.
+    """
+    household = household_of(request.user)
+    today = _today(request)
+    post = request.POST
+    _refuse_foreign_children(household, post)
+    target = post.get("goto", "service") if request.method == "POST" else "service"
+    if target not in STEPS:
+        target = "service"
+    beyond = STEPS.index(target)
+
+    def page(step, form, **extra):
+        fields = set(form.fields) if form is not None else set()
+        if step == "summary":
+            fields = set()
+        return render(request, "bookings/bulk.html", {
+            "step": step, "form": form, "hidden": _carry(post, fields), "steps": STEPS, **extra,
+        })
+
+    service_form = BulkServiceForm(post if "service" in post else None, household=household, today=today)
+    if beyond == 0 or not service_form.is_valid():
+        return page("service", service_form)
+    service = service_form.cleaned_data["service"]
+
+    bind = "children" in post or beyond > 1
+    children_form = BulkChildrenForm(post if bind else None, household=household, service=service, today=today)
+    if beyond == 1 or not children_form.is_valid():
+        return page("children", children_form, service=service)
+    children = children_form.cleaned_data["children"]
+
+    bind = "start" in post or beyond > 2
+    params_form = BulkParamsForm(post if bind else None, service=service, children=children, today=today)
+    if beyond == 2 or not params_form.is_valid():
+        return page("params", params_form, service=service, children=children)
+    params = params_form.cleaned_data
+    arguments = {
+        "service": service, "weekdays_by_child": params_form.weekdays_by_child(),
+        "start": params["start"], "end": params["end"], "action": params["action"],
+        "criterion": params["criterion"],
+    }
+    try:
+        if target == "confirm":
+            plan = services.bookings_bulk_apply(actor=request.user, source=BookingChange.Source.BULK, **arguments)
+            messages.success(request, _confirmation(plan))
+            return redirect(_week_url(selectors.monday_of(max(params["start"], today))))
+        plan = services.bookings_bulk_preview(actor=request.user, **arguments)
+    except DomainError as error:
+        params_form.add_error(None, error.message)
+        return page("params", params_form, service=service, children=children)
+    return page("summary", None, service=service, children=children, plan=plan, params=params,
+                by_child=_plan_by_child(plan, children), action_label=dict(services.BulkAction.CHOICES)[
+                    params["action"]], criterion_label=dict(services.Criterion.CHOICES)[params["criterion"]])
+
+
+def _refuse_foreign_children(household, post) -> None:
+    """Another family's child id anywhere in the wizard answers 404, as everywhere else."""
+    mine = {str(pk) for pk in children_of(household).values_list("pk", flat=True)}
+    posted = set(post.getlist("children")) | {key[len("days_"):] for key in post if key.startswith("days_")}
+    if posted - mine:
+        raise Http404("Enfant introuvable.")
+
+
+def _confirmation(plan) -> str:
+    text = _("Vos réservations ont bien été enregistrées : %(count)s créée(s)") % {"count": len(plan.to_create)}
+    if plan.to_cancel:
+        text += _(", %(count)s annulée(s)") % {"count": len(plan.to_cancel)}
+    if plan.skipped:
+        text += _(", %(count)s jour(s) non modifié(s)") % {"count": len(plan.skipped)}
+    return text + "."
+
+
+def _plan_by_child(plan, children):
+    rows = []
+    for child in children:
+        rows.append({
+            "child": child,
+            "create": [d for c, d in plan.to_create if c.pk == child.pk],
+            "cancel": [d for c, d in plan.to_cancel if c.pk == child.pk],
+            "skipped": [(d, services.SKIP_LABELS.get(code, code)) for c, d, code in plan.skipped if c.pk == child.pk],
+        })
+    return rows

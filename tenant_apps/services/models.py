@@ -151,7 +151,7 @@ class ClosureDay(models.Model):
     date = models.DateField(_("date"))
     reason = models.CharField(_("motif"), max_length=200)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="closure_days", null=True,
-                                blank=True, help_text=_("Vide : toutes les prestations sont fermées."))
+                                blank=True, verbose_name=_("prestation"), help_text=_("Vide : toutes les prestations sont fermées."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,8 +172,10 @@ def school_year_of(day: dt.date) -> str:
 class Enrolment(models.Model):
     """A child allowed to book a service for a school year (inscription)."""
 
-    child = models.ForeignKey("families.Child", on_delete=models.CASCADE, related_name="enrolments")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="enrolments")
+    child = models.ForeignKey("families.Child", on_delete=models.CASCADE, related_name="enrolments",
+                              verbose_name=_("enfant"))
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="enrolments",
+                                verbose_name=_("prestation"))
     school_year = models.CharField(_("année scolaire"), max_length=9, help_text=_("ex. 2026-2027"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -182,7 +184,10 @@ class Enrolment(models.Model):
         verbose_name_plural = _("inscriptions")
         ordering = ["school_year", "service__position"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "service", "school_year"], name="enrolment_unique"),
+            models.UniqueConstraint(
+                fields=["child", "service", "school_year"], name="enrolment_unique",
+                violation_error_message=_("Cet enfant est déjà inscrit à cette prestation pour cette année scolaire."),
+            ),
         ]
 
     def __str__(self) -> str:

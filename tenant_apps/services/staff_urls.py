@@ -1,5 +1,17 @@
-"""Staff (gestionnaire) screens of the services app, mounted under /<ville>/gestion/services/."""
+"""Staff (gestionnaire) screens of the services app, mounted under /<ville>/gestion/prestations/."""
+
+from django.urls import path
+
+from . import staff_views as views
 
 app_name = "services_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.service_list, name="list"),
+    path("nouvelle/", views.service_edit, name="create"),
+    path("<int:pk>/", views.service_edit, name="edit"),
+    path("fermetures/", views.closure_list, name="closures"),
+    path("fermetures/<int:pk>/supprimer/", views.closure_remove, name="closure_remove"),
+    path("inscriptions/", views.enrolment_list, name="enrolments"),
+    path("inscriptions/<int:pk>/supprimer/", views.enrolment_remove, name="enrolment_remove"),
+]

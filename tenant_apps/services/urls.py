@@ -1,8 +1,3 @@
-from django.urls import path
-
-from . import views
-
 app_name = "services"
 
-urlpatterns = [
-]
+urlpatterns: list = []

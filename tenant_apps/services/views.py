@@ -1,4 +1,1 @@
-"""Parents' pages of the services app."""
-
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Parents' pages of the services app: none of its own (services appear in the bookings grid)."""

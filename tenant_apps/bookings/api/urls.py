@@ -1,3 +1,13 @@
 """API routes of the bookings app, mounted under /<ville>/api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("bookings/week/", views.WeekView.as_view(), name="api-bookings-week"),
+    path("bookings/set/", views.BookingSetView.as_view(), name="api-bookings-set"),
+    path("bookings/unset/", views.BookingUnsetView.as_view(), name="api-bookings-unset"),
+    path("bookings/bulk/preview/", views.BulkPreviewView.as_view(), name="api-bookings-bulk-preview"),
+    path("bookings/bulk/apply/", views.BulkApplyView.as_view(), name="api-bookings-bulk-apply"),
+]

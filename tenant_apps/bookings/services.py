@@ -1,0 +1,394 @@
+"""Every write to bookings: one booking set/unset, bulk booking, attendance.
+
+The portal pages, the REST API and the admin call these functions, so each rule is enforced
+once: deadlines (parents only; staff may override and the override is recorded), capacity
+(never exceeded, even under concurrent requests: service-days are locked), the lock of
+invoiced bookings, enrolment, closed days, and the audit trail of every change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from tenant_apps.services.models import Service, school_year_of
+from tenant_apps.services.selectors import enrolments_by_child, schedule_for, school_years_between
+
+from .errors import (
+    BookingInvoiced,
+    ClosedDay,
+    DeadlinePassed,
+    InvalidBulkRequest,
+    NotEnrolled,
+    OverrideNotAllowed,
+    ServiceFull,
+)
+from .models import Booking, BookingChange
+
+Source = BookingChange.Source
+MAX_BULK_DAYS = 400
+
+
+# --- locking -----------------------------------------------------------------------------------
+
+def _lock_key(service_id: int) -> int:
+    """A 32-bit signed key per (town schema, service): advisory locks are database-wide."""
+    return zlib.crc32(f"{connection.schema_name}:{service_id}".encode()) - 2**31
+
+
+def lock_service_days(service_id: int, days) -> None:
+    """Serialise writers of the same service-days until the transaction ends (sorted: no deadlock)."""
+    ordinals = sorted({day.toordinal() for day in days})
+    if not ordinals:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, d)) FROM unnest(%s::int[]) AS d",
+            [_lock_key(service_id), ordinals],
+        )
+
+
+def _check_override(override: bool, actor) -> None:
+    if override and not (actor is not None and getattr(actor, "is_staff", False)):
+        raise OverrideNotAllowed()
+
+
+def _record(booking: Booking, action: str, *, actor, source: str, override: bool = False, detail: str = "") -> None:
+    BookingChange.objects.create(booking=booking, action=action, actor=_actor_or_none(actor), source=source,
+                                 override=override, detail=detail)
+
+
+def _actor_or_none(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+# --- one booking ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def booking_set(*, child, service: Service, day: dt.date, actor, source: str, override: bool = False,
+                now: dt.datetime | None = None) -> Booking:
+    """Book `day` of `service` for `child` (idempotent if already booked)."""
+    _check_override(override, actor)
+    now = now or timezone.now()
+    schedule = schedule_for([service], day, day)
+    not_running = schedule.why_not_running(service, day)
+    if not_running or not service.is_active:
+        raise ClosedDay(not_running[1] if not_running else None)
+    if service.enrolment_required and service.pk not in enrolments_by_child([child.pk], [school_year_of(day)]).get(
+            (child.pk, school_year_of(day)), set()):
+        raise NotEnrolled()
+    late = now >= schedule.booking_deadline(service, day)
+    if late and not override:
+        raise DeadlinePassed()
+
+    lock_service_days(service.pk, [day])
+    booking = Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
+    if booking is not None and booking.is_booked:
+        return booking
+    if booking is not None and booking.invoiced:
+        raise BookingInvoiced()
+    if service.capacity is not None:
+        taken = Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED).count()
+        if taken >= service.capacity:
+            raise ServiceFull()
+    if booking is None:
+        booking = Booking.objects.create(child=child, service=service, date=day, status=Booking.Status.BOOKED)
+    else:
+        booking.status = Booking.Status.BOOKED
+        booking.save(update_fields=["status", "updated_at"])
+    _record(booking, BookingChange.Action.BOOKED, actor=actor, source=source, override=late and override)
+    return booking
+
+
+@transaction.atomic
+def booking_unset(*, child, service: Service, day: dt.date, actor, source: str, override: bool = False,
+                  now: dt.datetime | None = None) -> Booking | None:
+    """Cancel the booking of `day` (idempotent: nothing booked, nothing done)."""
+    _check_override(override, actor)
+    now = now or timezone.now()
+    lock_service_days(service.pk, [day])
+    booking = Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
+    if booking is None or not booking.is_booked:
+        return booking
+    if booking.invoiced:
+        raise BookingInvoiced()
+    schedule = schedule_for([service], day, day)
+    # A booking on a day that turned out closed can always be cancelled.
+    late = schedule.runs_on(service, day) and now >= schedule.cancellation_deadline(service, day)
+    if late and not override:
+        raise DeadlinePassed(_("La date butoir d'annulation est dépassée pour ce jour."))
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status", "updated_at"])
+    _record(booking, BookingChange.Action.CANCELLED, actor=actor, source=source, override=late and override)
+    return booking
+
+
+booking_cancel = booking_unset
+
+
+@dataclass
+class RowResult:
+    booked: list[dt.date] = field(default_factory=list)
+    refused: list[tuple[dt.date, str]] = field(default_factory=list)
+
+
+def booking_set_week(*, child, service: Service, days: list[dt.date], actor, source: str,
+                     now: dt.datetime | None = None) -> RowResult:
+    """"RÉSERVER POUR LA SEMAINE": book every day of the row that can still be booked."""
+    result = RowResult()
+    for day in days:
+        try:
+            with transaction.atomic():
+                booking_set(child=child, service=service, day=day, actor=actor, source=source, now=now)
+            result.booked.append(day)
+        except (ClosedDay, DeadlinePassed, ServiceFull, NotEnrolled, BookingInvoiced) as error:
+            result.refused.append((day, error.code))
+    return result
+
+
+# --- bulk booking --------------------------------------------------------------------------------
+
+class BulkAction:
+    ADD = "add"
+    REPLACE = "replace"
+    CHOICES = [(ADD, _lazy("Ajouter les nouvelles réservations à celles existantes")),
+               (REPLACE, _lazy("Remplacer les réservations existantes (non facturées)"))]
+
+
+class Criterion:
+    NONE = "none"
+    SCHOOL_WEEKS = "school_weeks"
+    HOLIDAYS = "holidays"
+    EVEN_WEEKS = "even_weeks"
+    ODD_WEEKS = "odd_weeks"
+    CHOICES = [(NONE, _lazy("Aucun")), (SCHOOL_WEEKS, _lazy("Semaines scolaires uniquement")),
+               (HOLIDAYS, _lazy("Vacances scolaires uniquement")), (EVEN_WEEKS, _lazy("Semaines paires")),
+               (ODD_WEEKS, _lazy("Semaines impaires"))]
+
+
+SKIP_LABELS = {
+    "closed_day": _lazy("fermé ou pas de prestation"),
+    "deadline_passed": _lazy("date butoir dépassée"),
+    "service_full": _lazy("complet"),
+    "invoiced": _lazy("déjà facturé"),
+    "not_enrolled": _lazy("non inscrit"),
+}
+
+
+@dataclass
+class BulkPlan:
+    """What a bulk booking creates, cancels and skips (with reasons), child by child."""
+
+    to_create: list[tuple[object, dt.date]] = field(default_factory=list)
+    to_cancel: list[tuple[object, dt.date]] = field(default_factory=list)
+    skipped: list[tuple[object, dt.date, str]] = field(default_factory=list)
+    unchanged: int = 0
+    applied: bool = False
+
+    def skipped_counts(self) -> dict[str, int]:
+        return dict(Counter(code for _child, _day, code in self.skipped))
+
+    def skipped_summary(self) -> list[tuple[str, int]]:
+        return [(SKIP_LABELS.get(code, code), count) for code, count in self.skipped_counts().items()]
+
+    def as_dict(self) -> dict:
+        return {
+            "to_create": [{"child": c.pk, "date": d.isoformat()} for c, d in self.to_create],
+            "to_cancel": [{"child": c.pk, "date": d.isoformat()} for c, d in self.to_cancel],
+            "skipped": [{"child": c.pk, "date": d.isoformat(), "code": code} for c, d, code in self.skipped],
+            "unchanged": self.unchanged,
+            "applied": self.applied,
+        }
+
+
+def _matches(day: dt.date, criterion: str, calendar) -> bool:
+    if criterion == Criterion.SCHOOL_WEEKS:
+        return not calendar.is_school_holiday(day)
+    if criterion == Criterion.HOLIDAYS:
+        return calendar.is_school_holiday(day)
+    if criterion == Criterion.EVEN_WEEKS:
+        return day.isocalendar().week % 2 == 0
+    if criterion == Criterion.ODD_WEEKS:
+        return day.isocalendar().week % 2 == 1
+    return True
+
+
+def _validate_bulk(start: dt.date, end: dt.date, action: str, criterion: str, weekdays_by_child: dict) -> None:
+    if end < start:
+        raise InvalidBulkRequest(_("La date de fin doit suivre la date de début."))
+    if (end - start).days > MAX_BULK_DAYS:
+        raise InvalidBulkRequest(_("La période ne peut dépasser %(days)s jours.") % {"days": MAX_BULK_DAYS})
+    if action not in (BulkAction.ADD, BulkAction.REPLACE):
+        raise InvalidBulkRequest(_("Action inconnue."))
+    if criterion not in dict(Criterion.CHOICES):
+        raise InvalidBulkRequest(_("Critère inconnu."))
+    if not weekdays_by_child:
+        raise InvalidBulkRequest(_("Choisissez au moins un enfant."))
+    for days in weekdays_by_child.values():
+        if any(d not in range(7) for d in days):
+            raise InvalidBulkRequest(_("Jour de la semaine invalide."))
+
+
+def _plan(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.date, action: str,
+          criterion: str, now: dt.datetime, override: bool, lock: bool) -> tuple[BulkPlan, dict]:
+    _validate_bulk(start, end, action, criterion, weekdays_by_child)
+    children = list(weekdays_by_child)
+    schedule = schedule_for([service], start, end)
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    if lock:
+        lock_service_days(service.pk, [d for d in days if schedule.runs_on(service, d)])
+    years = school_years_between(start, end)
+    enrolled = enrolments_by_child([c.pk for c in children], years)
+    existing_qs = Booking.objects.filter(child__in=children, service=service, date__range=(start, end))
+    if lock:
+        existing_qs = existing_qs.select_for_update()
+    existing = {(b.child_id, b.date): b for b in existing_qs}
+    taken: Counter = Counter()
+    if service.capacity is not None:
+        taken.update({row["date"]: row["n"] for row in Booking.objects.filter(
+            service=service, date__range=(start, end), status=Booking.Status.BOOKED).values("date").annotate(
+            n=Count("id"))})
+
+    plan = BulkPlan()
+    for child in children:
+        wanted_weekdays = set(weekdays_by_child[child])
+        for day in days:
+            booking = existing.get((child.pk, day))
+            wanted = day.weekday() in wanted_weekdays and _matches(day, criterion, schedule.calendar)
+            if wanted:
+                if booking is not None and booking.is_booked:
+                    plan.unchanged += 1
+                    continue
+                reason = None
+                if schedule.why_not_running(service, day):
+                    reason = "closed_day"
+                elif service.enrolment_required and service.pk not in enrolled.get((child.pk, school_year_of(day)),
+                                                                                     set()):
+                    reason = "not_enrolled"
+                elif not override and now >= schedule.booking_deadline(service, day):
+                    reason = "deadline_passed"
+                elif booking is not None and booking.invoiced:
+                    reason = "invoiced"
+                elif service.capacity is not None and taken[day] >= service.capacity:
+                    reason = "service_full"
+                if reason:
+                    plan.skipped.append((child, day, reason))
+                else:
+                    taken[day] += 1
+                    plan.to_create.append((child, day))
+            elif action == BulkAction.REPLACE and booking is not None and booking.is_booked:
+                if booking.invoiced:
+                    plan.skipped.append((child, day, "invoiced"))
+                elif (not override and schedule.runs_on(service, day)
+                      and now >= schedule.cancellation_deadline(service, day)):
+                    plan.skipped.append((child, day, "deadline_passed"))
+                else:
+                    taken[day] -= 1
+                    plan.to_cancel.append((child, day))
+    return plan, existing
+
+
+def bookings_bulk_preview(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.date,
+                          action: str = BulkAction.ADD, criterion: str = Criterion.NONE, actor=None,
+                          override: bool = False, now: dt.datetime | None = None) -> BulkPlan:
+    """The summary shown before confirming: nothing is written.
+
+    `weekdays_by_child` maps each Child (already scoped to the caller's household) to weekday numbers.
+    """
+    _check_override(override, actor)
+    plan, _existing = _plan(service=service, weekdays_by_child=weekdays_by_child, start=start, end=end,
+                            action=action, criterion=criterion, now=now or timezone.now(), override=override,
+                            lock=False)
+    return plan
+
+
+@transaction.atomic
+def bookings_bulk_apply(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.date,
+                        action: str = BulkAction.ADD, criterion: str = Criterion.NONE, actor,
+                        source: str = Source.BULK, override: bool = False,
+                        now: dt.datetime | None = None) -> BulkPlan:
+    """Apply a bulk booking in one transaction; invoiced bookings are never touched."""
+    _check_override(override, actor)
+    now = now or timezone.now()
+    plan, existing = _plan(service=service, weekdays_by_child=weekdays_by_child, start=start, end=end,
+                           action=action, criterion=criterion, now=now, override=override, lock=True)
+    to_insert, to_rebook, to_cancel = [], [], []
+    for child, day in plan.to_create:
+        booking = existing.get((child.pk, day))
+        if booking is None:
+            to_insert.append(Booking(child=child, service=service, date=day, status=Booking.Status.BOOKED))
+        else:
+            booking.status = Booking.Status.BOOKED
+            to_rebook.append(booking)
+    for child, day in plan.to_cancel:
+        booking = existing[(child.pk, day)]
+        booking.status = Booking.Status.CANCELLED
+        to_cancel.append(booking)
+    created = Booking.objects.bulk_create(to_insert)
+    stamp = timezone.now()
+    for booking in to_rebook + to_cancel:
+        booking.updated_at = stamp
+    Booking.objects.bulk_update(to_rebook + to_cancel, ["status", "updated_at"], batch_size=500)
+    who = _actor_or_none(actor)
+    changes = [BookingChange(booking=b, action=BookingChange.Action.BOOKED, actor=who, source=source,
+                             override=override) for b in created + to_rebook]
+    changes += [BookingChange(booking=b, action=BookingChange.Action.CANCELLED, actor=who, source=source,
+                              override=override) for b in to_cancel]
+    BookingChange.objects.bulk_create(changes, batch_size=1000)
+    plan.applied = True
+    return plan
+
+
+# --- attendance (staff) --------------------------------------------------------------------------
+
+@transaction.atomic
+def attendance_mark(*, booking: Booking, attendance: str, actor, source: str = Source.STAFF) -> Booking:
+    """Record present / absent / justified absence for a booked child."""
+    if attendance not in Booking.Attendance.values:
+        raise InvalidBulkRequest(_("Pointage inconnu."))
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.invoiced:
+        raise BookingInvoiced()
+    if booking.attendance != attendance:
+        booking.attendance = attendance
+        booking.save(update_fields=["attendance", "updated_at"])
+        _record(booking, BookingChange.Action.ATTENDANCE, actor=actor, source=source,
+                detail=booking.get_attendance_display())
+    return booking
+
+
+@transaction.atomic
+def attendance_add_walk_in(*, child, service: Service, day: dt.date, actor, source: str = Source.STAFF) -> Booking:
+    """A child who turned up without a booking: recorded present, flagged as unbooked.
+
+    The child is there, so neither the deadline nor the capacity can refuse it.
+    """
+    lock_service_days(service.pk, [day])
+    booking = Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
+    if booking is not None and booking.invoiced:
+        raise BookingInvoiced()
+    if booking is not None and booking.is_booked:
+        return attendance_mark(booking=booking, attendance=Booking.Attendance.PRESENT, actor=actor, source=source)
+    if booking is None:
+        booking = Booking(child=child, service=service, date=day)
+    booking.status = Booking.Status.BOOKED
+    booking.attendance = Booking.Attendance.PRESENT
+    booking.unbooked_attendance = True
+    booking.save()
+    _record(booking, BookingChange.Action.WALK_IN, actor=actor, source=source)
+    return booking
+
+
+def group_by_child(pairs) -> dict:
+    grouped: dict = defaultdict(list)
+    for child, day, *_rest in pairs:
+        grouped[child].append(day)
+    return dict(grouped)

@@ -1,0 +1,155 @@
+"""Staff screens of bookings: attendance (pointage) per day and service, with PDF and CSV lists."""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tenant_apps.backoffice.permissions import staff_required
+from tenant_apps.families.models import Child
+from tenant_apps.services.models import Service, school_year_of
+from tenants.errors import DomainError
+
+from . import services
+from .models import Booking, BookingChange
+from .selectors import attendance_sheet
+
+
+def _day_and_service(request, source):
+    today = timezone.localdate(timezone=request.town.zoneinfo)
+    try:
+        day = dt.date.fromisoformat(source.get("date", "")) if source.get("date") else today
+    except ValueError:
+        day = today
+    services_qs = Service.objects.filter(is_active=True).order_by("position", "name")
+    service_id = source.get("service")
+    service = None
+    if service_id and str(service_id).isdigit():
+        service = services_qs.filter(pk=int(service_id)).first()
+    if service is None:
+        service = services_qs.filter(weekdays__contains=[day.weekday()]).first() or services_qs.first()
+    return day, service, services_qs
+
+
+def _sheet_url(day, service) -> str:
+    return f"{reverse('bookings_staff:attendance')}?date={day.isoformat()}&service={service.pk}"
+
+
+@staff_required
+def attendance(request):
+    day, service, all_services = _day_and_service(request, request.GET)
+    rows = attendance_sheet(service, day) if service else []
+    walk_in_candidates = []
+    if service:
+        booked_ids = {row.booking.child_id for row in rows}
+        walk_in_candidates = [
+            c for c in Child.objects.filter(enrolments__service=service, enrolments__school_year=school_year_of(day))
+            .order_by("last_name", "first_name").distinct() if c.pk not in booked_ids
+        ]
+    return render(request, "bookings/staff/attendance.html", {
+        "day": day, "service": service, "services": all_services, "rows": rows,
+        "walk_in_candidates": walk_in_candidates, "attendance_choices": Booking.Attendance.choices[1:],
+        "counts": _counts(rows),
+    })
+
+
+def _counts(rows):
+    counts = {value: 0 for value in Booking.Attendance.values}
+    for row in rows:
+        counts[row.booking.attendance] += 1
+    return counts
+
+
+@staff_required
+@require_POST
+def attendance_mark(request):
+    booking = get_object_or_404(Booking.objects.select_related("service", "child"), pk=request.POST.get("booking"))
+    try:
+        services.attendance_mark(booking=booking, attendance=request.POST.get("attendance", ""), actor=request.user,
+                                 source=BookingChange.Source.STAFF)
+    except DomainError as error:
+        messages.error(request, _("%(child)s : %(error)s") % {"child": booking.child, "error": error.message})
+    else:
+        messages.success(request, _("%(child)s : pointage enregistré.") % {"child": booking.child})
+    return redirect(_sheet_url(booking.date, booking.service) + f"#booking-{booking.pk}")
+
+
+@staff_required
+@require_POST
+def attendance_walk_in(request):
+    day, service, _all = _day_and_service(request, request.POST)
+    child_id = request.POST.get("child", "")
+    if service is None or not child_id.isdigit():
+        raise Http404("Enfant ou prestation inconnu.")
+    child = get_object_or_404(Child, pk=int(child_id))
+    try:
+        services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
+                                        source=BookingChange.Source.STAFF)
+    except DomainError as error:
+        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
+    else:
+        messages.success(request, _("%(child)s ajouté(e) présent(e) sans réservation.") % {"child": child})
+    return redirect(_sheet_url(day, service))
+
+
+@staff_required
+@require_POST
+def staff_booking(request):
+    """Book or cancel for a family, past the deadline if need be: the override is recorded."""
+    day, service, _all = _day_and_service(request, request.POST)
+    child_id = request.POST.get("child", "")
+    action = request.POST.get("action")
+    if service is None or not child_id.isdigit() or action not in ("set", "unset"):
+        raise Http404("Demande invalide.")
+    child = get_object_or_404(Child, pk=int(child_id))
+    operation = services.booking_set if action == "set" else services.booking_unset
+    try:
+        operation(child=child, service=service, day=day, actor=request.user, source=BookingChange.Source.STAFF,
+                  override=True)
+    except DomainError as error:
+        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
+    else:
+        done = _("%(child)s : réservation enregistrée.") if action == "set" else _("%(child)s : réservation annulée.")
+        messages.success(request, done % {"child": child})
+    return redirect(_sheet_url(day, service))
+
+
+@staff_required
+def attendance_csv(request):
+    day, service, _all = _day_and_service(request, request.GET)
+    if service is None:
+        raise Http404("Aucune prestation.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pointage-{day.isoformat()}-{service.pk}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Nom", "Prénom", "Classe", "Régime", "Allergies", "PAI", "Pointage", "Sans réservation"])
+    for row in attendance_sheet(service, day):
+        writer.writerow([row.child.last_name.upper(), row.child.first_name, row.school_class, row.diet,
+                         row.allergies, "oui" if row.care_plan else "", row.booking.get_attendance_display(),
+                         "oui" if row.booking.unbooked_attendance else ""])
+    return response
+
+
+@staff_required
+def attendance_pdf(request):
+    from weasyprint import HTML
+
+    day, service, _all = _day_and_service(request, request.GET)
+    if service is None:
+        raise Http404("Aucune prestation.")
+    rows = attendance_sheet(service, day)
+    html = render_to_string("bookings/staff/attendance_pdf.html", {
+        "day": day, "service": service, "rows": rows, "town": request.town, "counts": _counts(rows),
+    })
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pointage-{day.isoformat()}-{service.pk}.pdf"'
+    return response

@@ -1,0 +1,194 @@
+"""The parents' booking pages: week grid, one-cell toggle (htmx and plain form), week button, bulk wizard."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+
+from tenant_apps.bookings.models import Booking
+from tenant_apps.services.models import ClosureDay
+from tenant_apps.services.tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    ServiceFactory,
+    enrol,
+)
+
+PARIS = dt.timezone(dt.timedelta(hours=1))
+YEAR = "2026-2027"
+NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)  # Friday 27 November 2026, 10:00 Paris
+
+
+@pytest.fixture
+def signed_in(client, family):
+    guardian, _theo, _anna = family
+    client.force_login(guardian.user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def cell_html(content: str, child, service, day: dt.date) -> str:
+    match = re.search(rf'<td id="cell-{child.pk}-{service.pk}-{day:%Y%m%d}".*?</td>', content, re.S)
+    assert match, f"no cell for {day}"
+    return match.group(0)
+
+
+def test_the_week_grid_shows_one_table_per_child_with_enrolled_services_only(signed_in, family, canteen):
+    _guardian, theo, anna = family
+    enrol(theo, canteen, YEAR)
+    wednesday = ServiceFactory(name="ALSH Mercredi matin", weekdays=[2], deadline_time=dt.time(7, 30))
+    enrol(anna, wednesday, YEAR)
+    ClosureDay.objects.create(date=dt.date(2026, 12, 3), reason="Grève")
+
+    response = signed_in.get("/ville-a/reservations/?semaine=2026-W49")
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Semaine 49 / 2026" in content
+    assert "ALAIN Théo" in content and "ALAIN Anna" in content
+    assert "Fin de réservation: 08:30" in content and "Fin de réservation: 07:30" in content
+    assert content.count("Repas Enfant</span>") == 1  # Anna is not enrolled: no row for her
+    assert "lun 30 novembre 2026" in content
+    # Monday is available, Wednesday is not a canteen day, Thursday is closed by a strike
+    assert 'data-state="available"' in cell_html(content, theo, canteen, dt.date(2026, 11, 30))
+    wednesday_cell = cell_html(content, theo, canteen, dt.date(2026, 12, 2))
+    assert "🔒" in wednesday_cell and "n&#x27;a pas lieu ce jour" in wednesday_cell
+    assert "Grève" in cell_html(content, theo, canteen, dt.date(2026, 12, 3))
+    # Navigation and date picker
+    assert "?semaine=2026-W48" in content and "?semaine=2026-W50" in content
+    assert signed_in.get("/ville-a/reservations/?date=2026-12-02").context["week_number"] == 49
+
+
+def test_past_days_are_locked_with_the_reason(signed_in, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    content = signed_in.get("/ville-a/reservations/").content.decode()
+    # Today is Friday 27 at 10:00: today's 08:30 deadline has passed
+    today = cell_html(content, theo, canteen, dt.date(2026, 11, 27))
+    assert "date butoir dépassée" in today and "<button" not in today
+    assert "Semaine 48 / 2026" in content
+
+
+def test_a_cell_is_toggled_with_htmx_and_the_message_is_announced(signed_in, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    monday = dt.date(2026, 11, 30)
+    data = {"child": theo.pk, "service": canteen.pk, "date": "2026-11-30", "action": "set"}
+
+    response = signed_in.post("/ville-a/reservations/case/", data, HTTP_HX_REQUEST="true")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-state="booked"' in cell_html(content, theo, canteen, monday)
+    assert 'hx-swap-oob="true"' in content and "Repas Enfant réservé pour Théo le lundi 30 novembre" in content
+    assert Booking.objects.get(child=theo, date=monday).is_booked
+
+    # When they toggle it again, it is cancelled
+    response = signed_in.post("/ville-a/reservations/case/", {**data, "action": "unset"}, HTTP_HX_REQUEST="true")
+    assert 'data-state="available"' in cell_html(response.content.decode(), theo, canteen, monday)
+    assert not Booking.objects.get(child=theo, date=monday).is_booked
+
+
+def test_without_javascript_the_cell_form_redirects_back_with_a_message(signed_in, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    response = signed_in.post("/ville-a/reservations/case/", {
+        "child": theo.pk, "service": canteen.pk, "date": "2026-11-27", "action": "set"}, follow=True)
+    # Today is past the deadline: refused, with a clear message, nothing booked
+    assert "La date butoir est dépassée" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"?semaine=2026-W48#row-{theo.pk}-{canteen.pk}")
+    assert not Booking.objects.exists()
+
+
+def test_book_the_whole_week_books_every_available_day(signed_in, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    ClosureDay.objects.create(date=dt.date(2026, 12, 3), reason="Grève")
+    response = signed_in.post("/ville-a/reservations/semaine/", {
+        "child": theo.pk, "service": canteen.pk, "semaine": "2026-W49"}, follow=True)
+    assert "3 jour(s) réservé(s) pour Théo" in response.content.decode()
+    assert sorted(Booking.objects.values_list("date", flat=True)) == [
+        dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 4)]
+
+
+def test_another_familys_child_answers_404_everywhere(signed_in, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    stranger = ChildFactory(first_name="Zoé")
+    enrol(stranger, canteen, YEAR)
+    cell = {"child": stranger.pk, "service": canteen.pk, "date": "2026-11-30", "action": "set"}
+    assert signed_in.post("/ville-a/reservations/case/", cell).status_code == 404
+    assert signed_in.post("/ville-a/reservations/case/", cell, HTTP_HX_REQUEST="true").status_code == 404
+    assert signed_in.post("/ville-a/reservations/semaine/", {
+        "child": stranger.pk, "service": canteen.pk, "semaine": "2026-W49"}).status_code == 404
+    for step in ("params", "summary", "confirm"):
+        wizard = signed_in.post("/ville-a/reservations/en-masse/", {
+            "service": canteen.pk, "children": [stranger.pk], f"days_{stranger.pk}": [0], "start": "30/11/2026",
+            "end": "11/12/2026", "action": "add", "criterion": "none", "goto": step})
+        assert wizard.status_code == 404, step
+    assert not Booking.objects.exists()
+
+
+def test_the_week_grid_needs_a_constant_number_of_queries(client, in_town_a, django_assert_max_num_queries):
+    def household_with(n_children, n_services):
+        guardian = GuardianFactory()
+        services = [ServiceFactory(weekdays=[0, 1, 2, 3, 4], capacity=30) for _ in range(n_services)]
+        for _ in range(n_children):
+            child = ChildFactory(household=guardian.household)
+            for service in services:
+                enrol(child, service, YEAR)
+                Booking.objects.create(child=child, service=service, date=dt.date(2026, 11, 30))
+        return guardian
+
+    small, large = household_with(1, 1), household_with(3, 7)
+    client.force_login(small.user)
+    client.get("/ville-a/reservations/?semaine=2026-W49")  # warm the per-process caches (town, profile)
+    with django_assert_max_num_queries(50) as small_queries:
+        assert client.get("/ville-a/reservations/?semaine=2026-W49").status_code == 200
+    baseline = len(small_queries)  # now: the next request empties Django's query log
+    client.force_login(large.user)
+    client.get("/ville-a/reservations/?semaine=2026-W49")
+    with django_assert_max_num_queries(baseline) as large_queries:
+        response = client.get("/ville-a/reservations/?semaine=2026-W49")
+    assert response.content.decode().count('data-state="booked"') == 21
+    assert len(large_queries) == baseline
+
+
+def test_the_bulk_wizard_goes_from_service_to_confirmation(signed_in, family, canteen):
+    guardian, theo, anna = family
+    david = ChildFactory(household=guardian.household, first_name="David")
+    enrol(theo, canteen, YEAR)
+    enrol(anna, canteen, YEAR)
+    url = "/ville-a/reservations/en-masse/"
+
+    # Step 1: the service
+    first = signed_in.get(url)
+    assert "Repas Enfant" in first.content.decode()
+    # Step 2: the children, David shown disabled "Non inscrit"
+    second = signed_in.post(url, {"service": canteen.pk, "goto": "children"})
+    content = second.content.decode()
+    assert "(Non inscrit)" in content
+    assert re.search(rf'value="{david.pk}" id="child-{david.pk}" disabled', content)
+    # Step 3: parameters, a bad date is refused with a clear message
+    state = {"service": canteen.pk, "children": [theo.pk]}
+    third = signed_in.post(url, {**state, "goto": "summary", f"days_{theo.pk}": [0, 3], "start": "31/02/2026",
+                                 "end": "11/12/2026", "action": "add", "criterion": "none"})
+    assert "Date de début invalide (JJ/MM/AAAA)." in third.content.decode()
+    params = {**state, f"days_{theo.pk}": [0, 3], "start": "30/11/2026", "end": "11/12/2026",
+              "action": "add", "criterion": "none"}
+    # Step 4: the summary, nothing written yet
+    summary = signed_in.post(url, {**params, "goto": "summary"})
+    assert summary.context["step"] == "summary"
+    assert len(summary.context["plan"].to_create) == 4
+    assert not Booking.objects.exists()
+    # Confirm: bookings created, confirmation message on the week page
+    done = signed_in.post(url, {**params, "goto": "confirm"}, follow=True)
+    assert "Vos réservations ont bien été enregistrées : 4 créée(s)" in done.content.decode()
+    assert Booking.objects.filter(child=theo, status="booked").count() == 4
+    assert set(Booking.objects.values_list("changes__source", flat=True)) == {"bulk"}

@@ -1,0 +1,45 @@
+"""Staff forms of the services app."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tenant_apps.families.models import Child
+
+from .models import WEEKDAY_LABELS, ClosureDay, Enrolment, Service
+
+
+class ServiceForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Jours de la semaine"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(i, label) for i, label in enumerate(WEEKDAY_LABELS)])
+
+    class Meta:
+        model = Service
+        fields = ["name", "kind", "weekdays", "calendar", "capacity", "enrolment_required", "colour", "position",
+                  "is_active", "deadline_mode", "deadline_time", "deadline_days", "deadline_day_kind",
+                  "cancellation_mode", "cancellation_time", "cancellation_days", "cancellation_day_kind"]
+        widgets = {
+            "colour": forms.TextInput(attrs={"type": "color"}),
+            "deadline_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "cancellation_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+class ClosureDayForm(forms.ModelForm):
+    class Meta:
+        model = ClosureDay
+        fields = ["date", "reason", "service"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["child", "service", "school_year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = Child.objects.select_related("household").order_by("last_name", "first_name")
+
+    def validate_unique(self):
+        pass  # the service reports duplicates with a clear message
