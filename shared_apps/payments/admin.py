@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from shared_apps.console.admin import ops_site
 from tenants.errors import DomainError
@@ -19,7 +20,7 @@ def parse_param_lines(text: str) -> dict:
         if not line:
             continue
         if "=" not in line:
-            raise forms.ValidationError(f"Ligne « {line} » : écrivez nom=valeur.")
+            raise forms.ValidationError(_("Ligne « %(line)s » : écrivez nom=valeur.") % {"line": line})
         name, value = line.split("=", 1)
         params[name.strip()] = value.strip()
     return params
@@ -27,11 +28,11 @@ def parse_param_lines(text: str) -> dict:
 
 class PaymentProviderConfigForm(forms.ModelForm):
     new_params = forms.CharField(
-        label="Paramètres à modifier",
+        label=_("Paramètres à modifier"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Un paramètre par ligne, nom=valeur (ex. numcli=123456). Les paramètres non cités sont "
-        "conservés ; « nom= » supprime un paramètre. Les valeurs enregistrées ne sont jamais réaffichées.",
+        help_text=_("Un paramètre par ligne, nom=valeur (ex. numcli=123456). Les paramètres non cités sont "
+        "conservés ; « nom= » supprime un paramètre. Les valeurs enregistrées ne sont jamais réaffichées."),
     )
 
     class Meta:
@@ -62,12 +63,12 @@ class PaymentProviderConfigAdmin(admin.ModelAdmin):
     readonly_fields = ["masked_params", "updated_at"]
     fields = ["town", "backend", "enabled", "masked_params", "new_params", "updated_at"]
 
-    @admin.display(description="Paramètres (masqués)")
+    @admin.display(description=_("Paramètres (masqués)"))
     def masked_params(self, config):
         try:
             masked = mask_params(config.params) if config.pk else {}
         except ParamsUnreadable:
-            return "illisibles (clé de chiffrement changée)"
+            return _("illisibles (clé de chiffrement changée)")
         if not masked:
             return "—"
         return format_html_join(", ", "{}={}", masked.items())

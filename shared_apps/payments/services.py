@@ -2,6 +2,7 @@
 
 import eopayment
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tenants.models import Town
 
@@ -16,7 +17,7 @@ COMPUTED_PARAMS = frozenset({"normal_return_url", "automatic_return_url", "next_
 def backend_parameters(backend: str) -> dict[str, dict]:
     """The parameters eopayment documents for `backend`, by name."""
     if backend not in dict(BACKEND_CHOICES):
-        raise UnknownBackend(f"Prestataire de paiement inconnu : {backend!r}.")
+        raise UnknownBackend(_("Prestataire de paiement inconnu : %(backend)s.") % {"backend": backend})
     description = eopayment.get_backend(backend).description
     return {p["name"]: p for p in description.get("parameters", []) if not p.get("deprecated")}
 
@@ -26,20 +27,22 @@ def _validate_params(backend: str, params: dict) -> dict:
     cleaned = {}
     for name, value in params.items():
         if name in COMPUTED_PARAMS:
-            raise UnknownParameter(f"Le paramètre « {name} » est calculé par le portail, ne le renseignez pas.")
+            raise UnknownParameter(_("Le paramètre « %(name)s » est calculé par le portail, ne le renseignez pas.") % {"name": name})
         spec = known.get(name)
         if spec is None:
             raise UnknownParameter(
-                f"Paramètre inconnu pour {backend} : « {name} » (connus : {', '.join(sorted(set(known) - COMPUTED_PARAMS))})."
+                _("Paramètre inconnu pour %(backend)s : « %(name)s » (connus : %(known)s).") % {
+                    "backend": backend, "name": name, "known": ", ".join(sorted(set(known) - COMPUTED_PARAMS))}
             )
         choices = spec.get("choices")
         if choices and spec.get("type") is not list:
             allowed = [c[0] if isinstance(c, tuple | list) else c for c in choices]
             if value not in allowed:
-                raise InvalidParameter(f"« {name} » doit valoir l'une de : {', '.join(map(str, allowed))}.")
+                raise InvalidParameter(_("« %(name)s » doit valoir l'une de : %(allowed)s.") % {
+                    "name": name, "allowed": ", ".join(map(str, allowed))})
         validation = spec.get("validation")
         if validation is not None and not validation(str(value)):
-            raise InvalidParameter(f"Valeur invalide pour « {name} ».")
+            raise InvalidParameter(_("Valeur invalide pour « %(name)s ».") % {"name": name})
         cleaned[name] = value
     return cleaned
 
@@ -52,7 +55,8 @@ def payment_config_check(*, backend: str, params: dict, enabled: bool) -> dict:
         if spec.get("required") and name not in COMPUTED_PARAMS and name not in cleaned
     ]
     if enabled and required:
-        raise InvalidParameter(f"Paramètres obligatoires manquants pour {backend} : {', '.join(required)}.")
+        raise InvalidParameter(_("Paramètres obligatoires manquants pour %(backend)s : %(names)s.") % {
+            "backend": backend, "names": ", ".join(required)})
     return cleaned
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
 from shared_apps.payments.selectors import provider_config_for_current_town
@@ -103,7 +104,7 @@ def credit_note_number(sequence: int) -> str:
 
 def _check_period(period_start: date, period_end: date) -> None:
     if period_end < period_start:
-        raise InvalidPeriod("La fin de la période doit suivre son début.")
+        raise InvalidPeriod(_("La fin de la période doit suivre son début."))
     if (period_end - period_start).days > 92:
         raise InvalidPeriod("Une facturation couvre au plus trois mois.")
 
@@ -176,7 +177,8 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
                     except Exception:
                         logger.exception("Invoice %s: PDF generation failed", invoice.number)
                         errors.append({"household_id": household_id,
-                                       "message": f"Facture {invoice.number} : PDF non généré, il le sera au téléchargement."})
+                                       "message": _("Facture %(number)s : PDF non généré, il le sera au téléchargement.")
+                                       % {"number": invoice.number}})
             if index % PROGRESS_EVERY == 0 or index == len(household_ids):
                 InvoiceRun.objects.filter(pk=run.pk).update(
                     households_done=index, invoices_created=created, households_skipped=skipped, errors=errors
@@ -186,7 +188,7 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
     except Exception:
         logger.exception("Invoicing run %s failed", run.pk)
         run.refresh_from_db()
-        run.errors = [*(run.errors or []), {"household_id": None, "message": "La facturation s'est arrêtée sur une erreur inattendue."}]
+        run.errors = [*(run.errors or []), {"household_id": None, "message": _("La facturation s'est arrêtée sur une erreur inattendue.")}]
         run.status = InvoiceRun.Status.FAILED
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at", "errors"])
@@ -268,7 +270,7 @@ def household_invoice_issue(
         lines = []
         for (_child_id, _service_id, kind, price), grouped in groups.items():
             child, service = grouped[0].child, grouped[0].service
-            service_name = service.name if kind == InvoiceLine.Kind.BOOKED else f"{service.name} (hors réservation)"
+            service_name = service.name if kind == InvoiceLine.Kind.BOOKED else _("%(service)s (hors réservation)") % {"service": service.name}
             lines.append(InvoiceLine(
                 child=child, service=service, kind=kind,
                 child_name=f"{child.first_name} {child.last_name.upper()}", service_name=service_name,
@@ -306,13 +308,13 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
     if not reason.strip():
         raise InvoiceNotCancellable("Indiquez le motif de l'avoir.")
     if invoice.status == Invoice.Status.CANCELLED:
-        raise InvoiceNotCancellable("Cette facture est déjà annulée par un avoir.")
+        raise InvoiceNotCancellable(_("Cette facture est déjà annulée par un avoir."))
     if invoice.status == Invoice.Status.PAYMENT_PENDING:
         raise InvoiceNotCancellable("Un paiement en ligne de cette facture est en cours : attendez son issue.")
     if invoice.amount_paid > 0:
-        raise InvoiceNotCancellable(
+        raise InvoiceNotCancellable(_(
             "Cette facture a déjà été réglée, même en partie : remboursez le paiement avant d'émettre un avoir."
-        )
+        ))
     sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
     note = CreditNote.objects.create(
         number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
@@ -385,7 +387,7 @@ def payment_start(*, invoice: Invoice, payer_email: str, return_url: str = "", c
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if invoice.status == Invoice.Status.CANCELLED:
-            raise NothingToPay("Cette facture a été annulée par un avoir.")
+            raise NothingToPay(_("Cette facture a été annulée par un avoir."))
         if invoice.remaining <= 0:
             raise NothingToPay()
         delay = max(MIN_DELAY_BETWEEN_PAYMENTS, timedelta(seconds=gateway.min_seconds_between_transactions))
@@ -395,7 +397,8 @@ def payment_start(*, invoice: Invoice, payer_email: str, return_url: str = "", c
         minimal = gateway.payment.get_minimal_amount()
         if minimal is not None and invoice.remaining < minimal:
             raise OnlinePaymentUnavailable(
-                f"Le paiement en ligne demande un montant d'au moins {minimal:.2f} € : réglez cette facture au guichet."
+                _("Le paiement en ligne demande un montant d'au moins %(minimal)s € : réglez cette facture au guichet.")
+                % {"minimal": f"{minimal:.2f}"}
             )
         tx = PaymentTransaction.objects.create(
             invoice=invoice, backend=config.backend, amount=invoice.remaining, payer_email=payer_email,
@@ -491,13 +494,14 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
     if reported is not None and reported != tx.amount:
         tx.status = PaymentTransaction.Status.AMOUNT_MISMATCH
         tx.needs_review = True
-        tx.review_reason = f"Montant annoncé par le prestataire : {reported} € au lieu de {tx.amount} €. Paiement non imputé."
+        tx.review_reason = _("Montant annoncé par le prestataire : %(reported)s € au lieu de %(expected)s €. Paiement non imputé.") % {
+            "reported": reported, "expected": tx.amount}
         tx.completed_at = timezone.now()
         logger.warning("Payment %s: amount mismatch (%s reported, %s expected)", tx.order_id, reported, tx.amount)
         return "review"
     if invoice.amount_paid + tx.amount > invoice.total or invoice.status == Invoice.Status.CANCELLED:
         tx.needs_review = True
-        tx.review_reason = "Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser."
+        tx.review_reason = _("Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser.")
     tx.status = PaymentTransaction.Status.PAID
     tx.completed_at = timezone.now()
     Payment.objects.create(
@@ -515,9 +519,9 @@ def payment_record_counter(*, invoice: Invoice, amount: Decimal, reference: str 
     """A payment received at the town's counter (régie), recorded by staff."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status == Invoice.Status.CANCELLED:
-        raise NothingToPay("Cette facture a été annulée par un avoir.")
+        raise NothingToPay(_("Cette facture a été annulée par un avoir."))
     if amount <= 0 or amount > invoice.remaining:
-        raise NothingToPay(f"Le montant doit être compris entre 0,01 € et {invoice.remaining} €.")
+        raise NothingToPay(_("Le montant doit être compris entre 0,01 € et %(max)s €.") % {"max": invoice.remaining})
     payment = Payment.objects.create(
         invoice=invoice, amount=amount, method=Payment.Method.COUNTER, paid_at=timezone.now(), reference=reference
     )
