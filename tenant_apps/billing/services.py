@@ -54,6 +54,8 @@ MIN_DELAY_BETWEEN_PAYMENTS = timedelta(minutes=20)
 PENDING_TRANSACTION_TTL = timedelta(hours=2)
 RECONCILE_AFTER = timedelta(minutes=2)
 PROGRESS_EVERY = 20
+# The invoicing job's time limit (tasks.run_invoicing); a run older than that is dead.
+RUN_TIME_LIMIT = timedelta(hours=6)
 
 
 def today_in_town() -> date:
@@ -115,11 +117,15 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
     from .tasks import run_invoicing
 
     _check_period(period_start, period_end)
-    active = InvoiceRun.objects.select_for_update().filter(
+    overlapping = InvoiceRun.objects.select_for_update().filter(
         status__in=[InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING],
         period_start__lte=period_end, period_end__gte=period_start,
     )
-    if active.exists():
+    # A run the worker never finished (killed past its time limit) must not block staff forever.
+    overlapping.filter(created_at__lt=timezone.now() - RUN_TIME_LIMIT).update(
+        status=InvoiceRun.Status.FAILED, finished_at=timezone.now()
+    )
+    if overlapping.filter(created_at__gte=timezone.now() - RUN_TIME_LIMIT).exists():
         raise RunAlreadyActive()
     run = InvoiceRun.objects.create(
         period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
@@ -163,7 +169,8 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
                     run=run, tariffs=tariffs, rules=rules,
                 )
             except DomainError as error:
-                errors.append({"household_id": household_id, "message": str(error.message)})
+                errors.append({"household_id": household_id, "household": _household_name(household_id),
+                               "message": str(error.message)})
             except Exception:
                 logger.exception("Invoicing run %s: household %s failed", run.pk, household_id)
                 errors.append({"household_id": household_id, "message": "Erreur inattendue (voir les journaux)."})
@@ -193,6 +200,10 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at", "errors"])
     return run
+
+
+def _household_name(household_id: int) -> str:
+    return Household.objects.filter(pk=household_id).values_list("name", flat=True).first() or ""
 
 
 def _billed_kind(booking: Booking, rules: BillingSettings) -> str | None:
