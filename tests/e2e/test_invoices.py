@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
@@ -55,6 +56,9 @@ def test_a_parent_pays_an_invoice_from_mes_factures(alain_invoice, page, smtp_ca
     expect(row).to_contain_text("Enregistré")
     expect(row).to_contain_text("Du 1 avr. 2019 au 30 avr. 2019")
     expect(row).to_contain_text("0.00€ payé sur 79.20€")
+    # And the page passes axe's automated accessibility checks
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
     # When she downloads it, the PDF opens in a new tab
     with page.expect_popup() as pdf_tab:
