@@ -54,6 +54,7 @@ class Row:
     child: object
     service: Service
     cells: list[Cell]
+    deadline_text: str = ""
 
     @property
     def has_available(self) -> bool:
@@ -178,6 +179,7 @@ def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, onl
     weekend |= {d.weekday() for dates in schedule.given_dates.values() for d in dates if d.weekday() >= 5}
     days = [d for d in week if d.weekday() < 5 or d.weekday() in weekend]
 
+    deadline_texts = {service.pk: _deadline_text(service, days, schedule) for service in ordered}
     grids = []
     for child in children:
         grid = ChildGrid(child)
@@ -191,10 +193,22 @@ def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, onl
                            taken=taken.get((service.pk, day), 0), now=now)
                 for day in days
             ]
-            grid.rows.append(Row(child, service, cells))
+            grid.rows.append(Row(child, service, cells, deadline_texts[service.pk]))
         grids.append(grid)
     return WeekGrid(monday=monday, days=days, children=grids,
                     deadline_message=_deadline_message(ordered, days, schedule, now))
+
+
+def _deadline_text(service: Service, days, schedule) -> str:
+    """"08:30", or for a period with a fixed closing date, that date ("10/12/2026 23:59")."""
+    if service.deadline_mode == Service.DeadlineMode.FIXED_DATE:
+        for period in schedule.periods.get(service.pk, ()):
+            if any(period.start <= day <= period.end for day in days):
+                return date_format(period.closes_at.astimezone(schedule.tz), "d/m/Y H:i")
+        fallback = Service(deadline_mode=Service.DeadlineMode.DAYS_BEFORE, deadline_time=service.deadline_time,
+                           deadline_days=service.deadline_days, deadline_day_kind=service.deadline_day_kind)
+        return fallback.deadline_label
+    return service.deadline_label
 
 
 def _deadline_message(services, days, schedule, now) -> str:

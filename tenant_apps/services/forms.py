@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.families.models import Child
 
-from .models import WEEKDAY_LABELS, ClosureDay, Enrolment, Service
+from .models import WEEKDAY_LABELS, ClosureDay, Enrolment, Service, ServicePeriod
 
 
 class ServiceForm(forms.ModelForm):
@@ -43,3 +43,18 @@ class EnrolmentForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # the service reports duplicates with a clear message
+
+
+class ServicePeriodForm(forms.ModelForm):
+    class Meta:
+        model = ServicePeriod
+        fields = ["label", "start", "end", "closes_at"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+
+class ServiceDateForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

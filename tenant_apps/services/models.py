@@ -142,7 +142,7 @@ class ServicePeriod(models.Model):
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("La fin doit suivre le début.")})
+            raise ValidationError({"end": _("La fin de la période doit suivre son début.")})
 
 
 class ClosureDay(models.Model):

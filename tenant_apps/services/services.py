@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.errors import DomainError
 
-from .models import ClosureDay, Enrolment, Service
+from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod
 
 
 class AlreadyEnrolled(DomainError):
@@ -63,3 +63,32 @@ def enrolment_add(*, child, service: Service, school_year: str) -> Enrolment:
 def enrolment_remove(*, enrolment: Enrolment) -> None:
     """Existing bookings stay; the child simply cannot book new days."""
     enrolment.delete()
+
+
+class InvalidPeriod(DomainError):
+    code = "invalid_period"
+    default_message = _("La fin de la période doit suivre son début.")
+
+
+@transaction.atomic
+def service_period_add(*, service: Service, label: str, start: dt.date, end: dt.date,
+                       closes_at: dt.datetime) -> ServicePeriod:
+    """A period whose bookings all close at one fixed moment (used by "date de clôture fixe" services)."""
+    if end < start:
+        raise InvalidPeriod()
+    return ServicePeriod.objects.create(service=service, label=label, start=start, end=end, closes_at=closes_at)
+
+
+@transaction.atomic
+def service_period_remove(*, period: ServicePeriod) -> None:
+    period.delete()
+
+
+@transaction.atomic
+def service_date_add(*, service: Service, date: dt.date) -> ServiceDate:
+    return ServiceDate.objects.get_or_create(service=service, date=date)[0]
+
+
+@transaction.atomic
+def service_date_remove(*, service_date: ServiceDate) -> None:
+    service_date.delete()

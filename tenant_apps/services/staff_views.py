@@ -12,8 +12,8 @@ from tenant_apps.backoffice.permissions import staff_required
 from tenants.errors import DomainError
 
 from . import services
-from .forms import ClosureDayForm, EnrolmentForm, ServiceForm
-from .models import ClosureDay, Enrolment, Service, school_year_of
+from .forms import ClosureDayForm, EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
+from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
 
 
 @staff_required
@@ -30,7 +30,57 @@ def service_edit(request, pk=None):
         service = services.service_save(service=form.save(commit=False))
         messages.success(request, _("Prestation « %(name)s » enregistrée.") % {"name": service.name})
         return redirect("services_staff:list")
-    return render(request, "services/staff/service_form.html", {"form": form, "service": service})
+    return render(request, "services/staff/service_form.html", {
+        "form": form, "service": service, "period_form": ServicePeriodForm(prefix="period"),
+        "date_form": ServiceDateForm(prefix="date"),
+    })
+
+
+@staff_required
+@require_POST
+def service_period_add(request, pk):
+    service = get_object_or_404(Service, pk=pk)
+    form = ServicePeriodForm(request.POST, prefix="period")
+    if form.is_valid():
+        try:
+            services.service_period_add(service=service, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Période enregistrée."))
+    else:
+        messages.error(request, _("Période invalide : %(errors)s") % {
+            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+    return redirect("services_staff:edit", pk=service.pk)
+
+
+@staff_required
+@require_POST
+def service_period_remove(request, pk, period_pk):
+    services.service_period_remove(period=get_object_or_404(ServicePeriod, pk=period_pk, service_id=pk))
+    messages.success(request, _("Période supprimée."))
+    return redirect("services_staff:edit", pk=pk)
+
+
+@staff_required
+@require_POST
+def service_date_add(request, pk):
+    service = get_object_or_404(Service, pk=pk)
+    form = ServiceDateForm(request.POST, prefix="date")
+    if form.is_valid():
+        services.service_date_add(service=service, date=form.cleaned_data["date"])
+        messages.success(request, _("Date ajoutée."))
+    else:
+        messages.error(request, _("Date invalide."))
+    return redirect("services_staff:edit", pk=service.pk)
+
+
+@staff_required
+@require_POST
+def service_date_remove(request, pk, date_pk):
+    services.service_date_remove(service_date=get_object_or_404(ServiceDate, pk=date_pk, service_id=pk))
+    messages.success(request, _("Date supprimée."))
+    return redirect("services_staff:edit", pk=pk)
 
 
 @staff_required

@@ -106,6 +106,24 @@ def test_a_parent_books_a_week_then_toggles_one_day(live_town, page):
     status.get_by_text("Repas Enfant annulé pour Anna").wait_for()
     page.wait_for_selector(f'#cell-{anna.pk}-{canteen.pk}-{thursday:%Y%m%d}[data-state="available"]')
     assert bookings(town, child=anna) == []
+    # And the keyboard focus stays on the toggled cell
+    assert page.evaluate("document.activeElement.id") == f"toggle-{anna.pk}-{canteen.pk}-{thursday:%Y%m%d}"
+
+
+def test_the_week_grid_and_the_wizard_have_no_serious_accessibility_violations(live_town, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    town, base_url = live_town
+    seed(town)
+    monday = open_week(dt.date.today())  # noqa: DTZ011
+    sign_in(page, base_url)
+    axe = Axe()
+    iso_year, iso_week, _ = monday.isocalendar()
+    for url in (f"/reservations/?semaine={iso_year}-W{iso_week:02d}", "/reservations/en-masse/"):
+        page.goto(f"{base_url}{url}")
+        results = axe.run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (url, results.generate_report())
 
 
 def test_without_javascript_a_day_is_booked_through_the_cell_form(live_town, browser):

@@ -28,7 +28,7 @@ class CellSerializer(serializers.Serializer):
 class RowSerializer(serializers.Serializer):
     service = serializers.IntegerField(source="service.pk")
     service_name = serializers.CharField(source="service.name")
-    deadline_label = serializers.CharField(source="service.deadline_label")
+    deadline_label = serializers.CharField(source="deadline_text")
     cells = CellSerializer(many=True)
 
 

@@ -111,3 +111,72 @@ def test_the_same_child_booked_twice_at_once_gives_one_booking(race_town):
     with tenant_context(race_town):
         assert Booking.objects.filter(child=child, service=service, date=day).count() == 1
         assert BookingChange.objects.filter(booking__child=child, action="booked").count() == 1
+
+
+def signed_in_cookies(town, user) -> dict:
+    """Session and CSRF cookies of a signed-in parent, as a browser would hold them."""
+    import secrets
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    with tenant_context(town):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+    return {"sessionid": session.session_key, "csrftoken": secrets.token_hex(16)}
+
+
+def test_parents_racing_through_the_web_pages_never_overbook(race_town, live_server_url):
+    import requests
+
+    from tenant_apps.services.tests.factories import (
+        ChildFactory,
+        GuardianFactory,
+        ServiceFactory,
+        enrol,
+    )
+
+    day = dt.date.today() + dt.timedelta(days=30)  # noqa: DTZ011
+    while day.weekday() != 3:
+        day += dt.timedelta(days=1)
+    # Given 10 families, each with one enrolled child, and 4 places left
+    with tenant_context(race_town), transaction.atomic():
+        service = ServiceFactory(name="Sortie piscine", capacity=4, weekdays=[0, 1, 2, 3, 4],
+                                 deadline_time=dt.time(23, 59))
+        parents = []
+        for _ in range(10):
+            guardian = GuardianFactory()
+            child = ChildFactory(household=guardian.household)
+            enrol(child, service, "2025-2026", "2026-2027", "2027-2028")
+            parents.append((guardian.user, child))
+    cookies = [signed_in_cookies(race_town, user) for user, _child in parents]
+    barrier = threading.Barrier(len(parents))
+    states = [None] * len(parents)
+
+    def click(index):
+        _user, child = parents[index]
+        barrier.wait()
+        response = requests.post(
+            f"{live_server_url}/{race_town.slug}/reservations/case/",
+            data={"child": child.pk, "service": service.pk, "date": day.isoformat(), "action": "set"},
+            headers={"HX-Request": "true", "X-CSRFToken": cookies[index]["csrftoken"]}, cookies=cookies[index],
+            timeout=30)
+        states[index] = (response.status_code, response.text)
+
+    # When they all click "+" on the same day at the same instant
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(len(parents))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then four see "réservé" and six see the day full, and the database agrees
+    assert all(status == 200 for status, _text in states), states
+    booked = [text for _status, text in states if 'data-state="booked"' in text]
+    full = [text for _status, text in states if "plus de place" in text]
+    assert (len(booked), len(full)) == (4, 6)
+    with tenant_context(race_town):
+        assert Booking.objects.filter(service=service, date=day, status="booked").count() == 4

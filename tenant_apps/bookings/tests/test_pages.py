@@ -58,7 +58,7 @@ def test_the_week_grid_shows_one_table_per_child_with_enrolled_services_only(sig
     # Monday is available, Wednesday is not a canteen day, Thursday is closed by a strike
     assert 'data-state="available"' in cell_html(content, theo, canteen, dt.date(2026, 11, 30))
     wednesday_cell = cell_html(content, theo, canteen, dt.date(2026, 12, 2))
-    assert "🔒" in wednesday_cell and "n&#x27;a pas lieu ce jour" in wednesday_cell
+    assert 'class="lock"' in wednesday_cell and "n&#x27;a pas lieu ce jour" in wednesday_cell
     assert "Grève" in cell_html(content, theo, canteen, dt.date(2026, 12, 3))
     # Navigation and date picker
     assert "?semaine=2026-W48" in content and "?semaine=2026-W50" in content
@@ -192,3 +192,35 @@ def test_the_bulk_wizard_goes_from_service_to_confirmation(signed_in, family, ca
     assert "Vos réservations ont bien été enregistrées : 4 créée(s)" in done.content.decode()
     assert Booking.objects.filter(child=theo, status="booked").count() == 4
     assert set(Booking.objects.values_list("changes__source", flat=True)) == {"bulk"}
+
+
+def test_a_holiday_centre_row_shows_the_periods_closing_date(signed_in, family):
+    from tenant_apps.services.models import Service, ServicePeriod
+
+    _guardian, theo, _anna = family
+    centre = ServiceFactory(name="ALSH Vacances Journée", weekdays=[0, 1, 2, 3, 4],
+                            calendar=Service.Calendar.SCHOOL_HOLIDAYS, deadline_mode="fixed_date",
+                            deadline_time=dt.time(12, 0), deadline_days=3, deadline_day_kind="working")
+    enrol(theo, centre, YEAR)
+    ServicePeriod.objects.create(service=centre, label="Noël", start=dt.date(2026, 12, 19), end=dt.date(2027, 1, 3),
+                                 closes_at=dt.datetime(2026, 12, 9, 23, 59, tzinfo=PARIS))
+    christmas = signed_in.get("/ville-a/reservations/?semaine=2026-W52").content.decode()
+    assert "Fin de réservation: 09/12/2026 23:59" in christmas
+    assert 'data-state="available"' in cell_html(christmas, theo, centre, dt.date(2026, 12, 21))
+    # A school week: the centre does not run, and the fallback rule is shown
+    school = signed_in.get("/ville-a/reservations/?semaine=2026-W49").content.decode()
+    assert "Fin de réservation: 12:00 (3 jours ouvrés avant)" in school
+    assert "Uniquement pendant les vacances scolaires" in cell_html(school, theo, centre, dt.date(2026, 11, 30))
+
+
+def test_a_saturday_column_appears_only_when_a_displayed_service_runs_on_saturdays(signed_in, family, canteen):
+    _guardian, theo, anna = family
+    enrol(theo, canteen, YEAR)
+    without = signed_in.get("/ville-a/reservations/?semaine=2026-W49").content.decode()
+    assert "sam 5 décembre 2026" not in without
+    club = ServiceFactory(name="Club du samedi", weekdays=[5], deadline_time=dt.time(18, 0))
+    enrol(anna, club, YEAR)
+    with_saturday = signed_in.get("/ville-a/reservations/?semaine=2026-W49").content.decode()
+    assert "sam 5 décembre 2026" in with_saturday
+    assert 'data-state="available"' in cell_html(with_saturday, anna, club, dt.date(2026, 12, 5))
+    assert "dim 6 décembre 2026" not in with_saturday

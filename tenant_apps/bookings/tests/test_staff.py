@@ -135,3 +135,20 @@ def test_staff_book_and_cancel_past_the_deadline_with_the_override_recorded(staf
     assert not booking.is_booked
     assert list(booking.changes.order_by("at", "pk").values_list("action", "source", "override")) == [
         ("booked", "staff", True), ("cancelled", "staff", True)]
+
+
+def test_staff_add_a_fixed_closing_period_and_given_dates(staff_client, canteen):
+    url = f"/ville-a/gestion/prestations/{canteen.pk}/"
+    staff_client.post(f"{url}periodes/", {"period-label": "Été", "period-start": "2027-07-05",
+                                          "period-end": "2027-08-31", "period-closes_at": "2027-06-15T23:59"})
+    period = canteen.periods.get()
+    # The moment is read in the town's time zone (summer time in June)
+    assert period.label == "Été"
+    assert period.closes_at == dt.datetime(2027, 6, 15, 21, 59, tzinfo=dt.UTC)
+    backwards = staff_client.post(f"{url}periodes/", {"period-label": "X", "period-start": "2027-08-31",
+                                                      "period-end": "2027-07-05",
+                                                      "period-closes_at": "2027-06-15T23:59"}, follow=True)
+    assert "La fin de la période doit suivre son début." in backwards.content.decode()
+    staff_client.post(f"{url}dates/", {"date-date": "2027-01-16"})
+    assert list(canteen.dates.values_list("date", flat=True)) == [dt.date(2027, 1, 16)]
+    assert "Été" in staff_client.get(url).content.decode()
