@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def alain_invoice(live_town):
+def alain_invoice(live_town, settings, tmp_path):
     from shared_apps.payments.services import payment_config_set
     from tenant_apps.billing.services import household_invoice_issue
     from tenant_apps.billing.tests.factories import (
@@ -27,6 +27,7 @@ def alain_invoice(live_town):
     )
 
     town, base_url = live_town
+    settings.MEDIA_ROOT = tmp_path / "media"  # the PDF opened in the test is not kept
     payment_config_set(town=town, backend="dummy", enabled=True)
     with tenant_context(town):
         household = HouseholdFactory(name="ALAIN")
