@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from shared_apps.console.admin import ops_site
 from tenants.errors import DomainError
 
 from .crypto import ParamsUnreadable, mask_params
 from .models import PaymentProviderConfig
-from .services import payment_config_set
+from .services import payment_config_preview, payment_config_set
 
 
 def parse_param_lines(text: str) -> dict:
@@ -19,7 +20,7 @@ def parse_param_lines(text: str) -> dict:
         if not line:
             continue
         if "=" not in line:
-            raise forms.ValidationError(f"Ligne « {line} » : écrivez nom=valeur.")
+            raise forms.ValidationError(_("Ligne « %(line)s » : écrivez nom=valeur.") % {"line": line})
         name, value = line.split("=", 1)
         params[name.strip()] = value.strip()
     return params
@@ -27,11 +28,11 @@ def parse_param_lines(text: str) -> dict:
 
 class PaymentProviderConfigForm(forms.ModelForm):
     new_params = forms.CharField(
-        label="Paramètres à modifier",
+        label=_("Paramètres à modifier"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Un paramètre par ligne, nom=valeur (ex. numcli=123456). Les paramètres non cités sont "
-        "conservés ; « nom= » supprime un paramètre. Les valeurs enregistrées ne sont jamais réaffichées.",
+        help_text=_("Un paramètre par ligne, nom=valeur (ex. numcli=123456). Les paramètres non cités sont "
+        "conservés ; « nom= » supprime un paramètre. Les valeurs enregistrées ne sont jamais réaffichées."),
     )
 
     class Meta:
@@ -40,6 +41,17 @@ class PaymentProviderConfigForm(forms.ModelForm):
 
     def clean_new_params(self):
         return parse_param_lines(self.cleaned_data.get("new_params", ""))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not data.get("town") or not data.get("backend"):
+            return data
+        try:
+            payment_config_preview(town=data["town"], backend=data["backend"], params=data.get("new_params"),
+                                   enabled=bool(data.get("enabled")))
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return data
 
 
 @admin.register(PaymentProviderConfig, site=ops_site)
@@ -51,12 +63,12 @@ class PaymentProviderConfigAdmin(admin.ModelAdmin):
     readonly_fields = ["masked_params", "updated_at"]
     fields = ["town", "backend", "enabled", "masked_params", "new_params", "updated_at"]
 
-    @admin.display(description="Paramètres (masqués)")
+    @admin.display(description=_("Paramètres (masqués)"))
     def masked_params(self, config):
         try:
             masked = mask_params(config.params) if config.pk else {}
         except ParamsUnreadable:
-            return "illisibles (clé de chiffrement changée)"
+            return _("illisibles (clé de chiffrement changée)")
         if not masked:
             return "—"
         return format_html_join(", ", "{}={}", masked.items())

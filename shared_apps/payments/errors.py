@@ -1,5 +1,7 @@
 """Domain errors of the payment-provider configuration."""
 
+from django.utils.translation import gettext_lazy as _
+
 from tenants.errors import DomainError
 
 
@@ -10,9 +12,9 @@ class UnknownBackend(DomainError):
 
 class UnknownParameter(DomainError):
     code = "unknown_payment_parameter"
-    default_message = "Paramètre inconnu pour ce prestataire de paiement."
+    default_message = _("Paramètre inconnu pour ce prestataire de paiement.")
 
 
 class InvalidParameter(DomainError):
     code = "invalid_payment_parameter"
-    default_message = "Valeur de paramètre invalide."
+    default_message = _("Valeur de paramètre invalide.")

@@ -9,6 +9,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from tenant_apps.families.models import Household
 
 from .errors import NoTariff
@@ -44,11 +46,11 @@ def bracket_for(brackets: list[TariffBracket], qf: int | None) -> TariffBracket:
 def tariff_price(tariff: Tariff, household: Household, day: date) -> Decimal:
     if tariff.mode == Tariff.Mode.FLAT:
         if tariff.unit_price is None:
-            raise NoTariff(f"Le tarif « {tariff} » n'a pas de prix unitaire.")
+            raise NoTariff(_("Le tarif « %(tariff)s » n'a pas de prix unitaire.") % {"tariff": tariff})
         return tariff.unit_price
     brackets = list(tariff.brackets.all())
     if not brackets:
-        raise NoTariff(f"Le tarif « {tariff} » n'a aucune tranche de quotient familial.")
+        raise NoTariff(_("Le tarif « %(tariff)s » n'a aucune tranche de quotient familial.") % {"tariff": tariff})
     return bracket_for(brackets, valid_family_quotient(household, day)).price
 
 
@@ -69,7 +71,7 @@ class TariffBook:
             if tariff.valid_from <= day and (tariff.valid_until is None or day <= tariff.valid_until):
                 return tariff
         label = service_name or f"n° {service_id}"
-        raise NoTariff(f"Aucun tarif pour « {label} » le {day:%d/%m/%Y}.")
+        raise NoTariff(_("Aucun tarif pour « %(service)s » le %(day)s.") % {"service": label, "day": f"{day:%d/%m/%Y}"})
 
     def price(self, service_id: int, household: Household, day: date, *, service_name: str = "") -> Decimal:
         return tariff_price(self.tariff_on(service_id, day, service_name=service_name), household, day)

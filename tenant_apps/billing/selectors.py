@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import F, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tenant_apps.families.models import Household
 
@@ -39,6 +40,17 @@ def invoices_by_year(invoices) -> "OrderedDict[int, list[Invoice]]":
 
 def pending_transaction(invoice: Invoice) -> PaymentTransaction | None:
     return invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).order_by("-created_at").first()
+
+
+def invoices_with_recent_payment(household: Household, *, within) -> set[int]:
+    """Ids of the household's invoices with a payment attempt started less than `within` ago
+    (PAYER is not offered again for those)."""
+    since = timezone.now() - within
+    return set(
+        PaymentTransaction.objects.filter(
+            invoice__household=household, status=PaymentTransaction.Status.PENDING, created_at__gt=since
+        ).values_list("invoice_id", flat=True)
+    )
 
 
 def tariffs_valid_between(start: date, end: date) -> list[Tariff]:

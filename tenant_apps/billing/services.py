@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
 from shared_apps.payments.selectors import provider_config_for_current_town
@@ -53,6 +54,8 @@ MIN_DELAY_BETWEEN_PAYMENTS = timedelta(minutes=20)
 PENDING_TRANSACTION_TTL = timedelta(hours=2)
 RECONCILE_AFTER = timedelta(minutes=2)
 PROGRESS_EVERY = 20
+# The invoicing job's time limit (tasks.run_invoicing); a run older than that is dead.
+RUN_TIME_LIMIT = timedelta(hours=6)
 
 
 def today_in_town() -> date:
@@ -72,16 +75,22 @@ def _send_on_commit(actor, *args) -> None:
 
 def number_allocate(*, kind: str) -> int:
     """The next number of `kind`. Must run inside the transaction that saves the document:
-    the counter row stays locked until it commits, and a rollback gives the number back."""
+    the UPDATE locks the counter row until that transaction ends, and a rollback gives the
+    number back, so numbers have no gap."""
     if not connection.in_atomic_block:
         raise RuntimeError("number_allocate() must run inside the document's transaction")
-    sequence = NumberSequence.objects.select_for_update().filter(kind=kind).first()
-    if sequence is None:
-        NumberSequence.objects.get_or_create(kind=kind)
-        sequence = NumberSequence.objects.select_for_update().get(kind=kind)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number
+    table = NumberSequence._meta.db_table
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" SET last_number = last_number + 1 WHERE kind = %s RETURNING last_number',  # noqa: S608
+                [kind],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        NumberSequence.objects.get_or_create(kind=kind)  # a schema older than migration 0002
+    raise RuntimeError(f"number sequence {kind!r} unavailable")
 
 
 def invoice_number(sequence: int) -> str:
@@ -97,7 +106,7 @@ def credit_note_number(sequence: int) -> str:
 
 def _check_period(period_start: date, period_end: date) -> None:
     if period_end < period_start:
-        raise InvalidPeriod("La fin de la période doit suivre son début.")
+        raise InvalidPeriod(_("La fin de la période doit suivre son début."))
     if (period_end - period_start).days > 92:
         raise InvalidPeriod("Une facturation couvre au plus trois mois.")
 
@@ -108,11 +117,15 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
     from .tasks import run_invoicing
 
     _check_period(period_start, period_end)
-    active = InvoiceRun.objects.select_for_update().filter(
+    overlapping = InvoiceRun.objects.select_for_update().filter(
         status__in=[InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING],
         period_start__lte=period_end, period_end__gte=period_start,
     )
-    if active.exists():
+    # A run the worker never finished (killed past its time limit) must not block staff forever.
+    overlapping.filter(created_at__lt=timezone.now() - RUN_TIME_LIMIT).update(
+        status=InvoiceRun.Status.FAILED, finished_at=timezone.now()
+    )
+    if overlapping.filter(created_at__gte=timezone.now() - RUN_TIME_LIMIT).exists():
         raise RunAlreadyActive()
     run = InvoiceRun.objects.create(
         period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
@@ -156,7 +169,8 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
                     run=run, tariffs=tariffs, rules=rules,
                 )
             except DomainError as error:
-                errors.append({"household_id": household_id, "message": str(error.message)})
+                errors.append({"household_id": household_id, "household": _household_name(household_id),
+                               "message": str(error.message)})
             except Exception:
                 logger.exception("Invoicing run %s: household %s failed", run.pk, household_id)
                 errors.append({"household_id": household_id, "message": "Erreur inattendue (voir les journaux)."})
@@ -170,7 +184,8 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
                     except Exception:
                         logger.exception("Invoice %s: PDF generation failed", invoice.number)
                         errors.append({"household_id": household_id,
-                                       "message": f"Facture {invoice.number} : PDF non généré, il le sera au téléchargement."})
+                                       "message": _("Facture %(number)s : PDF non généré, il le sera au téléchargement.")
+                                       % {"number": invoice.number}})
             if index % PROGRESS_EVERY == 0 or index == len(household_ids):
                 InvoiceRun.objects.filter(pk=run.pk).update(
                     households_done=index, invoices_created=created, households_skipped=skipped, errors=errors
@@ -180,11 +195,15 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
     except Exception:
         logger.exception("Invoicing run %s failed", run.pk)
         run.refresh_from_db()
-        run.errors = [*(run.errors or []), {"household_id": None, "message": "La facturation s'est arrêtée sur une erreur inattendue."}]
+        run.errors = [*(run.errors or []), {"household_id": None, "message": _("La facturation s'est arrêtée sur une erreur inattendue.")}]
         run.status = InvoiceRun.Status.FAILED
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at", "errors"])
     return run
+
+
+def _household_name(household_id: int) -> str:
+    return Household.objects.filter(pk=household_id).values_list("name", flat=True).first() or ""
 
 
 def _billed_kind(booking: Booking, rules: BillingSettings) -> str | None:
@@ -262,7 +281,7 @@ def household_invoice_issue(
         lines = []
         for (_child_id, _service_id, kind, price), grouped in groups.items():
             child, service = grouped[0].child, grouped[0].service
-            service_name = service.name if kind == InvoiceLine.Kind.BOOKED else f"{service.name} (hors réservation)"
+            service_name = service.name if kind == InvoiceLine.Kind.BOOKED else _("%(service)s (hors réservation)") % {"service": service.name}
             lines.append(InvoiceLine(
                 child=child, service=service, kind=kind,
                 child_name=f"{child.first_name} {child.last_name.upper()}", service_name=service_name,
@@ -300,13 +319,13 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
     if not reason.strip():
         raise InvoiceNotCancellable("Indiquez le motif de l'avoir.")
     if invoice.status == Invoice.Status.CANCELLED:
-        raise InvoiceNotCancellable("Cette facture est déjà annulée par un avoir.")
+        raise InvoiceNotCancellable(_("Cette facture est déjà annulée par un avoir."))
     if invoice.status == Invoice.Status.PAYMENT_PENDING:
         raise InvoiceNotCancellable("Un paiement en ligne de cette facture est en cours : attendez son issue.")
     if invoice.amount_paid > 0:
-        raise InvoiceNotCancellable(
+        raise InvoiceNotCancellable(_(
             "Cette facture a déjà été réglée, même en partie : remboursez le paiement avant d'émettre un avoir."
-        )
+        ))
     sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
     note = CreditNote.objects.create(
         number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
@@ -379,7 +398,7 @@ def payment_start(*, invoice: Invoice, payer_email: str, return_url: str = "", c
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if invoice.status == Invoice.Status.CANCELLED:
-            raise NothingToPay("Cette facture a été annulée par un avoir.")
+            raise NothingToPay(_("Cette facture a été annulée par un avoir."))
         if invoice.remaining <= 0:
             raise NothingToPay()
         delay = max(MIN_DELAY_BETWEEN_PAYMENTS, timedelta(seconds=gateway.min_seconds_between_transactions))
@@ -389,7 +408,8 @@ def payment_start(*, invoice: Invoice, payer_email: str, return_url: str = "", c
         minimal = gateway.payment.get_minimal_amount()
         if minimal is not None and invoice.remaining < minimal:
             raise OnlinePaymentUnavailable(
-                f"Le paiement en ligne demande un montant d'au moins {minimal:.2f} € : réglez cette facture au guichet."
+                _("Le paiement en ligne demande un montant d'au moins %(minimal)s € : réglez cette facture au guichet.")
+                % {"minimal": f"{minimal:.2f}"}
             )
         tx = PaymentTransaction.objects.create(
             invoice=invoice, backend=config.backend, amount=invoice.remaining, payer_email=payer_email,
@@ -485,13 +505,14 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
     if reported is not None and reported != tx.amount:
         tx.status = PaymentTransaction.Status.AMOUNT_MISMATCH
         tx.needs_review = True
-        tx.review_reason = f"Montant annoncé par le prestataire : {reported} € au lieu de {tx.amount} €. Paiement non imputé."
+        tx.review_reason = _("Montant annoncé par le prestataire : %(reported)s € au lieu de %(expected)s €. Paiement non imputé.") % {
+            "reported": reported, "expected": tx.amount}
         tx.completed_at = timezone.now()
         logger.warning("Payment %s: amount mismatch (%s reported, %s expected)", tx.order_id, reported, tx.amount)
         return "review"
     if invoice.amount_paid + tx.amount > invoice.total or invoice.status == Invoice.Status.CANCELLED:
         tx.needs_review = True
-        tx.review_reason = "Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser."
+        tx.review_reason = _("Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser.")
     tx.status = PaymentTransaction.Status.PAID
     tx.completed_at = timezone.now()
     Payment.objects.create(
@@ -509,9 +530,9 @@ def payment_record_counter(*, invoice: Invoice, amount: Decimal, reference: str 
     """A payment received at the town's counter (régie), recorded by staff."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status == Invoice.Status.CANCELLED:
-        raise NothingToPay("Cette facture a été annulée par un avoir.")
+        raise NothingToPay(_("Cette facture a été annulée par un avoir."))
     if amount <= 0 or amount > invoice.remaining:
-        raise NothingToPay(f"Le montant doit être compris entre 0,01 € et {invoice.remaining} €.")
+        raise NothingToPay(_("Le montant doit être compris entre 0,01 € et %(max)s €.") % {"max": invoice.remaining})
     payment = Payment.objects.create(
         invoice=invoice, amount=amount, method=Payment.Method.COUNTER, paid_at=timezone.now(), reference=reference
     )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.backoffice.permissions import staff_required
@@ -24,7 +25,7 @@ def runs(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "La facturation est lancée : suivez sa progression ci-dessous.")
+            messages.success(request, _("La facturation est lancée : suivez sa progression ci-dessous."))
             return redirect("billing_staff:run_detail", run_id=run.pk)
     return render(request, "billing/staff/runs.html", {
         "form": form, "runs": selectors.recent_runs(), "reviews": selectors.transactions_needing_review(),
@@ -83,7 +84,7 @@ def credit_note_create(request, invoice_id: int):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Avoir {note.number} émis : la facture {invoice.number} est annulée.")
+            messages.success(request, _("Avoir %(note)s émis : la facture %(number)s est annulée.") % {"note": note.number, "number": invoice.number})
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)
 
 
@@ -100,5 +101,5 @@ def counter_payment(request, invoice_id: int):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Paiement au guichet enregistré.")
+            messages.success(request, _("Paiement au guichet enregistré."))
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)

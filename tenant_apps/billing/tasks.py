@@ -1,13 +1,14 @@
 """Background jobs of billing (run in the town's schema by the worker middleware)."""
 
 import dramatiq
+from django.utils.translation import gettext as _
 from dramatiq_crontab import cron
 
 from tenants.jobs import fan_out
 from tenants.urls import town_url
 
 
-@dramatiq.actor(max_retries=0, time_limit=6 * 60 * 60 * 1000)
+@dramatiq.actor(max_retries=0, time_limit=6 * 60 * 60 * 1000)  # services.RUN_TIME_LIMIT
 def run_invoicing(run_id: int) -> None:
     from .services import invoice_run_execute
 
@@ -37,7 +38,7 @@ def send_payment_confirmation(transaction_id: int) -> None:
     }
     send_templated_mail(
         to=to,
-        subject=f"{town.name} – paiement de la facture {tx.invoice.number} reçu",
+        subject=_("%(town)s – paiement de la facture %(number)s reçu") % {"town": town.name, "number": tx.invoice.number},
         template="billing/email/payment_confirmation",
         context=context,
     )

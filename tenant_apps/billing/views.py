@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ def invoices(request):
     all_invoices = list(selectors.invoices_of(household))
     context = {
         "years": selectors.invoices_by_year(all_invoices),
+        "recently_started": selectors.invoices_with_recent_payment(household, within=services.MIN_DELAY_BETWEEN_PAYMENTS),
         "online_payment": provider_config_for_current_town() is not None,
         "any_pending": any(i.status == i.Status.PAYMENT_PENDING for i in all_invoices),
     }
@@ -107,18 +109,19 @@ def payment_return(request):
     try:
         result = services.payment_notification_handle(query_string=_query_string(request), channel="return")
     except NotificationRefused:
-        messages.error(request, "Le retour du service de paiement n'a pas pu être vérifié. "
-                                "Si vous avez payé, la facture passera en « Payé » dès la confirmation.")
+        messages.error(request, _("Le retour du service de paiement n'a pas pu être vérifié. "
+                                  "Si vous avez payé, la facture passera en « Payé » dès la confirmation."))
         return redirect("billing:invoices")
     number = result.invoice.number
     if result.state == "paid":
-        messages.success(request, f"Paiement reçu : la facture {number} est payée. Un e-mail de confirmation vous est envoyé.")
+        messages.success(request, _("Paiement reçu : la facture %(number)s est payée. Un e-mail de confirmation vous est envoyé.") % {"number": number})
     elif result.state == "pending":
-        messages.info(request, f"Votre paiement de la facture {number} est en cours de traitement.")
+        messages.info(request, _("Votre paiement de la facture %(number)s est en cours de traitement.") % {"number": number})
     elif result.state == "review":
-        messages.warning(request, f"Votre paiement de la facture {number} doit être vérifié par la régie, qui reviendra vers vous.")
+        messages.warning(request, _("Votre paiement de la facture %(number)s doit être vérifié par la régie, qui reviendra vers vous.") % {
+            "number": number})
     else:
-        messages.error(request, f"Le paiement n'a pas abouti (refusé ou annulé) : la facture {number} reste à payer.")
+        messages.error(request, _("Le paiement n'a pas abouti (refusé ou annulé) : la facture %(number)s reste à payer.") % {"number": number})
     return redirect("billing:invoices")
 
 
@@ -132,7 +135,7 @@ def simulated_bank(request):
     """
     config = provider_config_for_current_town(enabled_only=False)
     if config is None or config.backend != "dummy":
-        raise Http404("Banque simulée indisponible.")
+        raise Http404(_("Banque simulée indisponible."))
     params = request.POST if request.method == "POST" else request.GET
     reference = params.get("transaction_id", "")
     tx = PaymentTransaction.objects.select_related("invoice").filter(provider_reference=reference).first() if reference else None

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def alain_invoice(live_town):
+def alain_invoice(live_town, settings, tmp_path):
     from shared_apps.payments.services import payment_config_set
     from tenant_apps.billing.services import household_invoice_issue
     from tenant_apps.billing.tests.factories import (
@@ -26,6 +27,7 @@ def alain_invoice(live_town):
     )
 
     town, base_url = live_town
+    settings.MEDIA_ROOT = tmp_path / "media"  # the PDF opened in the test is not kept
     payment_config_set(town=town, backend="dummy", enabled=True)
     with tenant_context(town):
         household = HouseholdFactory(name="ALAIN")
@@ -55,6 +57,9 @@ def test_a_parent_pays_an_invoice_from_mes_factures(alain_invoice, page, smtp_ca
     expect(row).to_contain_text("Enregistré")
     expect(row).to_contain_text("Du 1 avr. 2019 au 30 avr. 2019")
     expect(row).to_contain_text("0.00€ payé sur 79.20€")
+    # And the page passes axe's automated accessibility checks
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
 
     # When she downloads it, the PDF opens in a new tab
     with page.expect_popup() as pdf_tab:

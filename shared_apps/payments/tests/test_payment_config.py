@@ -89,3 +89,17 @@ def test_the_ops_admin_lists_configurations_masked_and_saves_through_the_service
     assert PaymentProviderConfig.objects.get(town=town_a).params == {"numcli": "987654", "saisie": "T"}
     listing = client.get("/ops/payments/paymentproviderconfig/").content.decode()
     assert "9••••" in listing and "987654" not in listing
+
+
+def test_the_ops_admin_refuses_bad_parameters_with_a_message(town_a, client, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.AXES_ENABLED = False
+    client.force_login(get_user_model().objects.create_superuser("ops@portail.example", "Tartine-2-Confiture"))
+    response = client.post("/ops/payments/paymentproviderconfig/add/", {
+        "town": town_a.pk, "backend": "payfip_ws", "enabled": "on", "new_params": "saisie=T",
+    })
+    assert response.status_code == 200
+    assert "Paramètres obligatoires manquants pour payfip_ws : numcli" in response.content.decode()
+    connection.set_schema_to_public()
+    assert not PaymentProviderConfig.objects.exists()

@@ -70,3 +70,9 @@ def drain(run_jobs):
         return result
 
     return _drain
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """PDFs written by a test go to a temporary directory, not to the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"

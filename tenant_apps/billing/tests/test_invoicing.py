@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tenant_apps.bookings.models import Booking
 
@@ -179,6 +180,7 @@ def test_the_run_records_progress_and_the_households_it_could_not_invoice(
     assert (run.households_total, run.households_done, run.invoices_created) == (2, 2, 1)
     [error] = run.errors
     assert error["household_id"] == broken.household_id
+    assert error["household"] == broken.household.name
     assert "ALSH Vacances" in error["message"]
     # And the failed household left nothing half-done: no number consumed, bookings unlocked
     assert list(Invoice.objects.values_list("number", flat=True)) == ["000001"]
@@ -189,6 +191,14 @@ def test_two_overlapping_runs_cannot_be_started(in_town_a):
     invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
     with pytest.raises(RunAlreadyActive):
         invoice_run_start(period_start=dt.date(2019, 4, 15), period_end=dt.date(2019, 5, 15))
+
+
+def test_a_run_the_worker_never_finished_does_not_block_staff_forever(in_town_a):
+    stuck = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], status=InvoiceRun.Status.RUNNING)
+    InvoiceRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(hours=7))
+    assert invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
+    stuck.refresh_from_db()
+    assert stuck.status == InvoiceRun.Status.FAILED
 
 
 def test_a_credit_note_cancels_the_invoice_and_frees_its_bookings_for_a_new_invoice(april_invoice, alain):

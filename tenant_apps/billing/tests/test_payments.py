@@ -237,3 +237,29 @@ def test_the_dashboard_count_comes_from_unpaid_invoices(april_invoice):
 def test_the_simulated_bank_exists_only_with_the_dummy_backend(april_invoice, parent_client, town_a):
     response = parent_client.get("/ville-a/paiement/banque-simulee/?transaction_id=x")
     assert response.status_code == 404
+
+
+def test_payer_comes_back_when_a_pending_attempt_is_older_than_20_minutes(
+    april_invoice, dummy_payment, parent_client, town_a
+):
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 0, tzinfo=dt.UTC), tick=False):
+        start_payment(parent_client, april_invoice, town_a)
+        page = parent_client.get("/ville-a/mes-factures/").content.decode()
+        assert "En paiement" in page and ">Payer<" not in page
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 25, tzinfo=dt.UTC), tick=False):
+        page = parent_client.get("/ville-a/mes-factures/").content.decode()
+        assert "En paiement" in page and ">Payer<" in page
+
+
+def test_the_periodic_job_reconciles_every_active_town(april_invoice, dummy_payment, town_a, drain, monkeypatch):
+    from .. import tasks
+
+    reconciled = []
+    monkeypatch.setattr("tenant_apps.billing.services.payments_reconcile",
+                        lambda: reconciled.append(connection.schema_name) or {})
+    # When the scheduler fires the platform job (in the public schema)
+    connection.set_schema_to_public()
+    tasks.reconcile_payments.fn()
+    drain()
+    # Then each active town reconciled its own payments
+    assert town_a.schema_name in reconciled
