@@ -278,14 +278,4 @@ def demo_town_ensure() -> tuple[Town, bool]:
 
         User.objects.create_user(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, is_staff=True, is_superuser=True,
                                  first_name="Gestionnaire", last_name="Démo")
-    _demo_payment_setup(town)
     return town, True
-
-
-def _demo_payment_setup(town: Town) -> None:
-    """Online payment with eopayment's dummy backend, when the payments app offers it."""
-    try:
-        from shared_apps.payments.services import payment_config_set
-    except ImportError:
-        return
-    payment_config_set(town=town, backend="dummy", params={}, enabled=True)

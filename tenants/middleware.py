@@ -57,6 +57,7 @@ class TownRoutingMiddleware:
         prefix = f"/{segment}"
         connection.set_tenant(town)
         request.town = town
+        request.tenant = town  # django-tenants' name for it (its admin templates read it)
         request.town_prefix = prefix
         request.urlconf = settings.TOWN_URLCONF
         request.path_info = f"/{rest}"

@@ -18,7 +18,7 @@ from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.bookings.models import Booking
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
-from tenants.jobs import SCHEMA_OPTION
+from tenants.jobs import send_on_commit
 from tenants.urls import town_url
 
 from .errors import (
@@ -62,12 +62,6 @@ def today_in_town() -> date:
     tenant = getattr(connection, "tenant", None)
     zone = getattr(tenant, "zoneinfo", None)
     return timezone.localdate(timezone=zone) if zone else timezone.localdate()
-
-
-def _send_on_commit(actor, *args) -> None:
-    """Queue a job once the transaction commits, stamped with the town it was decided in."""
-    schema = connection.schema_name
-    transaction.on_commit(lambda: actor.send_with_options(args=args, **{SCHEMA_OPTION: schema}))
 
 
 # --- Numbers ---------------------------------------------------------------------------------
@@ -130,7 +124,7 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
     run = InvoiceRun.objects.create(
         period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
     )
-    _send_on_commit(run_invoicing, run.pk)
+    send_on_commit(run_invoicing, run.pk)
     return run
 
 
@@ -521,7 +515,7 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
     )
     invoice.amount_paid += tx.amount
     invoice.save(update_fields=["amount_paid", "updated_at"])
-    _send_on_commit(send_payment_confirmation, tx.pk)
+    send_on_commit(send_payment_confirmation, tx.pk)
     return "paid"
 
 

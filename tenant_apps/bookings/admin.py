@@ -3,14 +3,13 @@
 from django.contrib import admin, messages
 
 from tenant_apps.backoffice.admin_site import town_admin_site
-from tenant_apps.services.admin_access import TownStaffAccess
 from tenants.errors import DomainError
 
 from . import services
 from .models import Booking, BookingChange
 
 
-class BookingChangeInline(TownStaffAccess, admin.TabularInline):
+class BookingChangeInline(admin.TabularInline):
     model = BookingChange
     extra = 0
     can_delete = False
@@ -57,7 +56,7 @@ def _attendance_action(value, label):
 
 
 @admin.register(Booking, site=town_admin_site)
-class BookingAdmin(TownStaffAccess, admin.ModelAdmin):
+class BookingAdmin(admin.ModelAdmin):
     list_display = ["date", "child", "service", "status", "attendance", "invoiced", "unbooked_attendance"]
     list_filter = ["status", "attendance", "invoiced", "service"]
     search_fields = ["child__last_name", "child__first_name", "child__household__name", "service__name"]
@@ -76,7 +75,7 @@ class BookingAdmin(TownStaffAccess, admin.ModelAdmin):
 
 
 @admin.register(BookingChange, site=town_admin_site)
-class BookingChangeAdmin(TownStaffAccess, admin.ModelAdmin):
+class BookingChangeAdmin(admin.ModelAdmin):
     list_display = ["at", "booking", "action", "source", "actor", "override"]
     list_filter = ["action", "source", "override"]
     search_fields = ["booking__child__last_name", "booking__child__first_name", "actor__email"]

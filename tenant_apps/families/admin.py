@@ -26,28 +26,6 @@ from .models import (
 )
 
 
-class StaffPermissions:
-    """Town staff (gestionnaires) manage the family record whole: no per-model permission rows."""
-
-    def _staff(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request):
-        return self._staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._staff(request)
-
-    def has_add_permission(self, request, *args):
-        return self._staff(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._staff(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._staff(request)
-
-
 class GuardianAdminForm(forms.ModelForm):
     class Meta:
         model = Guardian
@@ -73,7 +51,7 @@ class GuardianAdminForm(forms.ModelForm):
         return cleaned
 
 
-class GuardianInline(StaffPermissions, admin.StackedInline):
+class GuardianInline(admin.StackedInline):
     model = Guardian
     form = GuardianAdminForm
     extra = 0
@@ -81,7 +59,7 @@ class GuardianInline(StaffPermissions, admin.StackedInline):
               ("mobile_phone", "home_phone", "work_phone"), ("birth_date", "marital_status"), ("profession", "employer")]
 
 
-class ChildInline(StaffPermissions, admin.TabularInline):
+class ChildInline(admin.TabularInline):
     model = Child
     extra = 0
     fields = ["last_name", "first_name", "sex", "birth_date", "birth_city", "diet"]
@@ -89,7 +67,7 @@ class ChildInline(StaffPermissions, admin.TabularInline):
 
 
 @admin.register(Household, site=town_admin_site)
-class HouseholdAdmin(StaffPermissions, admin.ModelAdmin):
+class HouseholdAdmin(admin.ModelAdmin):
     list_display = ["name", "postcode", "city", "family_quotient", "family_quotient_valid_until"]
     search_fields = ["name", "city", "external_ref", "guardians__last_name", "guardians__first_name",
                      "guardians__email", "children__first_name", "children__last_name"]
@@ -103,7 +81,7 @@ class HouseholdAdmin(StaffPermissions, admin.ModelAdmin):
 
 
 @admin.register(Guardian, site=town_admin_site)
-class GuardianAdmin(StaffPermissions, admin.ModelAdmin):
+class GuardianAdmin(admin.ModelAdmin):
     form = GuardianAdminForm
     list_display = ["__str__", "email", "mobile_phone", "household", "relationship"]
     search_fields = ["last_name", "first_name", "email", "mobile_phone", "household__name"]
@@ -115,37 +93,37 @@ class GuardianAdmin(StaffPermissions, admin.ModelAdmin):
         services.guardian_login_sync(guardian=obj)
 
 
-class PlacementInline(StaffPermissions, admin.TabularInline):
+class PlacementInline(admin.TabularInline):
     model = SchoolPlacement
     extra = 0
 
 
-class AllergyInline(StaffPermissions, admin.TabularInline):
+class AllergyInline(admin.TabularInline):
     model = Allergy
     extra = 0
 
 
-class VaccineInline(StaffPermissions, admin.TabularInline):
+class VaccineInline(admin.TabularInline):
     model = Vaccine
     extra = 0
 
 
-class EmergencyInline(StaffPermissions, admin.TabularInline):
+class EmergencyInline(admin.TabularInline):
     model = EmergencyContact
     extra = 0
 
 
-class PickupInline(StaffPermissions, admin.TabularInline):
+class PickupInline(admin.TabularInline):
     model = PickupContact
     extra = 0
 
 
-class AuthorisationInline(StaffPermissions, admin.TabularInline):
+class AuthorisationInline(admin.TabularInline):
     model = Authorisation
     extra = 0
 
 
-class DocumentInline(StaffPermissions, admin.TabularInline):
+class DocumentInline(admin.TabularInline):
     model = ChildDocument
     extra = 0
     fields = ["title", "content_type", "size", "uploaded_at"]
@@ -158,7 +136,7 @@ class DocumentInline(StaffPermissions, admin.TabularInline):
 
 
 @admin.register(Child, site=town_admin_site)
-class ChildAdmin(StaffPermissions, admin.ModelAdmin):
+class ChildAdmin(admin.ModelAdmin):
     list_display = ["__str__", "birth_date", "diet", "household"]
     list_filter = ["diet", "care_plan"]
     search_fields = ["last_name", "first_name", "household__name", "placements__school", "placements__school_class"]
@@ -169,14 +147,14 @@ class ChildAdmin(StaffPermissions, admin.ModelAdmin):
 
 
 @admin.register(FieldPolicy, site=town_admin_site)
-class FieldPolicyAdmin(StaffPermissions, admin.ModelAdmin):
+class FieldPolicyAdmin(admin.ModelAdmin):
     list_display = ["key", "editable_by_parents", "audited"]
     list_editable = ["editable_by_parents", "audited"]
     search_fields = ["key"]
 
 
 @admin.register(FieldChange, site=town_admin_site)
-class FieldChangeAdmin(StaffPermissions, admin.ModelAdmin):
+class FieldChangeAdmin(admin.ModelAdmin):
     list_display = ["changed_at", "household", "subject", "field_key", "old_value", "new_value", "changed_by"]
     list_filter = ["field_key"]
     search_fields = ["household__name", "subject", "field_key", "changed_by__email"]

@@ -14,8 +14,12 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+
+from tenant_apps.services.models import school_year_of
+from tenant_apps.services.selectors import enrolments_of
 
 from . import forms as family_forms
 from . import services
@@ -156,6 +160,7 @@ def children(request):
 
 def _child_context(request, child: Child, *, open_section: str = "", bound: dict | None = None,
                    message: str = "") -> dict:
+    school_year = school_year_of(timezone.localdate())
     policies = services.field_policies()
     can = {
         "allergies": policies["child.allergies"].editable_by_parents,
@@ -190,7 +195,8 @@ def _child_context(request, child: Child, *, open_section: str = "", bound: dict
         "document_form": bound.get("document") or family_forms.DocumentForm(auto_id="id_document_%s"),
         "open_section": open_section,
         "section_message": message,
-        "enrolments": [],
+        "enrolments": enrolments_of(child, school_year),
+        "school_year": school_year,
     }
 
 

@@ -11,6 +11,7 @@ from tenant_apps.families.models import Household
 from tenant_apps.portal import files
 from tenant_apps.portal.html import format_message
 from tenants.errors import DomainError
+from tenants.jobs import send_on_commit
 
 from .models import ATTACHMENT_FOLDER, Conversation, Message, TownService
 
@@ -59,7 +60,7 @@ def _post(*, conversation: Conversation, side: str, author, body: str, subject: 
     conversation.save(update_fields=["last_message_at"])
     from .tasks import notify_new_message
 
-    transaction.on_commit(lambda: notify_new_message.send(message.pk))
+    send_on_commit(notify_new_message, message.pk)
     return message
 
 

@@ -5,23 +5,22 @@ from django.contrib import admin
 from tenant_apps.backoffice.admin_site import town_admin_site
 
 from . import services
-from .admin_access import TownStaffAccess
 from .forms import ServiceForm
 from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod
 
 
-class ServiceDateInline(TownStaffAccess, admin.TabularInline):
+class ServiceDateInline(admin.TabularInline):
     model = ServiceDate
     extra = 1
 
 
-class ServicePeriodInline(TownStaffAccess, admin.TabularInline):
+class ServicePeriodInline(admin.TabularInline):
     model = ServicePeriod
     extra = 1
 
 
 @admin.register(Service, site=town_admin_site)
-class ServiceAdmin(TownStaffAccess, admin.ModelAdmin):
+class ServiceAdmin(admin.ModelAdmin):
     form = ServiceForm
     list_display = ["name", "kind", "weekdays_label", "calendar", "deadline_mode", "deadline_label", "capacity",
                     "position", "is_active"]
@@ -35,7 +34,7 @@ class ServiceAdmin(TownStaffAccess, admin.ModelAdmin):
 
 
 @admin.register(ClosureDay, site=town_admin_site)
-class ClosureDayAdmin(TownStaffAccess, admin.ModelAdmin):
+class ClosureDayAdmin(admin.ModelAdmin):
     list_display = ["date", "reason", "service"]
     list_filter = ["service"]
     search_fields = ["reason"]
@@ -43,7 +42,7 @@ class ClosureDayAdmin(TownStaffAccess, admin.ModelAdmin):
 
 
 @admin.register(Enrolment, site=town_admin_site)
-class EnrolmentAdmin(TownStaffAccess, admin.ModelAdmin):
+class EnrolmentAdmin(admin.ModelAdmin):
     list_display = ["child", "service", "school_year"]
     list_filter = ["school_year", "service"]
     search_fields = ["child__last_name", "child__first_name", "child__household__name"]

@@ -83,3 +83,9 @@ def is_enrolled(child, service: Service, day: dt.date) -> bool:
     if not service.enrolment_required:
         return True
     return Enrolment.objects.filter(child=child, service=service, school_year=school_year_of(day)).exists()
+
+
+def enrolments_of(child, school_year: str):
+    """The child's enrolments (inscriptions) for a school year, in the grid's order."""
+    return (Enrolment.objects.filter(child=child, school_year=school_year).select_related("service")
+            .order_by("service__position", "service__name"))

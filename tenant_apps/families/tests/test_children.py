@@ -1,8 +1,24 @@
 """MES ENFANTS: list, child page with the guide's categories, sub-records added and removed."""
 
-import pytest
+import datetime as dt
 
-from ..models import Allergy, Authorisation, EmergencyContact, FieldChange, PickupContact, Vaccine
+import pytest
+from django.utils import timezone
+
+from tenant_apps.accounts.models import User
+from tenant_apps.services.models import Enrolment, Service, school_year_of
+
+from ..models import (
+    Allergy,
+    Authorisation,
+    Child,
+    EmergencyContact,
+    FieldChange,
+    Guardian,
+    Household,
+    PickupContact,
+    Vaccine,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +114,27 @@ def test_child_fields_are_edited_in_place_like_the_profile(parent_client, family
     parent_client.post(child_url(family.child, "modifier/child.diet/"), {"value": "sans_porc"})
     family.child.refresh_from_db()
     assert family.child.get_diet_display() == "Sans porc"
+
+
+def test_the_child_page_lists_the_childs_enrolments_of_this_school_year(client, in_town_a):
+
+    # Given Théo is enrolled in the canteen and the morning care this school year, and was last year in ALSH
+    household = Household.objects.create(name="ALAIN")
+    user = User.objects.create_user("marie@example.fr", "Tartine-2-Confiture")
+    Guardian.objects.create(household=household, user=user, first_name="Marie", last_name="ALAIN")
+    theo = Child.objects.create(household=household, first_name="Théo", last_name="ALAIN", birth_date=dt.date(2019, 3, 1))
+    this_year = school_year_of(timezone.localdate())
+    canteen = Service.objects.create(name="Repas Enfant", position=1)
+    morning = Service.objects.create(name="Accueil périscolaire matin", position=2)
+    alsh = Service.objects.create(name="ALSH Mercredi matin", position=3)
+    Enrolment.objects.create(child=theo, service=morning, school_year=this_year)
+    Enrolment.objects.create(child=theo, service=canteen, school_year=this_year)
+    Enrolment.objects.create(child=theo, service=alsh, school_year="2001-2002")
+    client.force_login(user)
+
+    # When his parent opens his page
+    page = client.get(f"/ville-a/mes-enfants/{theo.pk}/").content.decode()
+
+    # Then the prestations section lists this year's enrolments in the grid's order
+    assert f"Inscription {this_year} : Repas Enfant / Accueil périscolaire matin" in page
+    assert "ALSH Mercredi matin" not in page
