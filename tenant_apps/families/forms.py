@@ -1,17 +1,18 @@
 """Forms of the family record: one per sub-record. Services validate their input with them too,
 so the page, the API and the CSV import give the same French messages."""
 
-import filetype
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from tenant_apps.portal.files import PDF_AND_IMAGES, UploadRejected, check_upload
 
 from .fields import DATE_INPUTS, SPECS, PhoneField
 from .models import Authorisation
 from .validators import validate_not_future
 
 DEFAULT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
-ACCEPTED_DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+ACCEPTED_DOCUMENT_TYPES = PDF_AND_IMAGES
 
 
 def document_max_bytes() -> int:
@@ -69,27 +70,12 @@ class DocumentForm(RecordForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = document_max_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Le fichier dépasse la taille maximale autorisée (%(max)s Mo).") % {"max": _megabytes(limit)},
-                code="too_large",
-            )
-        head = upload.read(261)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime not in ACCEPTED_DOCUMENT_TYPES:
-            raise forms.ValidationError(
-                _("Seuls les fichiers PDF, JPEG ou PNG sont acceptés : le contenu de ce fichier n'est dans aucun de ces formats."),
-                code="bad_type",
-            )
-        upload.detected_mime = kind.mime
+        try:
+            checked = check_upload(upload, allowed=ACCEPTED_DOCUMENT_TYPES, max_bytes=document_max_bytes())
+        except UploadRejected as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        upload.detected_mime = checked.content_type
         return upload
-
-
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 1 else f"{value:.2f}".replace(".", ",")
 
 
 class FieldPolicyForm(forms.Form):

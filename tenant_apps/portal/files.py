@@ -51,7 +51,7 @@ def check_upload(file, *, allowed: dict[str, str] = PDF_AND_IMAGES, max_bytes: i
         raise UploadRejected(_("Le fichier est vide."), code="upload_empty")
     if file.size > max_bytes:
         raise UploadRejected(
-            _("Le fichier dépasse la taille maximale de %(size)s Mo.") % {"size": max_bytes // (1024 * 1024)},
+            _("Le fichier dépasse la taille maximale de %(size)s Mo.") % {"size": _megabytes(max_bytes)},
             code="upload_too_large",
         )
     file.seek(0)
@@ -65,6 +65,11 @@ def check_upload(file, *, allowed: dict[str, str] = PDF_AND_IMAGES, max_bytes: i
             code="upload_bad_type",
         )
     return CheckedUpload(file, kind.mime, allowed[kind.mime])
+
+
+def _megabytes(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 1 else f"{value:.2f}".replace(".", ",")
 
 
 def new_key(folder: str, extension: str) -> str:

@@ -149,7 +149,7 @@ def test_a_parent_uploads_a_certificate_in_place_and_a_fake_pdf_is_refused(alain
     documents.get_by_label("Titre du document").fill("Certificat médical")
     documents.get_by_label("Fichier (PDF, JPEG ou PNG, 5 Mo maximum)").set_input_files(str(fake))
     documents.get_by_role("button", name="Déposer le document").click()
-    expect(page.locator("#section-documents")).to_contain_text("Seuls les fichiers PDF, JPEG ou PNG sont acceptés")
+    expect(page.locator("#section-documents")).to_contain_text("Type de fichier non accepté")
 
     # A real PDF is accepted and listed, with a download link
     documents = page.locator("#section-documents")

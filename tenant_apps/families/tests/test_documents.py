@@ -41,7 +41,7 @@ def test_a_png_is_accepted(parent_client, family):
 def test_a_text_file_named_pdf_is_refused_with_a_french_message(parent_client, family):
     response = upload(parent_client, family.child, "certificat.pdf", b"Je suis un simple fichier texte.\n" * 20)
     assert response.status_code == 400
-    assert "Seuls les fichiers PDF, JPEG ou PNG sont acceptés" in response.content.decode()
+    assert "Type de fichier non accepté (formats acceptés : JPG, PDF, PNG)" in response.content.decode()
     assert not ChildDocument.objects.filter(title="Certificat médical").exists()
 
 
@@ -49,7 +49,7 @@ def test_a_file_over_the_size_limit_is_refused(parent_client, family, settings):
     settings.FAMILY_DOCUMENT_MAX_BYTES = 1024
     response = upload(parent_client, family.child, "gros.pdf", DEMO_PDF + b"0" * 2048)
     assert response.status_code == 400
-    assert "Le fichier dépasse la taille maximale autorisée" in response.content.decode()
+    assert "Le fichier dépasse la taille maximale" in response.content.decode()
 
 
 def test_the_default_limit_is_five_megabytes(family):
