@@ -296,5 +296,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pika": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

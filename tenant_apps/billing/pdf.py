@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def _logo_data_uri(profile) -> str:
     """The town's logo, inlined (no network or storage access while rendering)."""
-    logo = getattr(profile, "logo", None)
+    logo = profile.logo if profile else None
     if not logo:
         return ""
     try:
@@ -27,8 +27,7 @@ def _logo_data_uri(profile) -> str:
     except (OSError, ValueError):
         logger.warning("Town logo %s unreadable", getattr(logo, "name", ""))
         return ""
-    name = logo.name.lower()
-    mime = "image/png" if name.endswith(".png") else "image/svg+xml" if name.endswith(".svg") else "image/jpeg"
+    mime = profile.logo_content_type or ("image/png" if logo.name.lower().endswith(".png") else "image/jpeg")
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 

@@ -83,3 +83,31 @@ def test_a_parent_cannot_open_another_familys_invoice(april_invoice, client, tow
     assert client.get(f"/ville-a/api/v1/invoices/{april_invoice.pk}/").status_code == 404
     assert client.post(f"/ville-a/api/v1/invoices/{april_invoice.pk}/payment/").status_code == 404
     assert client.get("/ville-a/api/v1/invoices/").json() == []
+
+
+def test_the_pdf_carries_the_towns_logo(april_invoice, town_profile):
+    # Given the town uploaded its logo on the portal's staff screen
+    import struct
+    import zlib
+
+    from django.core.files.base import ContentFile
+
+    def png(width: int, height: int) -> bytes:
+        def chunk(kind, data):
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        raw = b"".join(b"\x00" + b"\x0b\x53\x94" * width for _ in range(height))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    profile = TownProfile.current()
+    profile.logo.save("logo.png", ContentFile(png(40, 20)), save=False)
+    profile.logo_content_type = "image/png"
+    profile.save()
+
+    # When the invoice PDF is generated
+    name = invoice_pdf_ensure(invoice=april_invoice)
+
+    # Then its first page shows an image: the logo
+    with default_storage.open(name, "rb") as handle:
+        page = PdfReader(io.BytesIO(handle.read())).pages[0]
+    assert len(page.images) == 1
