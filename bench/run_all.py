@@ -18,6 +18,8 @@ def main() -> int:
         env["DATABASE_URL"] = started.start()
     failures = 0
     try:
+        subprocess.run([sys.executable, "manage.py", "migrate_schemas", "--noinput", "-v", "0"],  # noqa: S603
+                       cwd=ROOT, env=env, check=True)
         for script in sorted((ROOT / "bench").glob("bench_*.py")):
             print(f"\n=== {script.name}", flush=True)
             failures += subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env) != 0  # noqa: S603
