@@ -149,9 +149,10 @@ def test_the_page_shows_each_block_with_a_link_to_the_screen_that_acts_on_it(tow
     assert response.status_code == 200
     assert "<h1>Tableau de bord</h1>" in page and "lundi 7 décembre 2026" in page
     # Aujourd'hui: 2 children at the canteen, and its attendance sheet for today
-    assert f'<tr data-service="{canteen.pk}">\n        <th scope="row">Repas Enfant</th>' in page
+    assert f'<tr data-service="{canteen.pk}">\n        <th scope="row">Repas Enfant\n' in page
     assert '<td class="dash-number" data-booked>2</td>' in page
-    assert f'href="/ville-a/gestion/reservations/?date=2026-12-07&amp;service={canteen.pk}">Pointage' in page
+    assert (f'href="/ville-a/gestion/reservations/?date=2026-12-07&amp;service={canteen.pk}">'
+            'Pointage<span class="visually-hidden"> Repas Enfant</span>') in page
     assert "ALSH Mercredi" not in page and "Ancienne garderie" not in page
     # Messagerie: 1 unread conversation, and the Service enfance inbox
     assert '<p class="dash-figure" data-unread="1"><strong>1</strong> conversation avec un message non lu' in page
