@@ -7,10 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tenant_apps.backoffice.permissions import is_staff_only
 
 from . import services
 from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm
@@ -35,6 +38,12 @@ class LoginView(auth_views.LoginView):
             # staff page): show the form instead of bouncing back, which would loop.
             self.redirect_authenticated_user = False
         return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        """Without a `next`: a gestionnaire with no family of their own lands on the staff dashboard."""
+        if is_staff_only(self.request.user):
+            return reverse("backoffice:home")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

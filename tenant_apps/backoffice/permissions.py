@@ -1,4 +1,7 @@
+"""Who may open the staff pages, and where an account lands after signing in."""
+
 from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import ObjectDoesNotExist
 
 
 def _is_town_staff(user) -> bool:
@@ -6,3 +9,23 @@ def _is_town_staff(user) -> bool:
 
 
 staff_required = user_passes_test(_is_town_staff)
+
+
+def has_household(user) -> bool:
+    """Whether the account is a guardian of a household (a parent, or a gestionnaire who is one too).
+
+    Reads the `guardian` reverse relation: Django caches the answer (also "none") on the user
+    object, so the navigation and the view ask the database once per request.
+    """
+    if not user.is_authenticated:
+        return False
+    try:
+        user.guardian  # noqa: B018 - the lookup is the question
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def is_staff_only(user) -> bool:
+    """A gestionnaire with no family of their own: their home is the staff dashboard."""
+    return _is_town_staff(user) and not has_household(user)

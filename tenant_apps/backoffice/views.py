@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts import services as account_services
@@ -10,11 +11,14 @@ from tenants.errors import DomainError
 
 from .forms import StaffInviteForm
 from .permissions import staff_required
+from .selectors import staff_dashboard
 
 
 @staff_required
 def home(request):
-    return render(request, "backoffice/home.html")
+    """Tableau de bord: today's services, unread messages, billing, families and documents."""
+    today = timezone.localdate(timezone=request.town.zoneinfo)
+    return render(request, "backoffice/home.html", {"dashboard": staff_dashboard(today)})
 
 
 @staff_required

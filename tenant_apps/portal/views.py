@@ -3,8 +3,9 @@ dashboard), the town's logo, 404."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from tenant_apps.backoffice.permissions import is_staff_only
 from tenant_apps.families.selectors import household_of
 
 from . import files
@@ -16,10 +17,12 @@ from .services import LOGO_FOLDER
 
 @login_required
 def home(request):
+    if is_staff_only(request.user):
+        return redirect("backoffice:home")  # the parents' home has nothing for them
     try:
         household = household_of(request.user)
     except Http404:
-        household = None  # a staff member without a family of their own: welcome text only
+        household = None  # an account with no household (yet): welcome text only
     dashboard = dashboard_for(household, town_today()) if household else None
     return render(request, "portal/home.html", {"dashboard": dashboard})
 

@@ -10,12 +10,12 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "Tartine-2-Confiture"
 
 
-def sign_in(page, base_url, email):
+def sign_in(page, base_url, email, lands_on="/"):
     page.goto(f"{base_url}/connexion/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Valider").click()
-    page.wait_for_url(f"{base_url}/")
+    page.wait_for_url(f"{base_url}{lands_on}")
 
 
 def seed(town):
@@ -57,7 +57,7 @@ def test_a_parent_writes_to_the_service_enfance_and_staff_answer(live_town, page
     staff_page = staff_context.new_page()
     staff_page.set_default_timeout(10_000)
     try:
-        sign_in(staff_page, base_url, "agent@testville.example")
+        sign_in(staff_page, base_url, "agent@testville.example", lands_on="/gestion/")
         staff_page.goto(f"{base_url}/gestion/messagerie/")
         staff_page.get_by_role("link", name="Service enfance 1 non lu").click()
         staff_page.get_by_role("link", name="Attestation").click()

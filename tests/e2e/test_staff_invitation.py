@@ -34,5 +34,5 @@ def test_invited_staff_creates_a_password_from_the_email_and_signs_in(live_town,
     page.get_by_label("Email").fill("dgs@testville.example")
     page.get_by_label("Mot de passe").fill("Tartine-2-Confiture")
     page.get_by_role("button", name="Valider").click()
-    page.wait_for_url(f"{base_url}/")
-    assert page.get_by_role("link", name="Gestion").is_visible()
+    page.wait_for_url(f"{base_url}/gestion/")
+    assert page.get_by_role("heading", name="Tableau de bord").is_visible()

@@ -2,6 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from tenant_apps.backoffice.menu import entries
+from tenant_apps.backoffice.permissions import has_household as _has_household
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def staff_menu(context):
         except NoReverseMatch:
             continue
     return {"items": items}
+
+
+@register.filter
+def has_household(user) -> bool:
+    """`{% if user|has_household %}`: the parents' navigation is for accounts with a family."""
+    return _has_household(user)

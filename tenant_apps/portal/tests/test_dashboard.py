@@ -197,11 +197,10 @@ def test_staff_edit_the_welcome_text_and_what_is_stored_is_sanitised(town_client
     assert '<a href="https://www.3douest.com" rel="noopener noreferrer nofollow">site</a>' in body
 
 
-def test_a_staff_member_sees_the_welcome_without_a_dashboard(town_client, in_town_a):
+def test_a_staff_member_without_a_family_is_sent_to_the_staff_dashboard(town_client, in_town_a):
     town_client.login(make_staff())
-    page = town_client.get("/").content.decode()
-    assert "Bienvenue sur votre portail famille" in page
-    assert "Réservations de la journée" not in page
+    response = town_client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/ville-a/gestion/"
 
 
 def test_the_logo_must_be_an_image_and_is_served_by_the_portal(town_client, staff):
