@@ -119,19 +119,15 @@ class ChildFilter:
         return {"annee": self.school_year, **params}
 
 
-def children_for_enrolment(child_filter: ChildFilter):
-    """The town's children matching the filter, with their placement and enrolments of that year prefetched
-    (a constant number of queries for a page)."""
-    from django.db.models import Prefetch, Q
+def children_matching(child_filter: ChildFilter):
+    """The town's children matching the staff's filter (school, level and class of that school year, name,
+    not enrolled in a service), in alphabetical order."""
+    from django.db.models import Q
 
-    from tenant_apps.families.models import Child, SchoolPlacement
+    from tenant_apps.families.models import Child
 
     year = child_filter.school_year
-    children = Child.objects.select_related("household").prefetch_related(
-        Prefetch("placements", queryset=SchoolPlacement.objects.filter(school_year=year), to_attr="year_placements"),
-        Prefetch("enrolments", queryset=Enrolment.objects.filter(school_year=year).select_related("service")
-                 .order_by("service__position", "service__name"), to_attr="year_enrolments"),
-    ).order_by("last_name", "first_name", "pk")
+    children = Child.objects.order_by("last_name", "first_name", "pk")
     placement = {}
     if child_filter.school:
         placement["placements__school"] = child_filter.school
@@ -141,15 +137,28 @@ def children_for_enrolment(child_filter: ChildFilter):
         placement["placements__school_class"] = child_filter.school_class
     if placement:
         children = children.filter(placements__school_year=year, **placement)
-    if child_filter.query:
-        words = child_filter.query.split()
-        for word in words:
-            children = children.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                                       | Q(household__name__icontains=word))
+    for word in child_filter.query.split():
+        children = children.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                                   | Q(household__name__icontains=word))
     if child_filter.not_enrolled_in:
         children = children.exclude(enrolments__service_id=child_filter.not_enrolled_in,
                                     enrolments__school_year=year)
     return children
+
+
+def children_for_enrolment(child_filter: ChildFilter):
+    """`children_matching`, with each child's household, placement and enrolments of that school year
+    (a constant number of queries for a page: `year_placements`, `year_enrolments`)."""
+    from django.db.models import Prefetch
+
+    from tenant_apps.families.models import SchoolPlacement
+
+    year = child_filter.school_year
+    return children_matching(child_filter).select_related("household").prefetch_related(
+        Prefetch("placements", queryset=SchoolPlacement.objects.filter(school_year=year), to_attr="year_placements"),
+        Prefetch("enrolments", queryset=Enrolment.objects.filter(school_year=year).select_related("service")
+                 .order_by("service__position", "service__name"), to_attr="year_enrolments"),
+    )
 
 
 def placement_choices(school_year: str) -> dict[str, list[str]]:

@@ -20,7 +20,13 @@ from tenants.errors import DomainError
 from . import services
 from .forms import ClosureDayForm, EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
 from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
-from .selectors import ChildFilter, children_for_enrolment, placement_choices, renewal_preview
+from .selectors import (
+    ChildFilter,
+    children_for_enrolment,
+    children_matching,
+    placement_choices,
+    renewal_preview,
+)
 
 PAGE_SIZE = 50
 
@@ -166,7 +172,7 @@ def enrolment_list(request):
 def _bulk_children(request, child_filter: ChildFilter):
     """The children the staff chose: the ticked ones, or (separate button, no JS) every filtered child."""
     if request.POST.get("selection") == "all":
-        return children_for_enrolment(child_filter)
+        return children_matching(child_filter)
     ids = [int(value) for value in request.POST.getlist("enfants") if value.isdigit()]
     return Child.objects.filter(pk__in=ids).select_related("household").order_by("last_name", "first_name")
 
