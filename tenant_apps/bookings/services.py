@@ -134,6 +134,41 @@ def booking_unset(*, child, service: Service, day: dt.date, actor, source: str, 
 booking_cancel = booking_unset
 
 
+@transaction.atomic
+def bookings_cancel_between(*, child, service: Service, start: dt.date, end: dt.date, actor, source: str,
+                            override: bool = False, detail: str = "", now: dt.datetime | None = None) -> list[Booking]:
+    """Cancel every booking of `child` for `service` from `start` to `end` (e.g. when staff end an enrolment).
+
+    All or nothing: an invoiced booking in the range refuses the whole operation, and so does a passed
+    cancellation deadline unless a staff member overrides it (the override is recorded per booking).
+    """
+    _check_override(override, actor)
+    now = now or timezone.now()
+    booked = Booking.objects.filter(child=child, service=service, date__range=(start, end),
+                                    status=Booking.Status.BOOKED)
+    lock_service_days(service.pk, booked.values_list("date", flat=True))
+    bookings = list(booked.select_for_update().order_by("date"))
+    if not bookings:
+        return []
+    if any(booking.invoiced for booking in bookings):
+        raise BookingInvoiced()
+    schedule = schedule_for([service], bookings[0].date, bookings[-1].date)
+    late = {b.pk for b in bookings
+            if schedule.runs_on(service, b.date) and now >= schedule.cancellation_deadline(service, b.date)}
+    if late and not override:
+        raise DeadlinePassed(_("La date butoir d'annulation est dépassée pour certains jours."))
+    stamp = timezone.now()
+    for booking in bookings:
+        booking.status = Booking.Status.CANCELLED
+        booking.updated_at = stamp
+    Booking.objects.bulk_update(bookings, ["status", "updated_at"], batch_size=500)
+    who = _actor_or_none(actor)
+    BookingChange.objects.bulk_create([
+        BookingChange(booking=b, action=BookingChange.Action.CANCELLED, actor=who, source=source,
+                      override=b.pk in late, detail=detail) for b in bookings], batch_size=1000)
+    return bookings
+
+
 @dataclass
 class RowResult:
     booked: list[dt.date] = field(default_factory=list)

@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from tenants.errors import DomainError
 
 from . import services
 from .models import Booking, BookingChange
+from .pdf import attendance_sheet_pdf
 from .selectors import attendance_sheet
 
 
@@ -140,16 +140,10 @@ def attendance_csv(request):
 
 @staff_required
 def attendance_pdf(request):
-    from weasyprint import HTML
-
     day, service, _all = _day_and_service(request, request.GET)
     if service is None:
         raise Http404("Aucune prestation.")
-    rows = attendance_sheet(service, day)
-    html = render_to_string("bookings/staff/attendance_pdf.html", {
-        "day": day, "service": service, "rows": rows, "town": request.town, "counts": _counts(rows),
-    })
-    pdf = HTML(string=html).write_pdf()
+    pdf = attendance_sheet_pdf(service=service, day=day, town=request.town)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pointage-{day.isoformat()}-{service.pk}.pdf"'
     return response

@@ -48,3 +48,15 @@ class EnrolmentAdmin(admin.ModelAdmin):
     search_fields = ["child__last_name", "child__first_name", "child__household__name"]
     raw_id_fields = ["child"]
     list_select_related = ["child", "service"]
+
+    def save_model(self, request, obj, form, change):
+        if change:  # a correction of the school year or service: the form checked uniqueness
+            obj.save()
+        else:
+            created = services.enrolment_add(child=obj.child, service=obj.service, school_year=obj.school_year)
+            obj.pk, obj.created_at = created.pk, created.created_at
+
+    def has_delete_permission(self, request, obj=None):
+        # Ending an enrolment may cancel bookings, which staff confirm on the enrolments page
+        # (gestion/prestations/inscriptions/): the admin's generic deletion would skip that rule.
+        return False

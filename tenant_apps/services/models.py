@@ -169,6 +169,12 @@ def school_year_of(day: dt.date) -> str:
     return f"{start}-{start + 1}"
 
 
+def school_year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
+    """"2026-2027" → (1 August 2026, 31 July 2027), the days `school_year_of` maps to that year."""
+    start = int(school_year[:4])
+    return dt.date(start, 8, 1), dt.date(start + 1, 7, 31)
+
+
 class Enrolment(models.Model):
     """A child allowed to book a service for a school year (inscription)."""
 

@@ -89,3 +89,110 @@ def enrolments_of(child, school_year: str):
     """The child's enrolments (inscriptions) for a school year, in the grid's order."""
     return (Enrolment.objects.filter(child=child, school_year=school_year).select_related("service")
             .order_by("service__position", "service__name"))
+
+
+# --- staff: mass enrolment ------------------------------------------------------------------------
+
+@dataclass
+class ChildFilter:
+    """The staff's filter of children on the enrolments page, for one school year."""
+
+    school_year: str
+    school: str = ""
+    level: str = ""
+    school_class: str = ""
+    query: str = ""
+    not_enrolled_in: int | None = None  # a service id
+
+    PARAMS = {"ecole": "school", "niveau": "level", "classe": "school_class", "q": "query"}
+
+    @classmethod
+    def from_params(cls, params, school_year: str) -> ChildFilter:
+        values = {attr: params.get(name, "").strip()[:150] for name, attr in cls.PARAMS.items()}
+        service = params.get("non_inscrit", "")
+        return cls(school_year=school_year, not_enrolled_in=int(service) if service.isdigit() else None, **values)
+
+    def as_params(self) -> dict[str, str]:
+        params = {name: getattr(self, attr) for name, attr in self.PARAMS.items() if getattr(self, attr)}
+        if self.not_enrolled_in:
+            params["non_inscrit"] = str(self.not_enrolled_in)
+        return {"annee": self.school_year, **params}
+
+
+def children_matching(child_filter: ChildFilter):
+    """The town's children matching the staff's filter (school, level and class of that school year, name,
+    not enrolled in a service), in alphabetical order."""
+    from django.db.models import Q
+
+    from tenant_apps.families.models import Child
+
+    year = child_filter.school_year
+    children = Child.objects.order_by("last_name", "first_name", "pk")
+    placement = {}
+    if child_filter.school:
+        placement["placements__school"] = child_filter.school
+    if child_filter.level:
+        placement["placements__level"] = child_filter.level
+    if child_filter.school_class:
+        placement["placements__school_class"] = child_filter.school_class
+    if placement:
+        children = children.filter(placements__school_year=year, **placement)
+    for word in child_filter.query.split():
+        children = children.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                                   | Q(household__name__icontains=word))
+    if child_filter.not_enrolled_in:
+        children = children.exclude(enrolments__service_id=child_filter.not_enrolled_in,
+                                    enrolments__school_year=year)
+    return children
+
+
+def children_for_enrolment(child_filter: ChildFilter):
+    """`children_matching`, with each child's household, placement and enrolments of that school year
+    (a constant number of queries for a page: `year_placements`, `year_enrolments`)."""
+    from django.db.models import Prefetch
+
+    from tenant_apps.families.models import SchoolPlacement
+
+    year = child_filter.school_year
+    return children_matching(child_filter).select_related("household").prefetch_related(
+        Prefetch("placements", queryset=SchoolPlacement.objects.filter(school_year=year), to_attr="year_placements"),
+        Prefetch("enrolments", queryset=Enrolment.objects.filter(school_year=year).select_related("service")
+                 .order_by("service__position", "service__name"), to_attr="year_enrolments"),
+    )
+
+
+def placement_choices(school_year: str) -> dict[str, list[str]]:
+    """The schools, levels and classes recorded for a school year (the filter's options), in one query."""
+    from tenant_apps.families.models import SchoolPlacement
+
+    schools, levels, classes = set(), set(), set()
+    for school, level, school_class in SchoolPlacement.objects.filter(school_year=school_year).values_list(
+            "school", "level", "school_class").distinct():
+        schools.add(school)
+        levels.add(level)
+        classes.add(school_class)
+    return {"schools": sorted(schools - {""}), "levels": sorted(levels - {""}), "classes": sorted(classes - {""})}
+
+
+@dataclass
+class RenewalLine:
+    service: Service
+    to_create: int
+    already_enrolled: int
+
+
+def renewal_preview(*, from_year: str, to_year: str, services: Iterable[Service] | None = None) -> list[RenewalLine]:
+    """Per service, how many enrolments of `from_year` a renewal would create in `to_year` and how many exist."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from .services import renewal_source
+
+    existing = Enrolment.objects.filter(child_id=OuterRef("child_id"), service_id=OuterRef("service_id"),
+                                        school_year=to_year)
+    rows = (renewal_source(from_year=from_year, services=services).annotate(renewed=Exists(existing))
+            .values("service_id").annotate(total=Count("id"), already=Count("id", filter=Q(renewed=True))))
+    counts = {row["service_id"]: row for row in rows}
+    lines = [RenewalLine(service, counts[service.pk]["total"] - counts[service.pk]["already"],
+                         counts[service.pk]["already"])
+             for service in Service.objects.filter(pk__in=list(counts)).order_by("position", "name")]
+    return lines

@@ -17,5 +17,7 @@ urlpatterns = [
     path("fermetures/", views.closure_list, name="closures"),
     path("fermetures/<int:pk>/supprimer/", views.closure_remove, name="closure_remove"),
     path("inscriptions/", views.enrolment_list, name="enrolments"),
+    path("inscriptions/masse/", views.enrolment_bulk, name="enrolment_bulk"),
+    path("inscriptions/reconduire/", views.enrolment_renew, name="enrolment_renew"),
     path("inscriptions/<int:pk>/supprimer/", views.enrolment_remove, name="enrolment_remove"),
 ]
