@@ -69,8 +69,7 @@ class TariffForm(forms.Form):
 
 class BracketForm(forms.Form):
     qf_min = forms.IntegerField(label=_("QF de"), required=False, min_value=0)
-    qf_max = forms.IntegerField(label=_("QF jusqu'à"), required=False, min_value=0,
-                                help_text=_("Vide : sans limite (dernière tranche)."))
+    qf_max = forms.IntegerField(label=_("QF jusqu'à"), required=False, min_value=0)
     price = _price_field(_("Prix (€)"))
 
     def is_blank(self) -> bool:
