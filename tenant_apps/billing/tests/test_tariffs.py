@@ -295,3 +295,56 @@ def test_billing_rules_out_of_range_are_refused(in_town_a, surcharge, days, fiel
                                 unbooked_surcharge_percent=surcharge, payment_due_days=days)
     assert error.value.field == field
     assert not BillingSettings.objects.exists()
+
+
+# --- API: the prices a family pays ------------------------------------------------------------
+
+
+def test_a_parent_reads_the_current_prices_for_their_quotient(alain, parent_client, town_a):
+    import time_machine
+
+    household, _guardian, _theo = alain  # QF 650, valid throughout 2019
+    meals = ServiceFactory(name="Repas Enfant", position=1)
+    evening = ServiceFactory(name="Accueil périscolaire soir", position=2)
+    tariff_create(service=meals, valid_from=dt.date(2018, 9, 1), valid_until=dt.date(2019, 8, 31),
+                  brackets=CANTINE_A_1_EURO)
+    tariff_create(service=meals, valid_from=dt.date(2019, 9, 1), unit_price=Decimal("4.00"))
+    tariff_create(service=evening, valid_from=dt.date(2018, 9, 1), unit_price=Decimal("3.00"))
+    with time_machine.travel(dt.datetime(2019, 5, 6, 10, 0, tzinfo=dt.UTC), tick=False):
+        body = parent_client.get("/ville-a/api/v1/tariffs/").json()
+        # Then each service shows the price of the household's bracket (451–900)
+        assert [(t["service_name"], t["unit_price"]) for t in body] == [("Repas Enfant", "2.80"),
+                                                                        ("Accueil périscolaire soir", "3.00")]
+        assert body[0]["applied_bracket"] == {"qf_min": 451, "qf_max": 900, "price": "2.80"}
+        assert len(body[0]["brackets"]) == 3 and body[1]["brackets"] == [] and body[1]["applied_bracket"] is None
+        # And next school year's price can be read ahead, where the QF has expired: flat 4.00 €
+        ahead = parent_client.get("/ville-a/api/v1/tariffs/?date=2019-09-02").json()
+        assert ahead[0]["unit_price"] == "4.00" and ahead[0]["mode"] == "flat"
+        # Without a valid QF the household pays the top bracket
+        from django.db import connection
+
+        from tenant_apps.families.models import Household
+        connection.set_tenant(town_a)  # (each request resets the schema)
+        Household.objects.filter(pk=household.pk).update(family_quotient=None)
+        top = parent_client.get("/ville-a/api/v1/tariffs/?date=2019-05-06").json()
+        assert top[0]["unit_price"] == "3.60"
+        bad = parent_client.get("/ville-a/api/v1/tariffs/?date=demain")
+        assert bad.status_code == 400 and "Date invalide" in bad.json()["detail"]
+
+
+def test_staff_without_a_household_get_a_404_from_the_parents_tariffs_api(client, in_town_a):
+    from tenant_apps.accounts.models import User
+
+    client.force_login(User.objects.create_user("agent@ville-a.fr", is_staff=True))
+    assert client.get("/ville-a/api/v1/tariffs/").status_code == 404
+    client.logout()
+    assert client.get("/ville-a/api/v1/tariffs/").status_code in (401, 403)
+
+
+def test_the_openapi_schema_documents_the_tariffs_endpoint(in_town_a):
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator(urlconf="config.urls_town").get_schema(request=None, public=True)["paths"]
+    operation = paths["/api/v1/tariffs/"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"date"}
+    assert "400" in operation["responses"]
