@@ -132,3 +132,12 @@ class TariffCloseTooEarly(TariffRuleError):
 class InvalidBillingSettings(TariffRuleError):
     code = "invalid_billing_settings"
     default_message = _("Règles de facturation invalides.")
+
+
+class TariffInvoicingInProgress(TariffRuleError):
+    code = "tariff_invoicing_in_progress"
+    http_status = 409
+    default_message = _(
+        "Une facturation est en cours sur les dates de ce tarif : attendez qu'elle se termine pour le modifier "
+        "ou le clôturer."
+    )

@@ -4,6 +4,7 @@ credit notes, PDFs, online payments (request, notifications, reconciliation) and
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentR
 from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.bookings.models import Booking
 from tenant_apps.families.models import Household
+from tenant_apps.services.models import Service
 from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 from tenants.urls import town_url
@@ -37,6 +39,7 @@ from .errors import (
     TariffCloseTooEarly,
     TariffFlatAndBrackets,
     TariffInUse,
+    TariffInvoicingInProgress,
     TariffOverlap,
     TariffPriceMissing,
 )
@@ -705,9 +708,20 @@ def _check_no_overlap(*, service_id: int, valid_from: date, valid_until: date | 
 
 def _lock_service(service_id: int) -> None:
     """Tariff writes of one service are serialised (two staff creating overlapping tariffs at once)."""
-    from tenant_apps.services.models import Service
-
     Service.objects.select_for_update().filter(pk=service_id).first()
+
+
+def _check_no_active_run(start: date, end: date | None) -> None:
+    """A run prices from the tariffs it loaded when it started: changing one under it would
+    issue invoices at a price the tariff no longer shows."""
+    active = InvoiceRun.objects.filter(
+        status__in=[InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING], period_end__gte=start,
+        created_at__gte=timezone.now() - RUN_TIME_LIMIT,
+    )
+    if end is not None:
+        active = active.filter(period_start__lte=end)
+    if active.exists():
+        raise TariffInvoicingInProgress()
 
 
 def _write_brackets(tariff: Tariff, brackets: list[BracketInput]) -> None:
@@ -720,11 +734,11 @@ def _write_brackets(tariff: Tariff, brackets: list[BracketInput]) -> None:
 @transaction.atomic
 def tariff_create(
     *,
-    service,
+    service: Service,
     valid_from: date,
     valid_until: date | None = None,
     unit_price: Decimal | None = None,
-    brackets=(),
+    brackets: Sequence[BracketInput] = (),
     label: str = "",
 ) -> Tariff:
     """A new price of `service` from `valid_from`: a flat unit price or QF brackets, never both."""
@@ -761,7 +775,7 @@ def tariff_update(
     valid_from: date,
     valid_until: date | None,
     unit_price: Decimal | None = None,
-    brackets=(),
+    brackets: Sequence[BracketInput] = (),
     label: str = "",
 ) -> Tariff:
     """Change a tariff. Once a live invoice used it, only its label and end date may change
@@ -771,6 +785,8 @@ def tariff_update(
     _lock_service(tariff.service_id)
     tariff = Tariff.objects.select_for_update().get(pk=tariff.pk)
     prices_or_start_change = valid_from != tariff.valid_from or not _same_prices(tariff, mode, unit_price, checked)
+    if prices_or_start_change or valid_until != tariff.valid_until:
+        _check_no_active_run(min(valid_from, tariff.valid_from), None)
     if prices_or_start_change and tariff_in_use(tariff):
         raise TariffInUse()
     _check_close(tariff, valid_until)
@@ -796,6 +812,7 @@ def tariff_close(*, tariff: Tariff, valid_until: date) -> Tariff:
         raise InvalidValidity(
             _("Le dernier jour de validité ne peut pas précéder son début (%(start)s).")
             % {"start": f"{tariff.valid_from:%d/%m/%Y}"})
+    _check_no_active_run(min(valid_until, tariff.valid_until or valid_until), None)
     _check_close(tariff, valid_until)
     _check_no_overlap(service_id=tariff.service_id, valid_from=tariff.valid_from, valid_until=valid_until,
                       exclude_id=tariff.pk)

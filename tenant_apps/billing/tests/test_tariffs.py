@@ -217,6 +217,25 @@ def test_a_used_tariff_cannot_be_closed_before_a_day_it_billed(invoiced_april):
     assert tariff_close(tariff=tariff, valid_until=last_billed).valid_until == last_billed
 
 
+def test_a_tariff_cannot_change_while_an_invoicing_run_covers_its_dates(meals):
+    from ..errors import TariffInvoicingInProgress
+    from ..models import InvoiceRun
+
+    tariff = tariff_create(service=meals, valid_from=dt.date(2019, 1, 1), unit_price=Decimal("3.30"))
+    # Given April's run is being computed
+    run = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], status=InvoiceRun.Status.RUNNING)
+    # Then the tariff's price and end cannot change under it
+    with pytest.raises(TariffInvoicingInProgress) as error:
+        tariff_update(tariff=tariff, valid_from=tariff.valid_from, valid_until=None, unit_price=Decimal("3.50"))
+    assert error.value.code == "tariff_invoicing_in_progress"
+    with pytest.raises(TariffInvoicingInProgress):
+        tariff_close(tariff=tariff, valid_until=dt.date(2019, 4, 15))
+    # But closing after the run's period is fine, and so is everything once the run is done
+    tariff_close(tariff=tariff, valid_until=dt.date(2019, 6, 30))
+    InvoiceRun.objects.filter(pk=run.pk).update(status=InvoiceRun.Status.DONE)
+    tariff_update(tariff=tariff, valid_from=tariff.valid_from, valid_until=None, unit_price=Decimal("3.50"))
+
+
 def test_closing_before_the_start_is_refused(invoiced_april):
     tariff, _invoice = invoiced_april
     with pytest.raises(InvalidValidity):
