@@ -269,3 +269,11 @@ def test_billing_rules_saved_in_the_admin_go_through_the_service(staff_client, t
     assert calls and calls[0]["unbooked_surcharge_percent"] == Decimal("10")
     connection.set_tenant(town_a)
     assert BillingSettings.objects.get().unbooked_surcharge_percent == Decimal("10.00")
+
+
+def test_odd_addresses_answer_4xx_or_a_plain_form_never_a_500(staff_client, meals):
+    assert staff_client.get(f"{BASE}/tarifs/nouveau/?prestation=abc&du=hier").status_code == 200
+    assert staff_client.get(f"{BASE}/tarifs/999999/").status_code == 404
+    assert staff_client.get(f"{BASE}/tarifs/999999/cloturer/").status_code == 404
+    assert staff_client.post(f"{BASE}/tarifs/nouveau/", {}).status_code == 400
+    assert staff_client.post(f"{BASE}/regles/", {"payment_due_days": "trente"}).status_code == 400
