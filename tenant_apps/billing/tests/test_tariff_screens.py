@@ -240,6 +240,8 @@ def test_tariffs_are_read_only_in_the_admin_with_a_link_to_the_staff_screen(staf
     assert "QF 0–450 : 1,00 € ; > 450 : 3,00 €" in listing
     assert f'href="{BASE}/tarifs/{tariff.pk}/"' in listing
     assert staff_client.get("/ville-a/gestion/admin/billing/tariff/add/").status_code == 403
+    detail = staff_client.get(f"/ville-a/gestion/admin/billing/tariff/{tariff.pk}/change/")
+    assert detail.status_code == 200 and "Modifier ou clôturer dans Gestion › Tarifs" in text(detail)
     # A change posted to the admin is refused: prices only change through the checked screen
     response = staff_client.post(f"/ville-a/gestion/admin/billing/tariff/{tariff.pk}/change/", {
         "service": meals.pk, "valid_from": "2026-09-01", "mode": "flat", "unit_price": "-5"})
