@@ -1,10 +1,23 @@
-"""The town's admin for billing: tariffs and rules are edited here; invoices are read-only
-(an issued invoice is cancelled by a credit note, never deleted)."""
+"""The town's admin for billing. Every write goes through billing's services:
 
+- tariffs are read-only here, with a link to the staff screen (Gestion › Facturation ›
+  Tarifs) where they are created, edited and closed: a tariff and its QF brackets are
+  checked together (contiguous brackets, no overlapping validity, a billed tariff only
+  closed), which the admin's separate save of a model and its inlines cannot do in one call;
+- billing rules are edited here through `billing_settings_update` (its checks run in the form);
+- invoices are read-only (an issued invoice is cancelled by a credit note, never deleted).
+"""
+
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.backoffice.admin_site import town_admin_site
+from tenants.errors import DomainError
 
+from . import services
 from .models import (
     BillingSettings,
     CreditNote,
@@ -17,31 +30,6 @@ from .models import (
 )
 
 
-class TariffBracketInline(admin.TabularInline):
-    model = TariffBracket
-    extra = 1
-
-
-@admin.register(Tariff, site=town_admin_site)
-class TariffAdmin(admin.ModelAdmin):
-    list_display = ["service", "label", "mode", "unit_price", "valid_from", "valid_until"]
-    list_filter = ["mode", "service"]
-    search_fields = ["label", "service__name"]
-    inlines = [TariffBracketInline]
-
-
-@admin.register(BillingSettings, site=town_admin_site)
-class BillingSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "bill_unjustified_absences", "bill_unbooked_attendance", "unbooked_surcharge_percent",
-                    "payment_due_days"]
-
-    def has_add_permission(self, request):
-        return not BillingSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
@@ -51,6 +39,86 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TariffBracketInline(admin.TabularInline):
+    model = TariffBracket
+    fields = ["qf_min", "qf_max", "price"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tariff, site=town_admin_site)
+class TariffAdmin(ReadOnlyAdmin):
+    list_display = ["service", "label", "period", "prices", "edit_link"]
+    list_filter = ["mode", "service"]
+    search_fields = ["label", "service__name"]
+    fields = ["service", "label", "valid_from", "valid_until", "mode", "unit_price", "edit_link"]
+    readonly_fields = fields
+    inlines = [TariffBracketInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("service").prefetch_related("brackets")
+
+    @admin.display(description=_("validité"))
+    def period(self, tariff):
+        return tariff.period_label
+
+    @admin.display(description=_("prix"))
+    def prices(self, tariff):
+        return tariff.prices_label
+
+    @admin.display(description=_("modifier"))
+    def edit_link(self, tariff):
+        return format_html('<a href="{}">{}</a>', reverse("billing_staff:tariff_edit", args=[tariff.pk]),
+                           _("Modifier ou clôturer dans Gestion › Tarifs"))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "title": _("Tarifs (consultation : création et modification "
+                                                             "dans Gestion › Facturation › Tarifs)")}
+        return super().changelist_view(request, extra_context)
+
+
+class BillingSettingsAdminForm(forms.ModelForm):
+    class Meta:
+        model = BillingSettings
+        fields = ["bill_unjustified_absences", "bill_unbooked_attendance", "unbooked_surcharge_percent",
+                  "payment_due_days", "collection_office"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.billing_settings_check(**data)
+        except DomainError as error:
+            field = getattr(error, "field", None)
+            self.add_error(field if field in self.fields else None, error.message)
+        return data
+
+
+@admin.register(BillingSettings, site=town_admin_site)
+class BillingSettingsAdmin(admin.ModelAdmin):
+    form = BillingSettingsAdminForm
+    list_display = ["__str__", "bill_unjustified_absences", "bill_unbooked_attendance", "unbooked_surcharge_percent",
+                    "payment_due_days"]
+
+    def has_add_permission(self, request):
+        return not BillingSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.billing_settings_update(**form.cleaned_data)
+        obj.pk = saved.pk
 
 
 class InvoiceLineInline(admin.TabularInline):

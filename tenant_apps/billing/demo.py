@@ -17,10 +17,8 @@ from .models import (
     NumberSequence,
     Payment,
     PaymentTransaction,
-    Tariff,
-    TariffBracket,
 )
-from .services import _payer_snapshot, invoice_number
+from .services import BracketInput, _payer_snapshot, invoice_number, tariff_create
 
 TARIFF_START = dt.date(2018, 9, 1)
 FLAT_PRICES = {
@@ -45,13 +43,11 @@ def _tariffs() -> None:
         if service.tariffs.exists():
             continue
         if service.name.lower() == "repas enfant":
-            tariff = Tariff.objects.create(service=service, label="Repas Enfant selon QF", valid_from=TARIFF_START,
-                                           mode=Tariff.Mode.FAMILY_QUOTIENT)
-            for qf_min, qf_max, price in CANTEEN_BRACKETS:
-                TariffBracket.objects.create(tariff=tariff, qf_min=qf_min, qf_max=qf_max, price=Decimal(price))
+            tariff_create(service=service, label="Repas Enfant selon QF", valid_from=TARIFF_START,
+                          brackets=[BracketInput(qf_min, qf_max, Decimal(price)) for qf_min, qf_max, price in CANTEEN_BRACKETS])
         else:
             price = FLAT_PRICES.get(service.name.lower(), "3.00")
-            Tariff.objects.create(service=service, valid_from=TARIFF_START, unit_price=Decimal(price))
+            tariff_create(service=service, valid_from=TARIFF_START, unit_price=Decimal(price))
 
 
 def _alain() -> tuple[Household, Child]:

@@ -57,3 +57,87 @@ class PaymentProviderFailed(DomainError):
 class NotificationRefused(DomainError):
     code = "payment_notification_refused"
     default_message = _("Notification de paiement refusée.")
+
+
+# --- Tariffs and billing rules ---------------------------------------------------------------
+
+
+class TariffRuleError(DomainError):
+    """A tariff or billing-rule input refused. `field` (and `index`, for a QF bracket row) say
+    where a form should show the message; both may be None (a message about the whole form)."""
+
+    field: str | None = None
+
+    def __init__(self, message=None, *, code=None, field: str | None = None, index: int | None = None):
+        super().__init__(message, code=code)
+        self.field = field or self.field
+        self.index = index
+
+
+class InvalidAmount(TariffRuleError):
+    code = "invalid_amount"
+    default_message = _("Le montant doit être un nombre positif ou nul, avec au plus deux décimales.")
+
+
+class TariffPriceMissing(TariffRuleError):
+    code = "tariff_price_missing"
+    field = "unit_price"
+    default_message = _("Indiquez un prix unique ou des tranches de quotient familial.")
+
+
+class TariffFlatAndBrackets(TariffRuleError):
+    code = "tariff_flat_and_brackets"
+    field = "unit_price"
+    default_message = _(
+        "Un tarif a soit un prix unique, soit des tranches de quotient familial, jamais les deux : "
+        "videz le prix unique ou les tranches."
+    )
+
+
+class InvalidBrackets(TariffRuleError):
+    code = "invalid_brackets"
+    field = "brackets"
+    default_message = _("Les tranches de quotient familial sont incohérentes.")
+
+
+class InvalidValidity(TariffRuleError):
+    code = "invalid_validity"
+    field = "valid_until"
+    default_message = _("La fin de validité doit être le même jour ou après le début.")
+
+
+class TariffOverlap(TariffRuleError):
+    code = "tariff_overlap"
+    http_status = 409
+    field = "valid_from"
+    default_message = _("Un autre tarif de cette prestation est déjà valable sur ces dates.")
+
+
+class TariffInUse(TariffRuleError):
+    code = "tariff_in_use"
+    http_status = 409
+    default_message = _(
+        "Ce tarif a déjà servi à une facture émise : ses prix et sa date de début ne peuvent plus changer. "
+        "Clôturez-le, puis créez un nouveau tarif pour le nouveau prix."
+    )
+
+
+class TariffCloseTooEarly(TariffRuleError):
+    code = "tariff_close_before_invoiced"
+    http_status = 409
+    field = "valid_until"
+    default_message = _("Ce tarif ne peut pas finir avant le dernier jour déjà facturé avec lui.")
+
+
+class InvalidBillingSettings(TariffRuleError):
+    code = "invalid_billing_settings"
+    default_message = _("Règles de facturation invalides.")
+
+
+class TariffInvoicingInProgress(TariffRuleError):
+    code = "tariff_invoicing_in_progress"
+    http_status = 409
+    default_message = _(
+        "Une facturation est en cours sur les dates de ce tarif : attendez qu'elle se termine pour le modifier "
+        "ou le clôturer."
+    )

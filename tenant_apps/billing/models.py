@@ -15,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 ZERO = Decimal("0.00")
 
 
+def euros(amount: Decimal) -> str:
+    """"2,80 €": an amount as French staff and parents read it."""
+    return f"{amount:.2f}".replace(".", ",") + "\u00a0€"
+
+
 class BillingSettings(models.Model):
     """The town's billing rules, set by staff (one row)."""
 
@@ -74,6 +79,28 @@ class Tariff(models.Model):
             raise ValidationError({"valid_until": _("La fin de validité doit suivre le début.")})
         if self.mode == self.Mode.FLAT and self.unit_price is None:
             raise ValidationError({"unit_price": _("Indiquez le prix unitaire.")})
+
+    @property
+    def period_label(self) -> str:
+        """"du 01/09/2026 au 31/08/2027", or "du 01/09/2026 au …" when open-ended."""
+        end = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "…"
+        return f"du {self.valid_from:%d/%m/%Y} au {end}"
+
+    @property
+    def prices_label(self) -> str:
+        """"3,30 €" or "QF 0–450 : 1,00 € ; 451–900 : 2,80 € ; > 900 : 3,60 €" (uses prefetched brackets)."""
+        if self.mode == self.Mode.FLAT:
+            return euros(self.unit_price) if self.unit_price is not None else "—"
+        brackets = sorted(self.brackets.all(), key=lambda b: b.qf_min)
+        parts = []
+        for position, bracket in enumerate(brackets):
+            if bracket.qf_max is None:
+                bounds = f"> {bracket.qf_min - 1}" if bracket.qf_min > 0 else "tout QF"
+            else:
+                bounds = f"{bracket.qf_min}–{bracket.qf_max}"
+            prefix = "QF " if position == 0 and bracket.qf_max is not None else ""
+            parts.append(f"{prefix}{bounds} : {euros(bracket.price)}")
+        return " ; ".join(parts) or "—"
 
 
 class TariffBracket(models.Model):

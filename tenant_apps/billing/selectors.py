@@ -3,13 +3,13 @@
 from collections import OrderedDict
 from datetime import date
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from tenant_apps.families.models import Household
 
-from .models import Invoice, InvoiceRun, PaymentTransaction, Tariff
+from .models import Invoice, InvoiceLine, InvoiceRun, PaymentTransaction, Tariff
 
 UNPAID_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PAYMENT_PENDING)
 
@@ -69,3 +69,72 @@ def transactions_needing_review() -> QuerySet[PaymentTransaction]:
 
 def recent_runs(limit: int = 20) -> QuerySet[InvoiceRun]:
     return InvoiceRun.objects.order_by("-created_at")[:limit]
+
+
+# --- Tariffs ---------------------------------------------------------------------------------
+
+# Invoices whose prices are history: every one but those cancelled by a credit note (their
+# bookings are billable again, so a wrong price can be corrected by avoir + new tariff).
+LIVE_INVOICE_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PAYMENT_PENDING, Invoice.Status.PAID)
+
+
+def last_invoiced_day(*, service_id: int, start: date, end: date | None) -> date | None:
+    """The last day in [start, end] (end None: no bound) of `service_id` billed on a live invoice.
+
+    Invoice lines snapshot their unit price and do not reference a tariff, so "this tariff was
+    used" means "a live invoice billed this service on a day of the tariff's validity": the days
+    are those of the bookings linked to the lines; a line without bookings (imported history)
+    counts for the whole of its invoice's period.
+    """
+    from tenant_apps.bookings.models import Booking
+
+    booked = Booking.objects.filter(
+        service_id=service_id, date__gte=start, invoice_lines__invoice__status__in=LIVE_INVOICE_STATUSES
+    )
+    if end is not None:
+        booked = booked.filter(date__lte=end)
+    last_booked = booked.aggregate(last=Max("date"))["last"]
+    bookingless = InvoiceLine.objects.filter(
+        service_id=service_id, bookings__isnull=True, invoice__status__in=LIVE_INVOICE_STATUSES,
+        invoice__period_end__gte=start,
+    )
+    if end is not None:
+        bookingless = bookingless.filter(invoice__period_start__lte=end)
+    last_period_end = bookingless.aggregate(last=Max("invoice__period_end"))["last"]
+    if last_period_end is not None and end is not None:
+        last_period_end = min(last_period_end, end)
+    days = [day for day in (last_booked, last_period_end) if day is not None]
+    return max(days) if days else None
+
+
+def tariff_in_use(tariff: Tariff) -> bool:
+    """True once a live invoice billed a day of the tariff's (stored) validity."""
+    return last_invoiced_day(service_id=tariff.service_id, start=tariff.valid_from, end=tariff.valid_until) is not None
+
+
+def tariffs_by_service():
+    """Every service (active ones first) with its tariffs, latest first, brackets prefetched."""
+    from tenant_apps.services.models import Service
+
+    return Service.objects.order_by("-is_active", "position", "name").prefetch_related(
+        Prefetch("tariffs", queryset=Tariff.objects.order_by("-valid_from").prefetch_related("brackets"))
+    )
+
+
+def overlapping_tariffs(*, service_id: int, start: date, end: date | None, exclude_id: int | None = None):
+    found = Tariff.objects.filter(service_id=service_id).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+    if end is not None:
+        found = found.filter(valid_from__lte=end)
+    if exclude_id is not None:
+        found = found.exclude(pk=exclude_id)
+    return found.order_by("valid_from")
+
+
+def current_tariffs(day: date) -> list[Tariff]:
+    """The tariff of each active service valid on `day` (brackets prefetched)."""
+    return list(
+        Tariff.objects.filter(valid_from__lte=day, service__is_active=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .select_related("service").prefetch_related("brackets")
+        .order_by("service__position", "service__name")
+    )

@@ -14,4 +14,9 @@ urlpatterns = [
     path("factures/<int:invoice_id>/pdf/", staff_views.invoice_pdf, name="invoice_pdf"),
     path("factures/<int:invoice_id>/avoir/", staff_views.credit_note_create, name="credit_note"),
     path("factures/<int:invoice_id>/paiement-guichet/", staff_views.counter_payment, name="counter_payment"),
+    path("tarifs/", staff_views.tariff_list, name="tariffs"),
+    path("tarifs/nouveau/", staff_views.tariff_create, name="tariff_create"),
+    path("tarifs/<int:tariff_id>/", staff_views.tariff_edit, name="tariff_edit"),
+    path("tarifs/<int:tariff_id>/cloturer/", staff_views.tariff_close, name="tariff_close"),
+    path("regles/", staff_views.billing_rules, name="rules"),
 ]

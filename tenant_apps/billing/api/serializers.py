@@ -43,3 +43,24 @@ class PaymentStartSerializer(serializers.Serializer):
     fields = serializers.DictField(child=serializers.CharField(), help_text="Form fields (kind=form).")
     html = serializers.CharField(allow_blank=True)
     transaction = serializers.CharField(help_text="The portal's reference of this payment attempt.")
+
+
+class TariffBracketSerializer(serializers.Serializer):
+    qf_min = serializers.IntegerField()
+    qf_max = serializers.IntegerField(allow_null=True, help_text="null: no upper bound (the top bracket).")
+    price = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class HouseholdTariffSerializer(serializers.Serializer):
+    """A service's tariff on the given day, with the unit price this household pays."""
+
+    service_id = serializers.IntegerField()
+    service_name = serializers.CharField()
+    mode = serializers.ChoiceField(choices=["flat", "qf"])
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2,
+                                          help_text="The price of one unit (meal, day) for this household.")
+    applied_bracket = TariffBracketSerializer(allow_null=True, help_text="The household's QF bracket (qf mode).")
+    brackets = TariffBracketSerializer(many=True, help_text="Every bracket of the tariff (empty in flat mode).")
+    prices_label = serializers.CharField(help_text="The tariff as printed on the town's price list, in French.")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/", views.InvoiceDetailView.as_view(), name="api-invoice"),
     path("invoices/<int:invoice_id>/pdf/", views.InvoicePdfView.as_view(), name="api-invoice-pdf"),
     path("invoices/<int:invoice_id>/payment/", views.InvoicePaymentView.as_view(), name="api-invoice-payment"),
+    path("tariffs/", views.TariffListView.as_view(), name="api-tariffs"),
 ]

@@ -1,4 +1,7 @@
-"""Invoices API for parents: list (by year, status), detail, PDF, start an online payment."""
+"""Billing API for parents: invoices (list by year and status, detail, PDF, start an online
+payment) and the current tariffs with the price that applies to the household."""
+
+import datetime as dt
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -11,8 +14,14 @@ from tenant_apps.families.selectors import household_of
 
 from .. import selectors, services
 from ..models import Invoice
+from ..pricing import bracket_for, valid_family_quotient
 from ..views import local_provider_url, payment_urls, pdf_response
-from .serializers import InvoiceDetailSerializer, InvoiceSerializer, PaymentStartSerializer
+from .serializers import (
+    HouseholdTariffSerializer,
+    InvoiceDetailSerializer,
+    InvoiceSerializer,
+    PaymentStartSerializer,
+)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -77,3 +86,39 @@ class InvoicePaymentView(APIView):
             "html": payment.html, "transaction": started.transaction.order_id,
         }
         return Response(PaymentStartSerializer(data).data, status=201)
+
+
+class TariffListView(APIView):
+    @extend_schema(
+        summary="Current tariffs, with the price the household pays",
+        description="One entry per active service with a tariff valid on `date` (default: today in the "
+        "town). In `qf` mode the household pays the bracket of its quotient familial valid on that day; "
+        "without a valid QF it pays the top bracket.",
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="Day of the prices (YYYY-MM-DD)")],
+        responses={200: HouseholdTariffSerializer(many=True), 400: OpenApiResponse(ErrorSerializer)},
+    )
+    def get(self, request):
+        household = household_of(request.user)
+        day = services.today_in_town()
+        if raw := request.query_params.get("date"):
+            try:
+                day = dt.date.fromisoformat(raw)
+            except ValueError:
+                return Response({"code": "invalid", "detail": "Date invalide (format AAAA-MM-JJ)."}, status=400)
+        qf = valid_family_quotient(household, day)
+        entries = []
+        for tariff in selectors.current_tariffs(day):
+            brackets = sorted(tariff.brackets.all(), key=lambda b: b.qf_min)
+            if tariff.mode == tariff.Mode.FLAT:
+                applied, price = None, tariff.unit_price
+            elif brackets:
+                applied = bracket_for(brackets, qf)
+                price = applied.price
+            else:
+                continue  # an incomplete legacy tariff: nothing reliable to show
+            entries.append({
+                "service_id": tariff.service_id, "service_name": tariff.service.name, "mode": tariff.mode,
+                "valid_from": tariff.valid_from, "valid_until": tariff.valid_until, "unit_price": price,
+                "applied_bracket": applied, "brackets": brackets, "prices_label": tariff.prices_label,
+            })
+        return Response(HouseholdTariffSerializer(entries, many=True).data)

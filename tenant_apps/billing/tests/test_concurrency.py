@@ -126,3 +126,25 @@ def test_concurrent_notifications_record_the_payment_once(committed_town):
         invoice.refresh_from_db()
         assert Payment.objects.count() == 1
         assert (invoice.status, invoice.amount_paid) == ("paid", Decimal("13.20"))
+
+
+def test_two_staff_creating_overlapping_tariffs_at_once_get_one_tariff(committed_town):
+    from ..errors import TariffOverlap
+    from ..models import Tariff
+    from ..services import tariff_create
+
+    # Given a service without a price for September
+    with tenant_context(committed_town):
+        canteen = ServiceFactory(name="Repas Enfant")
+
+    # When two gestionnaires save a September price at the same moment
+    def create(price):
+        return lambda: tariff_create(service=canteen, valid_from=APRIL[0].replace(year=2026, month=9),
+                                     unit_price=Decimal(price))
+
+    failures = in_threads(committed_town, create("3.30"), create("3.40"))
+
+    # Then one is saved and the other is told about it: never two overlapping prices
+    assert [type(f) for f in failures] == [TariffOverlap]
+    with tenant_context(committed_town):
+        assert Tariff.objects.filter(service=canteen).count() == 1
