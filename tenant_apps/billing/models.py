@@ -7,7 +7,6 @@ so later changes to a family record or a tariff never alter an issued invoice.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,12 +73,6 @@ class Tariff(models.Model):
     def __str__(self) -> str:
         return self.label or f"{self.service} ({self.valid_from:%d/%m/%Y})"
 
-    def clean(self):
-        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("La fin de validité doit suivre le début.")})
-        if self.mode == self.Mode.FLAT and self.unit_price is None:
-            raise ValidationError({"unit_price": _("Indiquez le prix unitaire.")})
-
     @property
     def period_label(self) -> str:
         """"du 01/09/2026 au 31/08/2027", or "du 01/09/2026 au …" when open-ended."""
@@ -119,10 +112,6 @@ class TariffBracket(models.Model):
     def __str__(self) -> str:
         upper = self.qf_max if self.qf_max is not None else "…"
         return f"QF {self.qf_min}–{upper} : {self.price} €"
-
-    def clean(self):
-        if self.qf_max is not None and self.qf_max < self.qf_min:
-            raise ValidationError({"qf_max": _("La borne haute doit dépasser la borne basse.")})
 
 
 class NumberSequence(models.Model):
