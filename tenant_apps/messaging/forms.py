@@ -3,10 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import TownService
 
-MESSAGE_HELP = _(
-    "Mise en forme : boutons Gras, Italique, Listes et Lien (ou les balises <strong>, <em>, <ul>/<ol> et <li>, "
-    "<a href=\"https://…\">). Tout autre code est retiré."
-)
+# Help texts are rendered as HTML by Django's form templates: plain words only.
+MESSAGE_HELP = _("Mise en forme : utilisez les boutons Gras, Italique, Listes et Lien. Tout autre code est retiré.")
 
 
 class ComposeForm(forms.Form):

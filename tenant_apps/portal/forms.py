@@ -16,6 +16,7 @@ class TownProfileForm(forms.ModelForm):
                   "welcome_title", "welcome_body"]
         widgets = {"welcome_body": forms.Textarea(attrs={"rows": 10, "data-format-toolbar": "true"})}
         help_texts = {
-            "welcome_body": _("Mise en forme : <p>, <strong>, <em>, <ul>/<ol>/<li>, <a href>, <h2>, <h3>. "
+            # Rendered as HTML by Django's form templates: plain words only.
+            "welcome_body": _("Mise en forme possible : paragraphes, gras, italique, listes, liens et intertitres. "
                               "Tout autre code est retiré à l'enregistrement."),
         }
