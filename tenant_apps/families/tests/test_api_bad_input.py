@@ -32,11 +32,12 @@ def test_an_authorisation_with_a_non_object_body_is_refused(parent_client, famil
     assert list(Authorisation.objects.values_list("kind", "granted")) == before
 
 
-def test_a_list_where_one_value_is_expected_is_a_400_field_by_field(parent_client, family):
+@pytest.mark.parametrize("value", [[None, None], {"year": 1980}, False, True])
+def test_a_list_where_one_value_is_expected_is_a_400_field_by_field(parent_client, family, value):
     # Given Marie ALAIN, guardian, with her first name and no birth date
     guardian = family.guardian
-    # When an API client sends a JSON array as her birth date, with a new first name
-    response = parent_client.patch(f"{API}/guardians/{guardian.pk}/", {"birth_date": [None, None],
+    # When an API client sends a JSON array (object, boolean) as her birth date, with a new first name
+    response = parent_client.patch(f"{API}/guardians/{guardian.pk}/", {"birth_date": value,
                                                                       "first_name": "Mariette"},
                                    content_type="application/json")
     # Then a 400 names the field in French, and nothing changed (not even the valid first name)
