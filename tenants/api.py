@@ -1,20 +1,98 @@
-"""REST API glue: domain errors become 4xx answers with a stable code and a French message."""
+"""REST API glue: every error is a 4xx JSON answer of one shape, and the OpenAPI says so.
 
-from rest_framework import status
+The shape is `{"code": <stable code>, "detail": <French message>, "errors": {<field>: [<message>]}}`
+(`errors` only for invalid input). Domain errors, DRF's validation and authentication errors
+and unknown addresses all answer it; `AutoSchema` documents it on every operation.
+"""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 
 
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable code (invalid, not_found, not_authenticated, deadline_passed…).")
+    detail = serializers.CharField(help_text="What went wrong, in French, for people.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="Invalid input only: the messages of each field.",
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+def _messages(detail, field: str = "") -> list[str]:
+    """Every message of a (nested) DRF error detail, prefixed by its field's name."""
+    if isinstance(detail, dict):
+        out = []
+        for name, value in detail.items():
+            out.extend(_messages(value, "" if name == "non_field_errors" else str(name)))
+        return out
+    if isinstance(detail, list):
+        return [message for item in detail for message in _messages(item, field)]
+    return [f"{field} : {detail}" if field else str(detail)]
+
+
+def _field_errors(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(name): _messages(value) for name, value in detail.items()}
+    return {"non_field_errors": _messages(detail)}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(
-            {"code": exc.code, "detail": str(exc.message)},
-            status=getattr(exc, "http_status", status.HTTP_400_BAD_REQUEST),
-        )
+        data = {"code": exc.code, "detail": str(exc.message)}
+        errors = getattr(exc, "errors", None)
+        if errors:
+            data["errors"] = {str(name): [str(m) for m in messages] for name, messages in errors.items()}
+        return Response(data, status=getattr(exc, "http_status", status.HTTP_400_BAD_REQUEST))
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        response.data = {"code": "invalid", "detail": " ".join(_messages(response.data)),
+                         "errors": _field_errors(response.data)}
+    elif isinstance(response.data, dict) and "code" not in response.data:
         code = getattr(exc, "default_code", None) or "invalid"
         response.data = {"code": code, **response.data}
     return response
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, plus the error answers every view can give (in the `Error` shape),
+    unless the view documents that status itself."""
+
+    WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+    def _requires_authentication(self) -> bool:
+        return not all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
+
+    def _error_responses(self) -> dict[str, str]:
+        has_input = self.method in ("POST", "PUT", "PATCH") or any(
+            parameter["in"] == "query" for parameter in self._get_parameters())
+        errors = {}
+        if has_input:
+            errors["400"] = "Invalid input: `detail` says why in French, `errors` field by field."
+        if self._requires_authentication():
+            errors["401"] = "No credentials, or an invalid or revoked token."
+            if self.method in self.WRITES:
+                errors["403"] = "Refused: a field only the town's staff may change, or a rule of the service."
+            errors["404"] = "Unknown or another family's object, or an account without a household."
+        elif "{" in self.path:
+            errors["404"] = "Unknown object."
+        return errors
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in self._error_responses().items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=description), code, direction=direction)
+        return responses

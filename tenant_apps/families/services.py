@@ -155,6 +155,12 @@ def _clean_values(obj, values: dict[str, Any]) -> dict[FieldSpec, Any]:
             raw = "oui" if raw else "non"
         if isinstance(raw, date):
             raw = raw.isoformat()
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            raw = str(raw)
+        if raw is not None and not isinstance(raw, str):
+            # A JSON array, object or true/false where one text is expected: a form field would crash on it.
+            errors[key] = [_("Une seule valeur est attendue (un texte, un nombre ou une date).")]
+            continue
         try:
             value = form_field.clean(raw)
         except ValidationError as error:

@@ -2,7 +2,7 @@
 dashboard), the town's logo, 404."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
 from tenant_apps.backoffice.permissions import is_staff_only
@@ -36,4 +36,7 @@ def logo(request):
 
 
 def not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        # API clients get the API's error shape, not the portal's HTML page.
+        return JsonResponse({"code": "not_found", "detail": "Adresse inconnue."}, status=404)
     return render(request, "portal/not_found.html", status=404)

@@ -2,13 +2,14 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tenants.api import ErrorSerializer
 from tenants.errors import DomainError
 
 from .. import services
@@ -42,9 +43,6 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
-ErrorSerializer = inline_serializer(
-    name="Error", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
-)
 
 
 class AuthTokenView(APIView):

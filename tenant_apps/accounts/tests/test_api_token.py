@@ -45,7 +45,7 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, paren
 def test_a_malformed_request_is_a_400_with_field_errors(client, town_a):
     response = client.post(TOKEN_URL, {"email": "x"}, content_type="application/json")
     assert response.status_code == 400
-    assert "email" in response.json() and "password" in response.json()
+    assert "email" in response.json()["errors"] and "password" in response.json()["errors"]
 
 
 def test_api_failures_lock_the_account_like_the_login_page(client, parent):

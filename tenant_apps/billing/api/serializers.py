@@ -3,6 +3,20 @@ from rest_framework import serializers
 from ..models import Invoice, InvoiceLine
 
 
+class InvoiceFilterSerializer(serializers.Serializer):
+    """The query string of the invoice list (validated: `?year=0` is a 400, not a crash)."""
+
+    year = serializers.IntegerField(
+        required=False, min_value=1, max_value=9999, help_text="Year of the billed period, e.g. 2019",
+        error_messages={"invalid": "L'année doit être un nombre (ex. 2019).",
+                        "min_value": "L'année doit être comprise entre 1 et 9999.",
+                        "max_value": "L'année doit être comprise entre 1 et 9999.",
+                        "max_string_length": "L'année doit être comprise entre 1 et 9999."},
+    )
+    status = serializers.ChoiceField(required=False, choices=Invoice.Status.values,
+                                     error_messages={"invalid_choice": "Statut inconnu : {input}."})
+
+
 class InvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine

@@ -5,50 +5,38 @@ import datetime as dt
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.families.selectors import household_of
+from tenants.api import ErrorSerializer
 
 from .. import selectors, services
-from ..models import Invoice
 from ..pricing import bracket_for, valid_family_quotient
 from ..views import local_provider_url, payment_urls, pdf_response
 from .serializers import (
     HouseholdTariffSerializer,
     InvoiceDetailSerializer,
+    InvoiceFilterSerializer,
     InvoiceSerializer,
     PaymentStartSerializer,
 )
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-
-
 class InvoiceListView(APIView):
     @extend_schema(
         summary="The household's invoices",
-        parameters=[
-            OpenApiParameter("year", int, description="Year of the billed period, e.g. 2019"),
-            OpenApiParameter("status", str, enum=Invoice.Status.values),
-        ],
+        parameters=[InvoiceFilterSerializer],
         responses=InvoiceSerializer(many=True),
     )
     def get(self, request):
         invoices = selectors.invoices_of(household_of(request.user))
-        year = request.query_params.get("year")
-        if year:
-            if not year.isdigit():
-                return Response({"code": "invalid", "detail": "L'année doit être un nombre (ex. 2019)."}, status=400)
-            invoices = invoices.filter(period_start__year=int(year))
-        status = request.query_params.get("status")
-        if status:
-            if status not in Invoice.Status.values:
-                return Response({"code": "invalid", "detail": f"Statut inconnu : {status}."}, status=400)
+        query = InvoiceFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        if year := query.validated_data.get("year"):
+            invoices = invoices.filter(period_start__year=year)
+        if status := query.validated_data.get("status"):
             invoices = invoices.filter(status=status)
         context = {"request": request, "online_payment": provider_config_for_current_town() is not None}
         return Response(InvoiceSerializer(invoices, many=True, context=context).data)

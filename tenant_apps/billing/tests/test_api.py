@@ -65,3 +65,18 @@ def test_the_openapi_schema_documents_the_invoice_endpoints(in_town_a):
                  "/api/v1/invoices/{invoice_id}/payment/"]:
         assert path in paths, sorted(paths)
     assert {p["name"] for p in paths["/api/v1/invoices/"]["get"]["parameters"]} >= {"year", "status"}
+
+
+def test_a_year_out_of_the_calendar_is_a_400_not_a_crash(april_invoice, parent_client):
+    # Given a parent with one invoice; ?year=0 used to crash the list (a 500), found by the API fuzzing
+    for year in ("0", "-211", "100000", "99999999999999999999"):
+        # When the API client asks for a year no calendar has
+        response = parent_client.get(f"/ville-a/api/v1/invoices/?year={year}")
+        # Then a 400 says it in French, field by field
+        assert response.status_code == 400, year
+        assert response.json()["code"] == "invalid"
+        assert response.json()["errors"]["year"] == ["L'année doit être comprise entre 1 et 9999."]
+    not_a_number = parent_client.get("/ville-a/api/v1/invoices/?year=deux-mille")
+    assert not_a_number.json()["errors"]["year"] == ["L'année doit être un nombre (ex. 2019)."]
+    # And a blank year is no filter at all
+    assert len(parent_client.get("/ville-a/api/v1/invoices/?year=").json()) == 1

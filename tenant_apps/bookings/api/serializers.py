@@ -77,9 +77,3 @@ class BulkPlanSerializer(serializers.Serializer):
     skipped = SkippedDaySerializer(many=True)
     unchanged = serializers.IntegerField()
     applied = serializers.BooleanField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable code: deadline_passed, service_full, not_enrolled, closed_day, "
-                                           "invoiced, …")
-    detail = serializers.CharField()

@@ -15,13 +15,13 @@ from tenant_apps.bookings import selectors, services
 from tenant_apps.bookings.models import BookingChange
 from tenant_apps.families.selectors import child_of, household_of
 from tenant_apps.services.models import Service
+from tenants.api import ErrorSerializer
 
 from .serializers import (
     BookingSerializer,
     BookingTargetSerializer,
     BulkPlanSerializer,
     BulkRequestSerializer,
-    ErrorSerializer,
     WeekSerializer,
 )
 

@@ -1,6 +1,7 @@
 """The bookings REST API: same rules as the pages, stable error codes, household scoping."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -114,3 +115,12 @@ def test_the_openapi_schema_documents_the_booking_endpoints(api):
     for path in ("/api/v1/services/", "/api/v1/bookings/week/", "/api/v1/bookings/set/", "/api/v1/bookings/unset/",
                  "/api/v1/bookings/bulk/preview/", "/api/v1/bookings/bulk/apply/"):
         assert path in schema["paths"], path
+
+
+def test_the_deadline_time_is_documented_as_the_hh_mm_it_is(api, canteen):
+    # The schema said `format: time` (RFC 3339: seconds and an offset); the API answers "08:30"
+    schema = api.get("/ville-a/api/v1/schema/?format=json").json()
+    time = schema["components"]["schemas"]["DeadlineRule"]["properties"]["time"]
+    assert "format" not in time and time["pattern"] == r"^\d{2}:\d{2}$"
+    [service] = api.get("/ville-a/api/v1/services/").json()
+    assert re.fullmatch(time["pattern"], service["booking_deadline"]["time"])

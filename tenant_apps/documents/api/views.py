@@ -29,7 +29,8 @@ class DocumentDownloadView(APIView):
         summary="Download a document",
         description="The file itself (local storage) or a 302 redirect to a short-lived presigned URL (S3). "
                     "404 if the household may not see it.",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY), 302: None, 404: None},
+        responses={**{(200, mime): OpenApiResponse(OpenApiTypes.BINARY) for mime in files.PDF_AND_IMAGES},
+                   302: OpenApiResponse(description="Redirect to a presigned URL (S3 storage).")},
     )
     def get(self, request, pk: int):
         household = household_of(request.user)

@@ -17,7 +17,19 @@ from ..models import (
 )
 
 
-class GuardianSerializer(serializers.ModelSerializer):
+class _BlankChoicesDocumented(serializers.ModelSerializer):
+    """DRF drops `allow_blank` from read-only fields, so the OpenAPI enum of an optional choice
+    (a guardian's relationship, a child's diet…) would omit "": put it back from the model."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if isinstance(field, serializers.ChoiceField) and field.source in (None, name):
+                field.allow_blank = bool(self.Meta.model._meta.get_field(name).blank)
+        return fields
+
+
+class GuardianSerializer(_BlankChoicesDocumented):
     class Meta:
         model = Guardian
         fields = ["id", "civility", "first_name", "last_name", "birth_date", "marital_status", "relationship", "email",
@@ -118,7 +130,7 @@ class ChildDocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, JPEG ou PNG (vérifié sur le contenu), 5 Mo maximum.")
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(_BlankChoicesDocumented):
     age = serializers.SerializerMethodField()
     placements = SchoolPlacementSerializer(many=True, read_only=True)
     allergies = AllergySerializer(many=True, read_only=True)

@@ -6,11 +6,14 @@ read-only field), same validation messages, same audit trail.
 """
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from tenant_apps.portal.files import PDF_AND_IMAGES
 
 from .. import services
 from ..models import Authorisation
@@ -19,10 +22,15 @@ from ..views import document_file_response
 from . import serializers as s
 
 
-def _keys(scope: str, data) -> dict:
+def _object(data):
+    """The request body, which must be an object (a JSON `[…]` or `null` is a 400, not a crash)."""
     if not hasattr(data, "items"):
         raise services.InvalidValue("Le corps de la requête doit être un objet JSON.")
-    return {f"{scope}.{name}": value for name, value in data.items()}
+    return data
+
+
+def _keys(scope: str, data) -> dict:
+    return {f"{scope}.{name}": value for name, value in _object(data).items()}
 
 
 @extend_schema_view(
@@ -111,7 +119,7 @@ class _ChildSubRecord(APIView):
 
 
 def _str(data, name: str) -> str:
-    value = data.get(name, "")
+    value = _object(data).get(name, "")
     return "" if value is None else str(value)
 
 
@@ -205,7 +213,7 @@ class AuthorisationView(_ChildSubRecord):
         child = self.child(request, child_id)
         if kind not in Authorisation.Kind.values:
             raise Http404("Autorisation inconnue.")
-        granted = request.data.get("granted")
+        granted = _object(request.data).get("granted")
         if granted is None or str(granted).lower() not in ("true", "false", "oui", "non", "1", "0"):
             raise services.InvalidValue(errors={"granted": ["Indiquez si l'autorisation est accordée (true ou false)."]})
         row = services.authorisation_set(actor=request.user, child=child, kind=kind,
@@ -233,8 +241,8 @@ class DocumentListView(_ChildSubRecords):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Télécharger un document de l'enfant", responses={(200, "application/octet-stream"): bytes},
-                      tags=["familles"]),
+    get=extend_schema(summary="Télécharger un document de l'enfant",
+                      responses={(200, mime): OpenApiTypes.BINARY for mime in PDF_AND_IMAGES}, tags=["familles"]),
     delete=extend_schema(summary="Supprimer un document", responses={204: None}, tags=["familles"]),
 )
 class DocumentView(_ChildSubRecord):

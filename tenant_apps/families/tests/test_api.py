@@ -28,7 +28,8 @@ def test_patch_goes_through_the_same_validation_policy_and_audit(parent_client, 
     # A bad value answers 400 with a stable code and a French message
     bad = parent_client.patch(f"{API}/household/", {"postcode": "ABCDE"}, content_type="application/json")
     assert bad.status_code == 400
-    assert bad.json() == {"code": "invalid_value", "detail": "Le code postal doit comporter 5 chiffres."}
+    assert bad.json() == {"code": "invalid_value", "detail": "Le code postal doit comporter 5 chiffres.",
+                          "errors": {"household.postcode": ["Le code postal doit comporter 5 chiffres."]}}
     # A read-only field answers 403
     refused = parent_client.patch(f"{API}/household/", {"family_quotient": 1}, content_type="application/json")
     assert refused.status_code == 403 and refused.json()["code"] == "field_read_only"

@@ -12,7 +12,8 @@ class ServicePeriodSerializer(serializers.ModelSerializer):
 
 class DeadlineRuleSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=Service.DeadlineMode.choices)
-    time = serializers.TimeField(format="%H:%M")
+    # "08:30": a wall-clock time of the town, not an RFC 3339 `time` (which needs seconds and an offset).
+    time = serializers.RegexField(r"^\d{2}:\d{2}$", help_text="Time of day in the town, HH:MM.")
     days = serializers.IntegerField()
     day_kind = serializers.ChoiceField(choices=Service.DayKind.choices)
 
