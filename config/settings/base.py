@@ -259,6 +259,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {
+    # Several models have a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceStatusEnum": "tenant_apps.billing.models.Invoice.Status",
+        "ConversationStatusEnum": "tenant_apps.messaging.models.Conversation.Status",
+        "BookingStatusEnum": "tenant_apps.bookings.models.Booking.Status",
+    },
     "TITLE": "Portail Famille API",
     "DESCRIPTION": "API of one town's parents' portal: household, children, bookings, invoices, documents, messages.",
     "VERSION": "1.0.0",
