@@ -25,6 +25,7 @@ test: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/run_all.py

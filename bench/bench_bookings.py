@@ -92,7 +92,7 @@ def ensure_database() -> None:
 
 
 def open_monday(today: dt.date, weeks_ahead: int = 2) -> dt.date:
-    from tenant_apps.services.calendar import TownCalendar
+    from tenant_apps.catalog.calendar import TownCalendar
 
     calendar = TownCalendar(zone="B")
     monday = today + dt.timedelta(days=7 * weeks_ahead - today.weekday())
@@ -103,8 +103,8 @@ def open_monday(today: dt.date, weeks_ahead: int = 2) -> dt.date:
 
 def make_household(name: str, n_children: int, services, years):
     from tenant_apps.accounts.models import User
+    from tenant_apps.catalog.models import Enrolment
     from tenant_apps.families.models import Child, Guardian, Household
-    from tenant_apps.services.models import Enrolment
 
     household = Household.objects.create(name=name)
     user = User.objects.create_user(f"{name.lower()}@bench.example", PASSWORD)
@@ -123,7 +123,7 @@ def login(client, town, user) -> None:
 
 
 def make_services(count: int, prefix: str, **fields):
-    from tenant_apps.services.models import Service
+    from tenant_apps.catalog.models import Service
 
     defaults = {"weekdays": [0, 1, 2, 3, 4], "calendar": Service.Calendar.EVERY_OPEN_DAY,
                 "deadline_time": dt.time(23, 59)}
@@ -135,7 +135,7 @@ def make_services(count: int, prefix: str, **fields):
 
 def bench_week_grid(town, today) -> None:
     from tenant_apps.bookings.models import Booking
-    from tenant_apps.services.models import school_year_of
+    from tenant_apps.catalog.models import school_year_of
 
     heading("Week grid (GET /reservations/?semaine=…)")
     monday = open_monday(today)
@@ -169,7 +169,7 @@ def bench_week_grid(town, today) -> None:
 
 def bench_bulk(town, today) -> None:
     from tenant_apps.bookings.models import Booking
-    from tenant_apps.services.models import Service
+    from tenant_apps.catalog.models import Service
 
     heading("Bulk booking: a full school year, 4 days a week, 3 children, one request")
     start_year = today.year + 1 if today.month >= 8 else today.year
@@ -185,7 +185,7 @@ def bench_bulk(town, today) -> None:
     one_day = {"child": baseline_child.pk, "service": canteen.pk, "date": start.isoformat()}
     while True:  # the first school day of September
         with tenant_context(town):
-            from tenant_apps.services.selectors import schedule_for
+            from tenant_apps.catalog.selectors import schedule_for
 
             if schedule_for([canteen], dt.date.fromisoformat(one_day["date"]),
                             dt.date.fromisoformat(one_day["date"]), town=town).runs_on(
@@ -306,7 +306,7 @@ def report(label: str, total: int, latencies: list[float], errors: int, seconds:
 
 def bench_throughput(town, today) -> bool:
     from tenant_apps.bookings.models import Booking, BookingChange
-    from tenant_apps.services.models import school_year_of
+    from tenant_apps.catalog.models import school_year_of
 
     heading(f"Booking throughput: {CLIENTS} clients, gunicorn 2 workers, {SECONDS:.0f} s per phase")
     monday = open_monday(today, weeks_ahead=2)

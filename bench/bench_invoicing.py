@@ -78,8 +78,8 @@ MONTH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 def seed() -> dict:
     from tenant_apps.billing.models import Tariff, TariffBracket
     from tenant_apps.bookings.models import Booking
+    from tenant_apps.catalog.models import Service
     from tenant_apps.families.models import Child, Guardian, Household
-    from tenant_apps.services.models import Service
 
     rng = random.Random(5)
     canteen = Service.objects.create(name="Repas Enfant", kind=Service.Kind.CANTEEN, weekdays=[0, 1, 3, 4])

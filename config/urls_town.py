@@ -3,16 +3,17 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tenant_apps.backoffice.admin_site import town_admin_site
+from tenant_apps.core.admin_site import town_admin_site
 
 api_v1 = [
     path("", include("tenant_apps.accounts.api.urls")),
     path("", include("tenant_apps.families.api.urls")),
-    path("", include("tenant_apps.services.api.urls")),
+    path("", include("tenant_apps.catalog.api.urls")),
     path("", include("tenant_apps.bookings.api.urls")),
     path("", include("tenant_apps.billing.api.urls")),
     path("", include("tenant_apps.documents.api.urls")),
     path("", include("tenant_apps.messaging.api.urls")),
+    path("", include("tenant_apps.portal.api.urls")),
     # The generator reads ROOT_URLCONF (the public one) unless told: point it at the town URLs.
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_town"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -22,7 +23,7 @@ urlpatterns = [
     path("", include("tenant_apps.portal.urls")),
     path("", include("tenant_apps.accounts.urls")),
     path("", include("tenant_apps.families.urls")),
-    path("", include("tenant_apps.services.urls")),
+    path("", include("tenant_apps.catalog.urls")),
     path("", include("tenant_apps.bookings.urls")),
     path("", include("tenant_apps.billing.urls")),
     path("", include("tenant_apps.documents.urls")),
@@ -30,7 +31,7 @@ urlpatterns = [
     path("gestion/", include("tenant_apps.backoffice.urls")),
     path("gestion/portail/", include("tenant_apps.portal.staff_urls")),
     path("gestion/familles/", include("tenant_apps.families.staff_urls")),
-    path("gestion/prestations/", include("tenant_apps.services.staff_urls")),
+    path("gestion/prestations/", include("tenant_apps.catalog.staff_urls")),
     path("gestion/reservations/", include("tenant_apps.bookings.staff_urls")),
     path("gestion/facturation/", include("tenant_apps.billing.staff_urls")),
     path("gestion/documents/", include("tenant_apps.documents.staff_urls")),

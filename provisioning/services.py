@@ -120,7 +120,7 @@ def town_create(
 
 def _town_setup(town: Town, *, admin_email: str | None, demo: bool) -> None:
     from tenant_apps.accounts.services import staff_invite
-    from tenant_apps.portal.models import TownProfile
+    from tenant_apps.core.models import TownProfile
 
     TownProfile.objects.create(display_name=town.name)
     if admin_email:

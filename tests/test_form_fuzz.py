@@ -17,9 +17,9 @@ GARBAGE = ["", "   ", "x" * 10_000, "-1", "0", "99999999999999999999", "31/02/20
 @pytest.fixture
 def world(client, in_town_a):
     """Marie ALAIN (signed in), her son Théo, the canteen, the town's childhood service."""
+    from tenant_apps.catalog.models import Service
     from tenant_apps.messaging.models import TownService
     from tenant_apps.portal.tests.fixtures import TownClient, make_family
-    from tenant_apps.services.models import Service
 
     user, household = make_family("ALAIN", children=("Théo",))
     canteen = Service.objects.create(name="Repas Enfant", kind=Service.Kind.CANTEEN, weekdays=[0, 1, 3, 4],

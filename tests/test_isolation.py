@@ -6,7 +6,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from tenant_apps.accounts.models import User
-from tenant_apps.portal.models import TownProfile
+from tenant_apps.core.models import TownProfile
 
 PASSWORD = "Tartine-2-Confiture"
 

@@ -32,7 +32,7 @@ def real_broker(broker_url):
 @pytest.fixture
 def recording_actor(real_broker):
     """An actor that records the schema and the town profile it ran with."""
-    from tenant_apps.portal.models import TownProfile
+    from tenant_apps.core.models import TownProfile
 
     seen: list[tuple[str, str]] = []
     done = threading.Event()

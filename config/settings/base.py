@@ -49,14 +49,15 @@ TENANT_APPS = [
     "django.contrib.admin",
     "rest_framework.authtoken",
     "axes",
+    "tenant_apps.core",
     "tenant_apps.accounts",
-    "tenant_apps.portal",
     "tenant_apps.families",
-    "tenant_apps.services",
+    "tenant_apps.catalog",
     "tenant_apps.bookings",
     "tenant_apps.billing",
     "tenant_apps.documents",
     "tenant_apps.messaging",
+    "tenant_apps.portal",
     "tenant_apps.backoffice",
 ]
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.backoffice.admin_site import town_admin_site
+from tenant_apps.core.admin_site import town_admin_site
 
 from . import services
 from .models import User

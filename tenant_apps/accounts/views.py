@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tenant_apps.backoffice.permissions import is_staff_only
+from tenant_apps.core.permissions import is_staff_only
 
 from . import services
 from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from tenant_apps.billing.models import Invoice, InvoiceRun
 from tenant_apps.billing.selectors import UNPAID_STATUSES, recent_runs, transactions_needing_review
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import Service
+from tenant_apps.catalog.selectors import active_services, schedule_for
 from tenant_apps.documents.models import Document
 from tenant_apps.families.fields import spec_for
 from tenant_apps.families.models import Child, FieldChange, Guardian, Household
 from tenant_apps.families.selectors import audit_trail
 from tenant_apps.messaging.models import Message, TownService
-from tenant_apps.services.models import Service
-from tenant_apps.services.selectors import active_services, schedule_for
 
 RECENT_CHANGES = 5
 

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts import services as account_services
+from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
 
 from .forms import StaffInviteForm
-from .permissions import staff_required
 from .selectors import staff_dashboard
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.backoffice.admin_site import town_admin_site
+from tenant_apps.core.admin_site import town_admin_site
 from tenants.errors import DomainError
 
 from . import services

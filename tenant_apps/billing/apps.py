@@ -7,6 +7,6 @@ class BillingConfig(AppConfig):
     verbose_name = "Facturation"
 
     def ready(self):
-        from tenant_apps.backoffice.menu import register
+        from tenant_apps.core.menu import register
 
         register("Facturation", "billing_staff:runs", order=50)

@@ -7,8 +7,8 @@ Runs after the families, services and bookings demos, inside the town's schema.
 import datetime as dt
 from decimal import Decimal
 
+from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Child, Household
-from tenant_apps.services.models import Service
 
 from .models import (
     BillingSettings,

@@ -58,7 +58,7 @@ class TariffForm(forms.Form):
                                           "les tranches de quotient familial ci-dessous."))
 
     def __init__(self, *args, service_locked: bool = False, **kwargs):
-        from tenant_apps.services.models import Service
+        from tenant_apps.catalog.models import Service
 
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.order_by("-is_active", "position", "name")

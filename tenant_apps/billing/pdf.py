@@ -8,7 +8,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from shared_apps.payments.selectors import provider_config_for_current_town
-from tenant_apps.portal.models import TownProfile
+from tenant_apps.core.models import TownProfile
 from tenants.urls import town_url
 
 from .models import BillingSettings, Invoice

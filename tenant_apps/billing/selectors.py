@@ -114,7 +114,7 @@ def tariff_in_use(tariff: Tariff) -> bool:
 
 def tariffs_by_service():
     """Every service (active ones first) with its tariffs, latest first, brackets prefetched."""
-    from tenant_apps.services.models import Service
+    from tenant_apps.catalog.models import Service
 
     return Service.objects.order_by("-is_active", "position", "name").prefetch_related(
         Prefetch("tariffs", queryset=Tariff.objects.order_by("-valid_from").prefetch_related("brackets"))

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
 from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Household
-from tenant_apps.services.models import Service
 from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 from tenants.urls import town_url

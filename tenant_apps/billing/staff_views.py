@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tenant_apps.backoffice.permissions import staff_required
+from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
 
 from . import forms, selectors, services

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from tenant_apps.backoffice.admin_site import town_admin_site
+from tenant_apps.core.admin_site import town_admin_site
 from tenants.errors import DomainError
 
 from . import services

@@ -7,6 +7,6 @@ class BookingsConfig(AppConfig):
     verbose_name = "Réservations"
 
     def ready(self):
-        from tenant_apps.backoffice.menu import register
+        from tenant_apps.core.menu import register
 
         register("Pointage", "bookings_staff:attendance", order=30)

@@ -6,8 +6,8 @@ import logging
 
 from django.utils import timezone
 
-from tenant_apps.services.models import Service
-from tenant_apps.services.selectors import schedule_for
+from tenant_apps.catalog.models import Service
+from tenant_apps.catalog.selectors import schedule_for
 
 from .models import Booking, BookingChange
 

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.catalog.models import WEEKDAY_LABELS, Enrolment, Service, school_year_of
 from tenant_apps.families.selectors import children_of
-from tenant_apps.services.models import WEEKDAY_LABELS, Enrolment, Service, school_year_of
 
 from .services import MAX_BULK_DAYS, BulkAction, Criterion
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 
-from tenant_apps.services.models import Service
+from tenant_apps.catalog.models import Service
 
 from .selectors import attendance_sheet
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tenant_apps.catalog.models import Enrolment, Service, school_year_of
+from tenant_apps.catalog.selectors import schedule_for, school_years_between
 from tenant_apps.families.selectors import children_of
-from tenant_apps.services.models import Enrolment, Service, school_year_of
-from tenant_apps.services.selectors import schedule_for, school_years_between
 
 from .models import Booking
 
@@ -243,8 +243,8 @@ def attendance_sheet(service: Service, day: dt.date) -> list[AttendanceRow]:
     """The children booked on `day` for `service`, with their diet, allergy and PAI flags and class."""
     from django.db.models import Prefetch
 
+    from tenant_apps.catalog.models import school_year_of
     from tenant_apps.families.models import SchoolPlacement
-    from tenant_apps.services.models import school_year_of
 
     placements = SchoolPlacement.objects.filter(school_year=school_year_of(day))
     bookings = (Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)

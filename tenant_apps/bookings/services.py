@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tenant_apps.services.models import Service, school_year_of
-from tenant_apps.services.selectors import enrolments_by_child, schedule_for, school_years_between
+from tenant_apps.catalog.models import Service, school_year_of
+from tenant_apps.catalog.selectors import enrolments_by_child, schedule_for, school_years_between
 
 from .errors import (
     BookingInvoiced,

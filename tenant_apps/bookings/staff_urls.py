@@ -13,4 +13,5 @@ urlpatterns = [
     path("reserver/", views.staff_booking, name="staff_booking"),
     path("pointage.csv", views.attendance_csv, name="attendance_csv"),
     path("pointage.pdf", views.attendance_pdf, name="attendance_pdf"),
+    path("inscriptions/<int:pk>/supprimer/", views.enrolment_remove, name="enrolment_remove"),
 ]

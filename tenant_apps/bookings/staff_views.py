@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tenant_apps.backoffice.permissions import staff_required
+from tenant_apps.catalog.models import Enrolment, Service, school_year_of
+from tenant_apps.core.permissions import staff_required
 from tenant_apps.families.models import Child
-from tenant_apps.services.models import Service, school_year_of
 from tenants.errors import DomainError
 
-from . import services
+from . import enrolments, services
 from .models import Booking, BookingChange
 from .pdf import attendance_sheet_pdf
 from .selectors import attendance_sheet
@@ -147,3 +148,31 @@ def attendance_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pointage-{day.isoformat()}-{service.pk}.pdf"'
     return response
+
+
+@staff_required
+def enrolment_remove(request, pk):
+    """Confirm, then end an enrolment (refused if invoiced; future bookings cancelled once confirmed)."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("child__household", "service"), pk=pk)
+    back = f"{reverse('services_staff:enrolments')}?annee={enrolment.school_year}"
+    today = timezone.localdate(timezone=request.town.zoneinfo)
+    bookings = enrolments.enrolment_bookings(enrolment)
+    if request.method == "POST":
+        try:
+            cancelled = enrolments.enrolment_delete(enrolment=enrolment, actor=request.user,
+                                                  cancel_future_bookings=request.POST.get("confirmer") == "oui")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            text = _("Inscription de %(child)s à %(service)s (%(year)s) supprimée.") % {
+                "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year}
+            if cancelled:
+                text += " " + ngettext("%(n)d réservation à venir annulée.", "%(n)d réservations à venir annulées.",
+                                       cancelled) % {"n": cancelled}
+            messages.success(request, text)
+            return redirect(back)
+    return render(request, "bookings/staff/enrolment_remove.html", {
+        "enrolment": enrolment, "back_url": back, "tomorrow": today + dt.timedelta(days=1),
+        "invoiced": bookings.filter(invoiced=True).count(),
+        "future": bookings.filter(date__gt=today, status="booked").count(),
+    })

@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tenant_apps.catalog.models import Service
 from tenant_apps.families.selectors import child_of, children_of, household_of
-from tenant_apps.services.models import Service
 from tenants.errors import DomainError
 
 from . import selectors, services

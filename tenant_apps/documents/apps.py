@@ -7,6 +7,6 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
-        from tenant_apps.backoffice.menu import register
+        from tenant_apps.core.menu import register
 
         register("Documents", "documents_staff:list", order=60)

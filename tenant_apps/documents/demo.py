@@ -4,7 +4,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tenant_apps.portal.clock import town_today
+from tenant_apps.core.clock import town_today
 
 from .models import Document
 from .services import document_publish

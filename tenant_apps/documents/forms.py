@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.services.models import Service
+from tenant_apps.catalog.models import Service
 
 from .models import Document
 

@@ -12,8 +12,8 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from tenant_apps.catalog.models import school_year_of
 from tenant_apps.families.models import Household
-from tenant_apps.services.models import school_year_of
 
 from .models import Document, DocumentDownload
 

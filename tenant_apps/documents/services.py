@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.core import files
 from tenant_apps.families.models import Household
-from tenant_apps.portal import files
 from tenants.errors import DomainError
 
 from .models import STORAGE_FOLDER, Document, DocumentDownload

@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from tenant_apps.core import files
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.selectors import household_of
-from tenant_apps.portal import files
-from tenant_apps.portal.clock import town_today
 
 from . import selectors, services
 from .models import STORAGE_FOLDER

@@ -7,7 +7,7 @@ or kept in step with the e-mail.
 from django import forms
 from django.contrib import admin
 
-from tenant_apps.backoffice.admin_site import town_admin_site
+from tenant_apps.core.admin_site import town_admin_site
 
 from . import services
 from .models import (

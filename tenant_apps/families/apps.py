@@ -7,6 +7,6 @@ class FamiliesConfig(AppConfig):
     verbose_name = "Familles"
 
     def ready(self):
-        from tenant_apps.backoffice.menu import register
+        from tenant_apps.core.menu import register
 
         register("Familles", "families_staff:households", order=10)

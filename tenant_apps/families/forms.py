@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.portal.files import PDF_AND_IMAGES, UploadRejected, check_upload
+from tenant_apps.core.files import PDF_AND_IMAGES, UploadRejected, check_upload
 
 from .fields import DATE_INPUTS, SPECS, PhoneField
 from .models import Authorisation

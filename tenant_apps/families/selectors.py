@@ -103,3 +103,12 @@ def audit_trail(household: Household | None = None):
     if household is not None:
         qs = qs.filter(household=household)
     return qs
+
+
+def child_enrolments(child: Child, school_year: str):
+    """The child's enrolments (inscriptions) of a school year, in the grid's order.
+
+    Read through the child's reverse relation, so the family record needs nothing from the catalogue app.
+    """
+    return (child.enrolments.filter(school_year=school_year).select_related("service")
+            .order_by("service__position", "service__name"))

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from tenant_apps.backoffice.permissions import staff_required
+from tenant_apps.core.permissions import staff_required
 
 from . import services
 from .fields import CATEGORY_TITLES, SPECS

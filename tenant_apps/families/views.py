@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from tenant_apps.services.models import school_year_of
-from tenant_apps.services.selectors import enrolments_of
+from tenant_apps.core.clock import school_year_of
 
 from . import forms as family_forms
 from . import services
@@ -27,6 +26,7 @@ from .fields import BY_KEY, CATEGORY_TITLES
 from .models import Authorisation, Child
 from .selectors import (
     categories,
+    child_enrolments,
     child_of,
     children_of,
     document_of,
@@ -195,7 +195,7 @@ def _child_context(request, child: Child, *, open_section: str = "", bound: dict
         "document_form": bound.get("document") or family_forms.DocumentForm(auto_id="id_document_%s"),
         "open_section": open_section,
         "section_message": message,
-        "enrolments": enrolments_of(child, school_year),
+        "enrolments": child_enrolments(child, school_year),
         "school_year": school_year,
     }
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tenant_apps.backoffice.admin_site import town_admin_site
+from tenant_apps.core.admin_site import town_admin_site
 
 from .models import Conversation, TownService
 

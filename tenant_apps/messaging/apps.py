@@ -7,7 +7,7 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messagerie"
 
     def ready(self):
-        from tenant_apps.backoffice.menu import register
+        from tenant_apps.core.menu import register
 
         register("Messagerie", "messaging_staff:inbox", order=70)
         register("Services joignables", "messaging_staff:services", order=71)

@@ -2,9 +2,9 @@
 
 import datetime
 
+from tenant_apps.core.clock import town_zone
+from tenant_apps.core.html import format_message
 from tenant_apps.families.models import Household
-from tenant_apps.portal.clock import town_zone
-from tenant_apps.portal.html import format_message
 
 from .models import Conversation, Message
 from .services import town_service_save

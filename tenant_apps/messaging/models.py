@@ -87,7 +87,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     subject = models.CharField(_("objet"), max_length=200, blank=True)
-    body = models.TextField(_("message"))  # sanitised HTML (tenant_apps.portal.html)
+    body = models.TextField(_("message"))  # sanitised HTML (tenant_apps.core.html)
     attachment = models.FileField(upload_to=ATTACHMENT_FOLDER, max_length=200, blank=True)
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=50, blank=True)

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.core import files
+from tenant_apps.core.html import format_message
 from tenant_apps.families.models import Household
-from tenant_apps.portal import files
-from tenant_apps.portal.html import format_message
 from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tenant_apps.backoffice.permissions import staff_required
-from tenant_apps.portal import files
+from tenant_apps.core import files
+from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
 
 from . import selectors, services

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from tenant_apps.accounts.emails import send_templated_mail
-from tenant_apps.portal.html import plain_text
+from tenant_apps.core.html import plain_text
 from tenants.urls import town_url
 
 from .models import Message

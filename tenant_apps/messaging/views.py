@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tenant_apps.core import files
 from tenant_apps.families.selectors import household_of
-from tenant_apps.portal import files
 from tenants.errors import DomainError
 
 from . import selectors, services

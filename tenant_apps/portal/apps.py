@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self):
-        from tenant_apps.backoffice.menu import register
+        from tenant_apps.core.menu import register
 
         register("Accueil du portail", "portal_staff:profile", order=10)

@@ -1,4 +1,4 @@
-from .models import TownProfile
+from tenant_apps.core.models import TownProfile
 
 
 def town_profile(request):

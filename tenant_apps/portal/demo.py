@@ -1,6 +1,6 @@
 """Demo data of the portal app: the "Mairie de Démonstration" of the user guide."""
 
-from .services import town_profile_ensure, town_profile_update
+from tenant_apps.core.services import town_profile_ensure, town_profile_update
 
 WELCOME_BODY = """<p>Pour faciliter votre quotidien, la Mairie de Démonstration modernise ses services avec le portail famille.</p>
 <p>Grâce à ce service en ligne personnalisé disponible 24h/24 et 7j/7 vous pouvez :</p>

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import TownProfile
+from tenant_apps.core.models import TownProfile
 
 
 class TownProfileForm(forms.ModelForm):

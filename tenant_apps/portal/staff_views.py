@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tenant_apps.backoffice.permissions import staff_required
+from tenant_apps.core import files, services
+from tenant_apps.core.models import TownProfile
+from tenant_apps.core.permissions import staff_required
 
-from . import files, services
 from .forms import TownProfileForm
-from .models import TownProfile
 
 
 @staff_required

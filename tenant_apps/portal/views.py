@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
-from tenant_apps.backoffice.permissions import is_staff_only
+from tenant_apps.core import files
+from tenant_apps.core.clock import town_today
+from tenant_apps.core.models import TownProfile
+from tenant_apps.core.permissions import is_staff_only
+from tenant_apps.core.services import LOGO_FOLDER
 from tenant_apps.families.selectors import household_of
 
-from . import files
-from .clock import town_today
-from .models import TownProfile
 from .selectors import dashboard_for
-from .services import LOGO_FOLDER
 
 
 @login_required

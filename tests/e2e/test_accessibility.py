@@ -16,12 +16,12 @@ EMAIL = "maman.theo@example.org"
 
 
 def seed(town) -> dict:
+    from tenant_apps.core.clock import town_today
     from tenant_apps.documents.models import Document
     from tenant_apps.documents.services import document_publish
     from tenant_apps.messaging.models import Message, TownService
     from tenant_apps.messaging.services import conversation_start, message_post
     from tenant_apps.portal import demo as portal_demo
-    from tenant_apps.portal.clock import town_today
     from tenant_apps.portal.tests.fixtures import make_family, pdf_upload
 
     with tenant_context(town):
@@ -30,7 +30,7 @@ def seed(town) -> dict:
         document_publish(title="Menus de décembre", category=Document.Category.MENUS, upload=pdf_upload(),
                          published_on=town_today() - datetime.timedelta(days=1))
         from tenant_apps.bookings.models import Booking
-        from tenant_apps.services.models import Service
+        from tenant_apps.catalog.models import Service
 
         for child in household.children.all():
             for position, name in enumerate(("ALSH Mercredi matin", "ALSH Mercredi après-midi")):

@@ -18,7 +18,7 @@ PASSWORD = "Tartine-2-Confiture"
 
 def open_week(today: dt.date) -> dt.date:
     """The Monday of the first week starting at least 7 days ahead whose weekdays are all open."""
-    from tenant_apps.services.calendar import TownCalendar
+    from tenant_apps.catalog.calendar import TownCalendar
 
     calendar = TownCalendar(zone="B")
     monday = today + dt.timedelta(days=7 - today.weekday() + 7)
@@ -28,8 +28,8 @@ def open_week(today: dt.date) -> dt.date:
 
 
 def seed(town):
-    from tenant_apps.services.models import Service, school_year_of
-    from tenant_apps.services.tests.factories import (
+    from tenant_apps.catalog.models import Service, school_year_of
+    from tenant_apps.catalog.tests.factories import (
         ChildFactory,
         GuardianFactory,
         ServiceFactory,

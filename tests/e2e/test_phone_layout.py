@@ -23,7 +23,7 @@ PHONE_WIDTH = 375
 
 def open_week(today: dt.date) -> dt.date:
     """The Monday of the first week starting at least 7 days ahead with no public holiday."""
-    from tenant_apps.services.calendar import TownCalendar
+    from tenant_apps.catalog.calendar import TownCalendar
 
     calendar = TownCalendar(zone="B")
     monday = today + dt.timedelta(days=7 - today.weekday() + 7)
@@ -36,20 +36,20 @@ def seed(town, monday: dt.date) -> dict:
     from tenant_apps.billing.services import household_invoice_issue
     from tenant_apps.billing.tests.factories import TariffFactory, book, school_days
     from tenant_apps.bookings.models import Booking
-    from tenant_apps.documents.models import Document
-    from tenant_apps.documents.services import document_publish
-    from tenant_apps.messaging.models import Message, TownService
-    from tenant_apps.messaging.services import conversation_start, message_post
-    from tenant_apps.portal import demo as portal_demo
-    from tenant_apps.portal.clock import town_today
-    from tenant_apps.portal.tests.fixtures import pdf_upload
-    from tenant_apps.services.models import Service, school_year_of
-    from tenant_apps.services.tests.factories import (
+    from tenant_apps.catalog.models import Service, school_year_of
+    from tenant_apps.catalog.tests.factories import (
         ChildFactory,
         GuardianFactory,
         ServiceFactory,
         enrol,
     )
+    from tenant_apps.core.clock import town_today
+    from tenant_apps.documents.models import Document
+    from tenant_apps.documents.services import document_publish
+    from tenant_apps.messaging.models import Message, TownService
+    from tenant_apps.messaging.services import conversation_start, message_post
+    from tenant_apps.portal import demo as portal_demo
+    from tenant_apps.portal.tests.fixtures import pdf_upload
 
     with tenant_context(town), transaction.atomic():
         portal_demo.load(town)  # the town's contact details, shown in the footer and the messaging

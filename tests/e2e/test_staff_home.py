@@ -20,13 +20,13 @@ def seed(town) -> dict:
     an unpaid invoice, a parent's edit; and a gestionnaire."""
     from tenant_apps.billing.models import Invoice
     from tenant_apps.bookings.models import Booking
+    from tenant_apps.catalog.calendar import public_holiday_name
+    from tenant_apps.catalog.models import Service
+    from tenant_apps.core.clock import town_today
     from tenant_apps.families.services import field_update
     from tenant_apps.messaging.models import TownService
     from tenant_apps.messaging.services import conversation_start
-    from tenant_apps.portal.clock import town_today
     from tenant_apps.portal.tests.fixtures import make_family, make_staff
-    from tenant_apps.services.calendar import public_holiday_name
-    from tenant_apps.services.models import Service
 
     with tenant_context(town):
         today = town_today()

@@ -1,8 +1,8 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from tenant_apps.backoffice.menu import entries
-from tenant_apps.backoffice.permissions import has_household as _has_household
+from tenant_apps.core.menu import entries
+from tenant_apps.core.permissions import has_household as _has_household
 
 register = template.Library()
 

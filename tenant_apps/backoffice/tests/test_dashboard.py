@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from tenant_apps.backoffice.selectors import staff_dashboard
 from tenant_apps.billing.models import Invoice, InvoiceRun, PaymentTransaction
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import ClosureDay, Service
+from tenant_apps.catalog.tests.factories import ServiceFactory
 from tenant_apps.documents.models import Document
 from tenant_apps.documents.services import document_publish
 from tenant_apps.families.models import FieldChange
@@ -23,8 +25,6 @@ from tenant_apps.families.services import field_update
 from tenant_apps.messaging.models import Message, TownService
 from tenant_apps.messaging.services import conversation_start, message_post
 from tenant_apps.portal.tests.fixtures import make_family, pdf_upload
-from tenant_apps.services.models import ClosureDay, Service
-from tenant_apps.services.tests.factories import ServiceFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY = dt.date(2026, 12, 7)

@@ -8,8 +8,8 @@ import factory
 
 from tenant_apps.accounts.models import User
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Child, Guardian, Household
-from tenant_apps.services.models import Service
 
 from ..models import Tariff, TariffBracket
 

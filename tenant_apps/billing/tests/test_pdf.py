@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from pypdf import PdfReader
 
-from tenant_apps.portal.models import TownProfile
+from tenant_apps.core.models import TownProfile
 
 from ..services import invoice_pdf_ensure, payment_record_counter
 from .factories import ChildFactory, GuardianFactory

@@ -14,7 +14,7 @@ EMAIL, PASSWORD = "regie@testville.example", "Tartine-2-Confiture"
 
 def seed(town) -> int:
     from tenant_apps.accounts.models import User
-    from tenant_apps.services.models import Service
+    from tenant_apps.catalog.models import Service
 
     with tenant_context(town), transaction.atomic():
         User.objects.create_user(EMAIL, password=PASSWORD, is_staff=True)

@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from tenant_apps.bookings import selectors, services
 from tenant_apps.bookings.models import BookingChange
+from tenant_apps.catalog.models import Service
 from tenant_apps.families.selectors import child_of, household_of
-from tenant_apps.services.models import Service
 from tenants.api import ErrorSerializer
 
 from .serializers import (

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tenant_apps.services.tests.factories import (
+from tenant_apps.catalog.tests.factories import (
     ChildFactory,
     GuardianFactory,
     ServiceFactory,

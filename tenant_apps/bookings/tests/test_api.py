@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from tenant_apps.bookings.models import Booking
-from tenant_apps.services.models import ClosureDay
-from tenant_apps.services.tests.factories import ChildFactory, enrol
+from tenant_apps.catalog.models import ClosureDay
+from tenant_apps.catalog.tests.factories import ChildFactory, enrol
 
 YEAR = "2026-2027"
 NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))

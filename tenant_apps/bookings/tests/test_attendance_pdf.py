@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from tenant_apps.bookings.models import Booking
 from tenant_apps.bookings.pdf import attendance_sheet_html
-from tenant_apps.services.tests.factories import ChildFactory, HouseholdFactory
+from tenant_apps.catalog.tests.factories import ChildFactory, HouseholdFactory
 
 YEAR = "2026-2027"
 MONDAY = dt.date(2026, 11, 30)

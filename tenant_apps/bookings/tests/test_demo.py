@@ -8,9 +8,9 @@ from django.db import connection
 from tenant_apps.bookings import demo as bookings_demo
 from tenant_apps.bookings.models import Booking
 from tenant_apps.bookings.selectors import bookings_of_day
-from tenant_apps.services import demo as services_demo
-from tenant_apps.services.models import Enrolment, Service
-from tenant_apps.services.tests.factories import ChildFactory, HouseholdFactory
+from tenant_apps.catalog import demo as services_demo
+from tenant_apps.catalog.models import Enrolment, Service
+from tenant_apps.catalog.tests.factories import ChildFactory, HouseholdFactory
 
 
 def test_demo_services_enrolments_and_bookings(in_town_a):

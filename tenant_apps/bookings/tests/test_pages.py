@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from tenant_apps.bookings.models import Booking
-from tenant_apps.services.models import ClosureDay
-from tenant_apps.services.tests.factories import (
+from tenant_apps.catalog.models import ClosureDay
+from tenant_apps.catalog.tests.factories import (
     ChildFactory,
     GuardianFactory,
     ServiceFactory,
@@ -195,7 +195,7 @@ def test_the_bulk_wizard_goes_from_service_to_confirmation(signed_in, family, ca
 
 
 def test_a_holiday_centre_row_shows_the_periods_closing_date(signed_in, family):
-    from tenant_apps.services.models import Service, ServicePeriod
+    from tenant_apps.catalog.models import Service, ServicePeriod
 
     _guardian, theo, _anna = family
     centre = ServiceFactory(name="ALSH Vacances Journée", weekdays=[0, 1, 2, 3, 4],

@@ -15,8 +15,8 @@ from tenant_apps.bookings.errors import (
     ServiceFull,
 )
 from tenant_apps.bookings.models import Booking, BookingChange
-from tenant_apps.services.models import ClosureDay
-from tenant_apps.services.tests.factories import ChildFactory, enrol
+from tenant_apps.catalog.models import ClosureDay
+from tenant_apps.catalog.tests.factories import ChildFactory, enrol
 
 YEAR = "2026-2027"
 MONDAY = dt.date(2026, 11, 30)

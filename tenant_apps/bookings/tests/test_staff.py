@@ -8,8 +8,8 @@ import time_machine
 from tenant_apps.accounts.models import User
 from tenant_apps.bookings import services as booking_services
 from tenant_apps.bookings.models import Booking, BookingChange
-from tenant_apps.services.models import ClosureDay, Enrolment, Service
-from tenant_apps.services.tests.factories import enrol
+from tenant_apps.catalog.models import ClosureDay, Enrolment, Service
+from tenant_apps.catalog.tests.factories import enrol
 
 YEAR = "2026-2027"
 MONDAY = dt.date(2026, 11, 30)

@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
+from tenant_apps.core import files
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.selectors import household_of
-from tenant_apps.portal import files
-from tenant_apps.portal.clock import town_today
 
 from .. import selectors, services
 from ..models import STORAGE_FOLDER

@@ -10,10 +10,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from tenant_apps.core.files import UploadRejected
 from tenant_apps.documents import services
 from tenant_apps.documents.models import Document, DocumentDownload
 from tenant_apps.documents.selectors import documents_of
-from tenant_apps.portal.files import UploadRejected
 from tenant_apps.portal.tests.fixtures import PDF_BYTES, PNG_BYTES, make_staff, pdf_upload
 
 NOW = datetime.datetime(2026, 12, 10, 9, 0, tzinfo=datetime.UTC)
@@ -232,15 +232,15 @@ def test_a_document_row_pointing_at_another_kind_of_file_of_the_town_is_refused(
 
 
 def enrol(child, service, school_year):
-    from tenant_apps.services.models import Enrolment
+    from tenant_apps.catalog.models import Enrolment
 
     Enrolment.objects.create(child=child, service=service, school_year=school_year)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_document_for_given_services_reaches_only_families_enrolled_this_school_year(town_client, family):
+    from tenant_apps.catalog.models import Service
     from tenant_apps.portal.tests.fixtures import make_family
-    from tenant_apps.services.models import Service
 
     user, ours = family
     cantine = Service.objects.create(name="Repas Enfant")

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenant_apps.portal.files import PDF_AND_IMAGES
+from tenant_apps.core.files import PDF_AND_IMAGES
 
 from .. import services
 from ..models import Authorisation

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tenant_apps.accounts.models import User
-from tenant_apps.services.models import Enrolment, Service, school_year_of
+from tenant_apps.catalog.models import Enrolment, Service, school_year_of
 
 from ..models import (
     Allergy,

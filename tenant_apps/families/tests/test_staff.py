@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tenant_apps.backoffice.menu import entries
+from tenant_apps.core.menu import entries
 
 from ..models import Guardian, Household
 

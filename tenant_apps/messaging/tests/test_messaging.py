@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from tenant_apps.core.models import TownProfile
 from tenant_apps.messaging import services
 from tenant_apps.messaging.models import Conversation, Message, TownService
 from tenant_apps.messaging.selectors import (
@@ -16,7 +17,6 @@ from tenant_apps.messaging.selectors import (
     services_with_unread,
     unread_count_of,
 )
-from tenant_apps.portal.models import TownProfile
 from tenant_apps.portal.tests.fixtures import PDF_BYTES, make_family, make_staff, pdf_upload
 
 # 24 avr. 2019 09:12 in Lannion (UTC+2)

@@ -4,9 +4,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.selectors import household_of
 
-from ..clock import town_today
 from ..selectors import dashboard_for
 from .serializers import DashboardSerializer
 

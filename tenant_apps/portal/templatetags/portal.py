@@ -2,8 +2,8 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
-from tenant_apps.portal.clock import town_zone
-from tenant_apps.portal.html import sanitize_html
+from tenant_apps.core.clock import town_zone
+from tenant_apps.core.html import sanitize_html
 
 register = template.Library()
 

@@ -11,13 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from tenant_apps.billing.models import Invoice
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import Service
+from tenant_apps.core.models import TownProfile
 from tenant_apps.documents.models import Document, DocumentDownload
 from tenant_apps.documents.services import document_publish
 from tenant_apps.messaging.models import Message, TownService
 from tenant_apps.messaging.services import conversation_start, message_post
-from tenant_apps.portal.models import TownProfile
 from tenant_apps.portal.selectors import dashboard_for
-from tenant_apps.services.models import Service
 
 from .fixtures import PNG_BYTES, make_family, make_staff, pdf_upload
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tenant_apps.portal.html import format_message, plain_text, sanitize_html
+from tenant_apps.core.html import format_message, plain_text, sanitize_html
 
 
 @pytest.mark.parametrize("dangerous", [

@@ -1,0 +1,26 @@
+"""The town's calendar day and local time (its own time zone, not the server's)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+
+def town_zone():
+    return getattr(connection.tenant, "zoneinfo", None) or timezone.get_default_timezone()
+
+
+def town_today() -> dt.date:
+    return timezone.localdate(timezone=town_zone())
+
+
+def school_year_of(day: dt.date) -> str:
+    """"2026-2027" for any day from 1 August 2026 to 31 July 2027."""
+    start = day.year if day.month >= 8 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def school_year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
+    """"2026-2027" → (1 August 2026, 31 July 2027), the days `school_year_of` maps to that year."""
+    start = int(school_year[:4])
+    return dt.date(start, 8, 1), dt.date(start + 1, 7, 31)

@@ -1,0 +1,25 @@
+"""The staff navigation: each app registers its screens from its AppConfig.ready().
+
+    from tenant_apps.core.menu import register
+    register("Réservations", "bookings_staff:attendance", order=30)
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url_name: str
+    order: int
+
+
+_entries: dict[str, MenuEntry] = {}
+
+
+def register(label: str, url_name: str, *, order: int = 50) -> None:
+    _entries[url_name] = MenuEntry(label, url_name, order)
+
+
+def entries() -> list[MenuEntry]:
+    return sorted(_entries.values(), key=lambda e: (e.order, e.label))
