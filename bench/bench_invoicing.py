@@ -157,7 +157,7 @@ def timed_run(*, with_pdfs: bool, limit: int | None = None) -> dict:
         # Only the first `limit` households: the others' bookings are marked invoiced beforehand.
         from tenant_apps.bookings.models import Booking
 
-        ids = services._households_to_invoice(*MONTH)[limit:]
+        ids = services.invoicing._households_to_invoice(*MONTH)[limit:]
         Booking.objects.filter(child__household_id__in=ids).update(invoiced=True)
     run = InvoiceRun.objects.create(period_start=MONTH[0], period_end=MONTH[1], with_pdfs=with_pdfs)
     with QueryCounter() as queries:
@@ -174,7 +174,8 @@ def per_household_query_counts(sample: int = 30) -> dict:
     from tenant_apps.billing.models import BillingSettings
     from tenant_apps.billing.pricing import TariffBook
     from tenant_apps.billing.selectors import tariffs_valid_between
-    from tenant_apps.billing.services import _households_to_invoice, household_invoice_issue
+    from tenant_apps.billing.services import household_invoice_issue
+    from tenant_apps.billing.services.invoicing import _households_to_invoice
     from tenant_apps.bookings.models import Booking
 
     rules = BillingSettings.current()

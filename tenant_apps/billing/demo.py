@@ -18,7 +18,8 @@ from .models import (
     Payment,
     PaymentTransaction,
 )
-from .services import BracketInput, _payer_snapshot, invoice_number, tariff_create
+from .services import BracketInput, invoice_number, tariff_create
+from .services.invoicing import _payer_snapshot
 
 TARIFF_START = dt.date(2018, 9, 1)
 FLAT_PRICES = {

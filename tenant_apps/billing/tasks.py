@@ -8,7 +8,7 @@ from tenants.jobs import fan_out
 from tenants.urls import town_url
 
 
-@dramatiq.actor(max_retries=0, time_limit=6 * 60 * 60 * 1000)  # services.RUN_TIME_LIMIT
+@dramatiq.actor(max_retries=0, time_limit=6 * 60 * 60 * 1000)  # services.invoicing.RUN_TIME_LIMIT
 def run_invoicing(run_id: int) -> None:
     from .services import invoice_run_execute
 
