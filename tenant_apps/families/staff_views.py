@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from tenant_apps.core.permissions import staff_required
 
-from . import services
+from . import imports, services
 from .fields import CATEGORY_TITLES, SPECS
 from .forms import FieldPolicyForm, ImportForm
 from .models import Child, ChildDocument, Guardian, Household
@@ -95,10 +95,10 @@ def import_csv(request):
     report = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        report = services.families_import_csv(file=form.cleaned_data["file"])
+        report = imports.families_import_csv(file=form.cleaned_data["file"])
         if report.ok:
             messages.success(request, report.summary())
             return redirect("families_staff:households")
         status = 400
     return render(request, "families/staff/import.html",
-                  {"form": form, "report": report, "columns": services.IMPORT_COLUMNS}, status=status)
+                  {"form": form, "report": report, "columns": imports.IMPORT_COLUMNS}, status=status)

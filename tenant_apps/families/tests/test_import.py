@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from .. import services
+from .. import imports
 from ..models import Child, Guardian, Household
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def counts():
 
 
 def test_a_good_file_imports_every_household_guardian_child_and_login(in_town_a, frozen_today):
-    report = services.families_import_csv(file=as_file(GOOD))
+    report = imports.families_import_csv(file=as_file(GOOD))
     assert report.ok, report.errors
     assert (report.households, report.guardians, report.children, report.accounts) == (2, 3, 3, 3)
     alain = Household.objects.get(external_ref="F001")
@@ -53,7 +53,7 @@ def test_a_good_file_imports_every_household_guardian_child_and_login(in_town_a,
 
 def test_a_windows_comma_separated_file_is_read_too(in_town_a, frozen_today):
     text = GOOD.replace(";", ",")
-    assert services.families_import_csv(file=as_file(text, "cp1252")).ok
+    assert imports.families_import_csv(file=as_file(text, "cp1252")).ok
 
 
 def test_one_bad_line_rolls_everything_back_and_errors_are_reported_line_by_line(in_town_a, frozen_today):
@@ -64,7 +64,7 @@ def test_one_bad_line_rolls_everything_back_and_errors_are_reported_line_by_line
         "F004;enfant;DURAND;Zoé;01/01/2030;;;;;;;;;;;\n"
     )
     before = counts()
-    report = services.families_import_csv(file=as_file(bad))
+    report = imports.families_import_csv(file=as_file(bad))
     assert not report.ok
     assert counts() == before  # nothing imported
     errors = "\n".join(report.errors)
@@ -81,13 +81,13 @@ def test_one_bad_line_rolls_everything_back_and_errors_are_reported_line_by_line
 
 def test_an_email_already_used_in_the_town_is_refused(in_town_a, frozen_today):
     get_user_model().objects.create_user("paul.bernard@exemple.fr")
-    report = services.families_import_csv(file=as_file(GOOD))
+    report = imports.families_import_csv(file=as_file(GOOD))
     assert report.errors == ["Ligne 6 : l'adresse e-mail paul.bernard@exemple.fr est déjà utilisée dans la commune."]
     assert not Household.objects.exists()
 
 
 def test_missing_columns_are_reported(in_town_a):
-    report = services.families_import_csv(file=as_file("nom;prenom\nALAIN;Marie\n"))
+    report = imports.families_import_csv(file=as_file("nom;prenom\nALAIN;Marie\n"))
     assert report.errors == ["Colonnes obligatoires absentes : foyer, type."]
 
 

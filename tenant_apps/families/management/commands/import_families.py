@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from tenant_apps.families.services import IMPORT_COLUMNS, families_import_csv
+from tenant_apps.families.imports import IMPORT_COLUMNS, families_import_csv
 from tenants.models import Town
 
 
