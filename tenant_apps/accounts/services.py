@@ -12,37 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 
+from .errors import EmailInvalid, EmailTaken, LinkExpired, LinkInvalid, LinkUsed
 from .models import AccessLink, User
 
 LINK_VALIDITY = timedelta(hours=24)
-
-
-class LinkInvalid(DomainError):
-    code = "link_invalid"
-    default_message = _("Ce lien n'est pas valable.")
-
-
-class LinkExpired(LinkInvalid):
-    code = "link_expired"
-    default_message = _("Ce lien a expiré : il était valable 24 heures.")
-
-
-class LinkUsed(LinkInvalid):
-    code = "link_used"
-    default_message = _("Ce lien a déjà servi ou a été remplacé par un lien plus récent.")
-
-
-class EmailTaken(DomainError):
-    code = "email_taken"
-    default_message = _("Un compte utilise déjà cette adresse e-mail.")
-
-
-class EmailInvalid(DomainError):
-    code = "email_invalid"
-    default_message = _("Cette adresse e-mail n'est pas valide.")
 
 
 def _normalize_email(email: str) -> str:

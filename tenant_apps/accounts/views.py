@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tenant_apps.core.permissions import is_staff_only
 
-from . import services
+from . import errors, services
 from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm
 from .generators import generate_password
 from .passphrase import passphrase_convert
@@ -146,13 +146,13 @@ def password_create(request, token):
     """"Je crée mon nouveau mot de passe": type one, or submit a generated or converted one."""
     try:
         link = services.access_link_get(token=token)
-    except services.LinkInvalid as error:
+    except errors.LinkInvalid as error:
         return _link_invalid(request, error)
     form = PasswordCreateForm(request.POST or None, user=link.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_set_with_link(token=token, password=form.cleaned_data["password1"])
-        except services.LinkInvalid as error:
+        except errors.LinkInvalid as error:
             return _link_invalid(request, error)
         except ValidationError as error:
             form.add_error("password1", error)
@@ -169,7 +169,7 @@ def password_generate(request, token):
     """"Générer un mot de passe automatiquement" (and REGÉNÉRER): a fragment for htmx, else the page."""
     try:
         link = services.access_link_get(token=token)
-    except services.LinkInvalid as error:
+    except errors.LinkInvalid as error:
         return _link_invalid(request, error)
     generated = _generated_for(link.user)
     if _is_htmx(request):
@@ -183,7 +183,7 @@ def password_from_phrase(request, token):
     """"Générer un mot de passe à partir d'une phrase": the result and the rules it misses."""
     try:
         link = services.access_link_get(token=token)
-    except services.LinkInvalid as error:
+    except errors.LinkInvalid as error:
         return _link_invalid(request, error)
     phrase_form = PassphraseForm(request.POST)
     conversion, conversion_errors, status = None, [], 200

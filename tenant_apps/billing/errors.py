@@ -5,11 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from tenants.errors import DomainError
 
 
-class InvalidPeriod(DomainError):
-    code = "invalid_period"
-    default_message = _("La période de facturation est invalide.")
-
-
 class RunAlreadyActive(DomainError):
     code = "invoice_run_active"
     http_status = 409

@@ -10,13 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenant_apps.catalog.models import Enrolment, school_year_bounds
-from tenant_apps.catalog.services import (
-    CancellationNotConfirmed,
-    EnrolmentHasBookings,
-    require_staff,
-)
+from tenant_apps.catalog.services import require_staff
 
 from . import services as booking_services
+from .errors import CancellationNotConfirmed, EnrolmentHasBookings
 from .models import Booking, BookingChange
 
 

@@ -41,3 +41,17 @@ class OverrideNotAllowed(DomainError):
 class InvalidBulkRequest(DomainError):
     code = "invalid_bulk_request"
     default_message = _("Demande de réservation en masse invalide.")
+
+
+class EnrolmentHasBookings(DomainError):
+    code = "enrolment_has_bookings"
+    http_status = 409
+    default_message = _("Cet enfant a des réservations déjà facturées pour cette prestation cette année scolaire : "
+                        "l'inscription ne peut pas être supprimée.")
+
+
+class CancellationNotConfirmed(DomainError):
+    code = "confirmation_required"
+    http_status = 409
+    default_message = _("Cet enfant a des réservations à venir pour cette prestation : confirmez leur annulation "
+                        "pour supprimer l'inscription.")

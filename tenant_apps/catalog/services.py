@@ -8,21 +8,17 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 
-from tenants.errors import DomainError
+from tenant_apps.core.errors import InvalidPeriod
 
+from .errors import (
+    AlreadyEnrolled,
+    InvalidEnrolmentRequest,
+    InvalidRenewal,
+    InvalidSchoolYear,
+    StaffOnly,
+)
 from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod
-
-
-class AlreadyEnrolled(DomainError):
-    code = "already_enrolled"
-    default_message = _("Cet enfant est déjà inscrit à cette prestation pour cette année scolaire.")
-
-
-class InvalidSchoolYear(DomainError):
-    code = "invalid_school_year"
-    default_message = _("Année scolaire invalide (ex. 2026-2027).")
 
 
 @transaction.atomic
@@ -62,36 +58,6 @@ def enrolment_add(*, child, service: Service, school_year: str) -> Enrolment:
             return Enrolment.objects.create(child=child, service=service, school_year=school_year)
     except IntegrityError:
         raise AlreadyEnrolled() from None
-
-
-class StaffOnly(DomainError):
-    code = "staff_only"
-    http_status = 403
-    default_message = _("Seul un gestionnaire de la ville peut modifier les inscriptions.")
-
-
-class InvalidEnrolmentRequest(DomainError):
-    code = "invalid_enrolment_request"
-    default_message = _("Choisissez au moins un enfant et une prestation.")
-
-
-class InvalidRenewal(DomainError):
-    code = "invalid_renewal"
-    default_message = _("L'année scolaire de destination doit suivre l'année d'origine.")
-
-
-class EnrolmentHasBookings(DomainError):
-    code = "enrolment_has_bookings"
-    http_status = 409
-    default_message = _("Cet enfant a des réservations déjà facturées pour cette prestation cette année scolaire : "
-                        "l'inscription ne peut pas être supprimée.")
-
-
-class CancellationNotConfirmed(DomainError):
-    code = "confirmation_required"
-    http_status = 409
-    default_message = _("Cet enfant a des réservations à venir pour cette prestation : confirmez leur annulation "
-                        "pour supprimer l'inscription.")
 
 
 def require_staff(actor) -> None:
@@ -206,11 +172,6 @@ def enrolments_renew(*, from_year: str, to_year: str, services: Iterable[Service
         Service.objects.filter(pk__in={s for _c, s in pairs}))
     chosen.sort(key=lambda s: (s.position, s.name))
     return _enrol_pairs(pairs, to_year, chosen)
-
-
-class InvalidPeriod(DomainError):
-    code = "invalid_period"
-    default_message = _("La fin de la période doit suivre son début.")
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from tenant_apps.core.permissions import staff_required
 from tenant_apps.families.models import Child
 from tenants.errors import DomainError
 
-from . import services
+from . import errors, services
 from .forms import ClosureDayForm, EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
 from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
 from .selectors import (
@@ -186,7 +186,7 @@ def enrolment_bulk(request):
                   .order_by("position", "name"))
     count = children.count()
     if not count or not chosen:
-        messages.error(request, services.InvalidEnrolmentRequest.default_message)
+        messages.error(request, errors.InvalidEnrolmentRequest.default_message)
         return redirect(_enrolments_url(child_filter))
     if request.POST.get("step") != "confirm":
         already = dict(Enrolment.objects.filter(child__in=children, service__in=chosen, school_year=year)

@@ -15,8 +15,9 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from tenants.errors import DomainError
 from tenants.storage import TownS3Storage
+
+from .errors import UploadRejected
 
 PDF_AND_IMAGES = {
     "application/pdf": "pdf",
@@ -24,11 +25,6 @@ PDF_AND_IMAGES = {
     "image/jpeg": "jpg",
 }
 IMAGES = {"image/png": "png", "image/jpeg": "jpg"}
-
-
-class UploadRejected(DomainError):
-    code = "upload_rejected"
-    default_message = _("Ce fichier n'est pas accepté.")
 
 
 class CheckedUpload:

@@ -4,25 +4,14 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.core import files
 from tenant_apps.families.models import Household
-from tenants.errors import DomainError
 
+from .errors import AudienceServicesRequired, DocumentDatesInvalid
 from .models import STORAGE_FOLDER, Document, DocumentDownload
 
 MAX_BYTES = 10 * 1024 * 1024
-
-
-class DocumentDatesInvalid(DomainError):
-    code = "document_dates_invalid"
-    default_message = _("La date de fin doit être postérieure ou égale à la date de publication.")
-
-
-class AudienceServicesRequired(DomainError):
-    code = "document_audience_services_required"
-    default_message = _("Choisissez au moins une prestation pour les familles inscrites.")
 
 
 def _check_dates(published_on: datetime.date, unpublished_on: datetime.date | None) -> None:

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.core import files
+from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
 
-from . import selectors, services
+from . import errors, selectors, services
 from .forms import DocumentEditForm, DocumentForm
 from .models import STORAGE_FOLDER, Document
 
@@ -25,9 +26,9 @@ def document_list(request):
                 published_on=data["published_on"], unpublished_on=data["unpublished_on"],
                 audience=data["audience"], services=data["services"], by=request.user,
             )
-        except files.UploadRejected as error:
+        except UploadRejected as error:
             form.add_error("file", error.message)
-        except services.AudienceServicesRequired as error:
+        except errors.AudienceServicesRequired as error:
             form.add_error("services", error.message)
         except DomainError as error:
             form.add_error("unpublished_on", error.message)
@@ -49,7 +50,7 @@ def document_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(document=document, **form.cleaned_data)
-        except services.AudienceServicesRequired as error:
+        except errors.AudienceServicesRequired as error:
             form.add_error("services", error.message)
         except DomainError as error:
             form.add_error("unpublished_on", error.message)

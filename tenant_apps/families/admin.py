@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from tenant_apps.core.admin_site import town_admin_site
 
-from . import services
+from . import errors, services
 from .models import (
     Allergy,
     Authorisation,
@@ -37,7 +37,7 @@ class GuardianAdminForm(forms.ModelForm):
         email = (self.cleaned_data.get("email") or "").strip().lower()
         try:
             services.guardian_email_check(email=email, guardian=self.instance if self.instance.pk else None)
-        except services.InvalidValue as error:
+        except errors.InvalidValue as error:
             raise forms.ValidationError(error.message) from None
         return email
 

@@ -5,7 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.core.files import PDF_AND_IMAGES, UploadRejected, check_upload
+from tenant_apps.core.errors import UploadRejected
+from tenant_apps.core.files import PDF_AND_IMAGES, check_upload
 
 from .fields import DATE_INPUTS, SPECS, PhoneField
 from .models import Authorisation

@@ -17,9 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenants.errors import DomainError
-
 from . import forms as family_forms
+from .errors import EmailAlreadyUsed, FieldReadOnly, InvalidValue, RecordNotFound, UnknownField
 from .fields import BY_KEY, SPECS, FieldSpec, display_value
 from .models import (
     Allergy,
@@ -39,42 +38,6 @@ from .validators import normalize_phone, validate_not_future, validate_postcode
 
 CONTACT_MODELS = {"emergency": EmergencyContact, "pickup": PickupContact}
 CONTACT_KEYS = {"emergency": "child.emergency_contacts", "pickup": "child.pickup_contacts"}
-
-
-# --- Errors ----------------------------------------------------------------------------------
-
-
-class FieldReadOnly(DomainError):
-    code = "field_read_only"
-    http_status = 403
-    default_message = "Cette information ne peut être modifiée que par les services de la mairie."
-
-
-class InvalidValue(DomainError):
-    code = "invalid_value"
-    default_message = "Les informations saisies ne sont pas valables."
-
-    def __init__(self, message=None, *, errors: dict[str, list[str]] | None = None):
-        self.errors = errors or {}
-        if message is None and self.errors:
-            message = " ".join(m for messages in self.errors.values() for m in messages)
-        super().__init__(message)
-
-
-class EmailAlreadyUsed(DomainError):
-    code = "email_taken"
-    default_message = "Cette adresse e-mail est déjà utilisée par un autre compte de la commune."
-
-
-class RecordNotFound(DomainError):
-    code = "not_found"
-    http_status = 404
-    default_message = "Élément introuvable."
-
-
-class UnknownField(DomainError):
-    code = "unknown_field"
-    default_message = "Ce champ n'existe pas."
 
 
 # --- Field policy ------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from tenant_apps.core.clock import school_year_of
+from tenants.errors import DomainError
 
+from . import errors, services
 from . import forms as family_forms
-from . import services
 from .fields import BY_KEY, CATEGORY_TITLES
 from .models import Authorisation, Child
 from .selectors import (
@@ -44,7 +45,7 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _forbidden(request, error: services.FieldReadOnly):
+def _forbidden(request, error: errors.FieldReadOnly):
     return render(request, "families/forbidden.html", {"message": error.message}, status=403)
 
 
@@ -101,7 +102,7 @@ def field_edit(request, key: str, pk: int):
         anchor = f"{spec.category}-{type(obj).__name__.lower()}-{obj.pk}"
         back = reverse("families:profile") + f"?ouvert={anchor}#{anchor}"
     if not policy.editable_by_parents:
-        return _forbidden(request, services.FieldReadOnly(
+        return _forbidden(request, errors.FieldReadOnly(
             f"« {spec.label} » ne peut être modifié que par les services de la mairie."))
     if request.method == "GET" and _is_htmx(request) and request.GET.get("annuler"):
         return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy)})
@@ -111,9 +112,9 @@ def field_edit(request, key: str, pk: int):
         form = _field_form(spec, obj, data=request.POST)
         try:
             services.field_update(actor=request.user, obj=obj, key=key, value=request.POST.get("value", ""))
-        except services.FieldReadOnly as error:
+        except errors.FieldReadOnly as error:
             return _forbidden(request, error)
-        except services.InvalidValue as error:
+        except errors.InvalidValue as error:
             form.full_clean()
             form._errors = ErrorDict({"value": ErrorList(error.errors.get(key) or [error.message])})
             status = 400
@@ -216,16 +217,16 @@ def _section_response(request, child: Child, section: str, *, bound: dict | None
                           _child_context(request, child, open_section=section, message=SAVED))
         messages.success(request, SAVED)
         return redirect(reverse("families:child", args=[child.pk]) + f"?ouvert={section}#section-{section}")
-    if isinstance(error, services.FieldReadOnly):
+    if isinstance(error, errors.FieldReadOnly):
         return _forbidden(request, error)
-    if isinstance(error, services.RecordNotFound):
+    if isinstance(error, errors.RecordNotFound):
         raise Http404(error.message)
     context = _child_context(request, child, open_section=section, bound=bound)
     template = f"families/child/_{section}.html" if _is_htmx(request) else "families/child.html"
     return render(request, template, context, status=400)
 
 
-def _bind_errors(form, error: services.InvalidValue):
+def _bind_errors(form, error: errors.InvalidValue):
     form.full_clean()
     form._errors = ErrorDict({name: ErrorList(messages_) for name, messages_ in error.errors.items()})
     return form
@@ -239,9 +240,9 @@ def allergy_add(request, child_id: int):
     try:
         services.allergy_add(actor=request.user, child=child, name=request.POST.get("name", ""),
                              details=request.POST.get("details", ""))
-    except services.InvalidValue as error:
+    except errors.InvalidValue as error:
         return _section_response(request, child, "medical", bound={"allergy": _bind_errors(form, error)}, error=error)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "medical", error=error)
     return _section_response(request, child, "medical")
 
@@ -252,7 +253,7 @@ def allergy_remove(request, child_id: int, allergy_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
         services.allergy_remove(actor=request.user, child=child, allergy_id=allergy_id)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "medical", error=error)
     return _section_response(request, child, "medical")
 
@@ -265,9 +266,9 @@ def vaccine_add(request, child_id: int):
     try:
         services.vaccine_add(actor=request.user, child=child, name=request.POST.get("name", ""),
                              given_on=request.POST.get("given_on", ""))
-    except services.InvalidValue as error:
+    except errors.InvalidValue as error:
         return _section_response(request, child, "medical", bound={"vaccine": _bind_errors(form, error)}, error=error)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "medical", error=error)
     return _section_response(request, child, "medical")
 
@@ -278,7 +279,7 @@ def vaccine_remove(request, child_id: int, vaccine_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
         services.vaccine_remove(actor=request.user, child=child, vaccine_id=vaccine_id)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "medical", error=error)
     return _section_response(request, child, "medical")
 
@@ -298,9 +299,9 @@ def contact_add(request, child_id: int, kind: str):
     try:
         services.contact_add(actor=request.user, child=child, kind=kind, name=request.POST.get("name", ""),
                              relationship=request.POST.get("relationship", ""), phone=request.POST.get("phone", ""))
-    except services.InvalidValue as error:
+    except errors.InvalidValue as error:
         return _section_response(request, child, "contacts", bound={kind: _bind_errors(form, error)}, error=error)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "contacts", error=error)
     return _section_response(request, child, "contacts")
 
@@ -311,7 +312,7 @@ def contact_remove(request, child_id: int, kind: str, contact_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
         services.contact_remove(actor=request.user, child=child, kind=_contact_kind(kind), contact_id=contact_id)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "contacts", error=error)
     return _section_response(request, child, "contacts")
 
@@ -325,7 +326,7 @@ def authorisation_set(request, child_id: int, kind: str):
     try:
         services.authorisation_set(actor=request.user, child=child, kind=kind,
                                    granted=request.POST.get("granted", ""))
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "autorisations", error=error)
     return _section_response(request, child, "autorisations")
 
@@ -338,12 +339,12 @@ def document_add(request, child_id: int):
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise services.InvalidValue(errors={"file": ["Choisissez un fichier."]})
+            raise errors.InvalidValue(errors={"file": ["Choisissez un fichier."]})
         services.document_add(actor=request.user, child=child, title=request.POST.get("title", ""), file=upload)
-    except services.InvalidValue as error:
+    except errors.InvalidValue as error:
         return _section_response(request, child, "documents", bound={"document": _bind_errors(form, error)},
                                  error=error)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "documents", error=error)
     return _section_response(request, child, "documents")
 
@@ -354,7 +355,7 @@ def document_remove(request, child_id: int, document_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
         services.document_remove(actor=request.user, child=child, document_id=document_id)
-    except services.DomainError as error:
+    except DomainError as error:
         return _section_response(request, child, "documents", error=error)
     return _section_response(request, child, "documents")
 

@@ -5,38 +5,17 @@ e-mail through a background job, enqueued on commit.
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.core import files
 from tenant_apps.core.html import format_message
 from tenant_apps.families.models import Household
-from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 
+from .errors import ConversationClosed, EmptyMessage, ServiceUnavailable, SubjectRequired
 from .models import ATTACHMENT_FOLDER, Conversation, Message, TownService
 
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 SUBJECT_MAX = 200
-
-
-class ServiceUnavailable(DomainError):
-    code = "service_unavailable"
-    default_message = _("Ce service ne reçoit pas de messages.")
-
-
-class SubjectRequired(DomainError):
-    code = "subject_required"
-    default_message = _("Indiquez l'objet du message.")
-
-
-class EmptyMessage(DomainError):
-    code = "message_empty"
-    default_message = _("Le message est vide.")
-
-
-class ConversationClosed(DomainError):
-    code = "conversation_closed"
-    default_message = _("Cette conversation est clôturée : écrivez un nouveau message.")
 
 
 def _post(*, conversation: Conversation, side: str, author, body: str, subject: str = "", attachment=None) -> Message:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenant_apps.core import files
+from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
 
@@ -41,7 +42,7 @@ def thread(request, pk: int):
                 conversation=conversation, side=Message.Side.TOWN, author=request.user,
                 body=form.cleaned_data["body"], subject="Re", attachment=form.cleaned_data["attachment"],
             )
-        except files.UploadRejected as error:
+        except UploadRejected as error:
             form.add_error("attachment", error.message)
         except DomainError as error:
             form.add_error("body", error.message)

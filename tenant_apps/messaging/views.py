@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tenant_apps.core import files
+from tenant_apps.core.errors import UploadRejected
 from tenant_apps.families.selectors import household_of
 from tenants.errors import DomainError
 
-from . import selectors, services
+from . import errors, selectors, services
 from .forms import ComposeForm, ReplyForm
 from .models import ATTACHMENT_FOLDER, Message
 
@@ -38,9 +39,9 @@ def compose(request, service_id: int):
                 household=household, author=request.user, service=service, subject=data["subject"],
                 body=data["body"], attachment=data["attachment"], is_medical=data["is_medical"],
             )
-        except files.UploadRejected as error:
+        except UploadRejected as error:
             form.add_error("attachment", error.message)
-        except services.SubjectRequired as error:
+        except errors.SubjectRequired as error:
             form.add_error("subject", error.message)
         except DomainError as error:
             form.add_error("body", error.message)
@@ -62,7 +63,7 @@ def thread(request, pk: int):
                 conversation=conversation, side=Message.Side.FAMILY, author=request.user,
                 body=form.cleaned_data["body"], subject="Re", attachment=form.cleaned_data["attachment"],
             )
-        except files.UploadRejected as error:
+        except UploadRejected as error:
             form.add_error("attachment", error.message)
         except DomainError as error:
             form.add_error("body", error.message)

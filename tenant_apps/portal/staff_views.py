@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tenant_apps.core import files, services
+from tenant_apps.core import services
+from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.models import TownProfile
 from tenant_apps.core.permissions import staff_required
 
@@ -22,7 +23,7 @@ def profile_edit(request):
         data = dict(form.cleaned_data)
         try:
             services.town_profile_update(profile=TownProfile.objects.get(pk=profile.pk), **data)
-        except files.UploadRejected as error:
+        except UploadRejected as error:
             form.add_error("logo", error.message)
         else:
             messages.success(request, _("Le portail est à jour."))

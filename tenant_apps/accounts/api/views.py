@@ -1,7 +1,6 @@
 """API of the accounts app: who am I, and token authentication for API clients."""
 
 from django.contrib.auth import authenticate
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -10,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.api import ErrorSerializer
-from tenants.errors import DomainError
 
 from .. import services
+from ..errors import InvalidCredentials
 
 
 class MeSerializer(serializers.Serializer):
@@ -28,12 +27,6 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
-class InvalidCredentials(DomainError):
-    code = "invalid_credentials"
-    http_status = 400
-    default_message = _("Adresse e-mail ou mot de passe incorrect.")
-
-
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -41,8 +34,6 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
-
-
 
 
 class AuthTokenView(APIView):

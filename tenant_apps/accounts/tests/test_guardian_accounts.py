@@ -3,7 +3,7 @@
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenant_apps.accounts import services
+from tenant_apps.accounts import errors, services
 from tenant_apps.accounts.models import User
 
 
@@ -46,7 +46,7 @@ def test_an_existing_password_is_kept(in_town):
 
 def test_a_staff_address_is_refused(in_town):
     User.objects.create_user("agent@mairie.fr", is_staff=True)
-    with pytest.raises(services.EmailTaken) as error:
+    with pytest.raises(errors.EmailTaken) as error:
         services.account_for_guardian(email="agent@mairie.fr", first_name="A", last_name="B")
     assert error.value.code == "email_taken"
     assert "gestionnaire" in error.value.message
@@ -54,7 +54,7 @@ def test_a_staff_address_is_refused(in_town):
 
 @pytest.mark.parametrize("email", ["", "pas-une-adresse", "a@b"])
 def test_a_malformed_address_is_refused(in_town, email):
-    with pytest.raises(services.EmailInvalid):
+    with pytest.raises(errors.EmailInvalid):
         services.account_for_guardian(email=email, first_name="A", last_name="B")
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from tenant_apps.accounts import services
+from tenant_apps.accounts import errors, services
 from tenant_apps.accounts.models import User
 
 from .conftest import link_token
@@ -95,5 +95,5 @@ def test_create_town_with_an_admin_email_invites_the_first_gestionnaire(db, town
 
 @pytest.mark.parametrize("email", ["agent@mairie.fr", "AGENT@mairie.fr"])
 def test_a_guardian_account_cannot_take_a_staff_address(staff, town_a, email):
-    with tenant_context(town_a), pytest.raises(services.EmailTaken):
+    with tenant_context(town_a), pytest.raises(errors.EmailTaken):
         services.account_for_guardian(email=email, first_name="A", last_name="B")

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.bookings.models import Booking
+from tenant_apps.core.errors import InvalidPeriod
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 
-from ..errors import InvalidPeriod, RunAlreadyActive
+from ..errors import RunAlreadyActive
 from ..models import ZERO, BillingSettings, Invoice, InvoiceLine, InvoiceRun, NumberSequence
 from ..pricing import TariffBook, with_surcharge
 from ..selectors import tariffs_valid_between

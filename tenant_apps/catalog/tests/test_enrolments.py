@@ -6,8 +6,9 @@ import pytest
 import time_machine
 
 from tenant_apps.bookings import enrolments
+from tenant_apps.bookings import errors as bookings_errors
 from tenant_apps.bookings.models import Booking, BookingChange
-from tenant_apps.catalog import services
+from tenant_apps.catalog import errors, services
 from tenant_apps.catalog.models import Enrolment
 from tenant_apps.catalog.tests.factories import ChildFactory, ServiceFactory, enrol
 
@@ -48,13 +49,13 @@ def test_mass_enrolment_creates_the_missing_enrolments_and_reports_those_already
 
 def test_mass_enrolment_refuses_parents_empty_choices_and_bad_years(family, staff, canteen):
     guardian, theo, _anna = family
-    with pytest.raises(services.StaffOnly) as refused:
+    with pytest.raises(errors.StaffOnly) as refused:
         services.enrolments_bulk_create(children=[theo], services=[canteen], school_year=YEAR, actor=guardian.user)
     assert refused.value.code == "staff_only"
-    with pytest.raises(services.InvalidEnrolmentRequest) as empty:
+    with pytest.raises(errors.InvalidEnrolmentRequest) as empty:
         services.enrolments_bulk_create(children=[], services=[canteen], school_year=YEAR, actor=staff)
     assert empty.value.code == "invalid_enrolment_request"
-    with pytest.raises(services.InvalidSchoolYear):
+    with pytest.raises(errors.InvalidSchoolYear):
         services.enrolments_bulk_create(children=[theo], services=[canteen], school_year="2026-2028", actor=staff)
     assert not Enrolment.objects.exists()
 
@@ -86,7 +87,7 @@ def test_renewal_copies_last_years_enrolments_once(staff, canteen):
 
 
 def test_renewal_goes_forward_only(staff):
-    with pytest.raises(services.InvalidRenewal) as backwards:
+    with pytest.raises(errors.InvalidRenewal) as backwards:
         services.enrolments_renew(from_year=YEAR, to_year=LAST_YEAR, actor=staff)
     assert backwards.value.code == "invalid_renewal"
     assert str(backwards.value) == "L'année scolaire de destination doit suivre l'année d'origine."
@@ -104,7 +105,7 @@ def test_an_enrolment_with_invoiced_bookings_cannot_be_deleted(family, staff, ca
     book(theo, canteen, dt.date(2026, 11, 30))
     enrolment = Enrolment.objects.get()
     # When staff try to delete his enrolment, even confirming the cancellations
-    with pytest.raises(services.EnrolmentHasBookings) as refused:
+    with pytest.raises(bookings_errors.EnrolmentHasBookings) as refused:
         enrolments.enrolment_delete(enrolment=enrolment, actor=staff, cancel_future_bookings=True)
     # Then it is refused with a stable code and nothing changed
     assert refused.value.code == "enrolment_has_bookings"
@@ -124,7 +125,7 @@ def test_deleting_an_enrolment_cancels_future_bookings_once_confirmed(family, st
     book(theo, canteen, dt.date(2027, 9, 6))  # next school year
     enrolment = Enrolment.objects.get(school_year=YEAR)
     # When staff delete the enrolment without confirming
-    with pytest.raises(services.CancellationNotConfirmed) as unconfirmed:
+    with pytest.raises(bookings_errors.CancellationNotConfirmed) as unconfirmed:
         enrolments.enrolment_delete(enrolment=enrolment, actor=staff)
     # Then nothing happens
     assert unconfirmed.value.code == "confirmation_required"
@@ -155,6 +156,6 @@ def test_deleting_an_enrolment_without_future_bookings_needs_no_confirmation(fam
 def test_only_staff_delete_enrolments(family, canteen):
     guardian, theo, _anna = family
     enrol(theo, canteen, YEAR)
-    with pytest.raises(services.StaffOnly):
+    with pytest.raises(errors.StaffOnly):
         enrolments.enrolment_delete(enrolment=Enrolment.objects.get(), actor=guardian.user)
     assert Enrolment.objects.exists()

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from tenant_apps.core.files import UploadRejected
-from tenant_apps.documents import services
+from tenant_apps.core.errors import UploadRejected
+from tenant_apps.documents import errors, services
 from tenant_apps.documents.models import Document, DocumentDownload
 from tenant_apps.documents.selectors import documents_of
 from tenant_apps.portal.tests.fixtures import PDF_BYTES, PNG_BYTES, make_staff, pdf_upload
@@ -58,7 +58,7 @@ def test_documents_addressed_to_all_families_reach_every_household(family):
 
 
 def test_an_end_date_before_the_publication_date_is_refused(in_town_a):
-    with pytest.raises(services.DocumentDatesInvalid):
+    with pytest.raises(errors.DocumentDatesInvalid):
         publish(published_on=TODAY, unpublished_on=TODAY - datetime.timedelta(days=1))
     assert not Document.objects.exists()
 
@@ -272,7 +272,7 @@ def test_a_document_for_given_services_reaches_only_families_enrolled_this_schoo
 
 
 def test_a_document_for_enrolled_families_needs_at_least_one_service(town_client, staff):
-    with pytest.raises(services.AudienceServicesRequired):
+    with pytest.raises(errors.AudienceServicesRequired):
         services.document_publish(title="Menus", category=Document.Category.MENUS, upload=pdf_upload(),
                                   published_on=TODAY, audience=Document.Audience.SERVICES, services=[])
     town_client.login(staff)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from tenant_apps.core.files import PDF_AND_IMAGES
 
-from .. import services
+from .. import errors, services
 from ..models import Authorisation
 from ..selectors import child_of, children_of, document_of, guardian_of, guardians_of, household_of
 from ..views import document_file_response
@@ -25,7 +25,7 @@ from . import serializers as s
 def _object(data):
     """The request body, which must be an object (a JSON `[…]` or `null` is a 400, not a crash)."""
     if not hasattr(data, "items"):
-        raise services.InvalidValue("Le corps de la requête doit être un objet JSON.")
+        raise errors.InvalidValue("Le corps de la requête doit être un objet JSON.")
     return data
 
 
@@ -215,7 +215,7 @@ class AuthorisationView(_ChildSubRecord):
             raise Http404("Autorisation inconnue.")
         granted = _object(request.data).get("granted")
         if granted is None or str(granted).lower() not in ("true", "false", "oui", "non", "1", "0"):
-            raise services.InvalidValue(errors={"granted": ["Indiquez si l'autorisation est accordée (true ou false)."]})
+            raise errors.InvalidValue(errors={"granted": ["Indiquez si l'autorisation est accordée (true ou false)."]})
         row = services.authorisation_set(actor=request.user, child=child, kind=kind,
                                          granted=str(granted).lower() in ("true", "oui", "1"))
         return Response(s.AuthorisationSerializer(row).data)
@@ -236,7 +236,7 @@ class DocumentListView(_ChildSubRecords):
     def create(self, request, child):
         upload = request.FILES.get("file")
         if upload is None:
-            raise services.InvalidValue(errors={"file": ["Choisissez un fichier."]})
+            raise errors.InvalidValue(errors={"file": ["Choisissez un fichier."]})
         return services.document_add(actor=request.user, child=child, title=_str(request.data, "title"), file=upload)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from .. import services
+from .. import errors, services
 from ..demo import DEMO_PDF
 from ..models import ChildDocument
 
@@ -54,7 +54,7 @@ def test_a_file_over_the_size_limit_is_refused(parent_client, family, settings):
 
 def test_the_default_limit_is_five_megabytes(family):
     big = SimpleUploadedFile("gros.pdf", DEMO_PDF + b"0" * (5 * 1024 * 1024))
-    with pytest.raises(services.InvalidValue) as refused:
+    with pytest.raises(errors.InvalidValue) as refused:
         services.document_add(actor=family.guardian.user, child=family.child, title="Gros", file=big)
     assert "5 Mo" in refused.value.message
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .. import services
+from .. import errors, services
 from ..models import FieldChange, FieldPolicy
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_a_parent_cannot_change_the_quotient_familial_even_by_posting_directly(p
 
 
 def test_the_service_refuses_a_read_only_field_for_a_parent_but_not_for_staff(family):
-    with pytest.raises(services.FieldReadOnly):
+    with pytest.raises(errors.FieldReadOnly):
         services.field_update(actor=family.guardian.user, obj=family.household, key="household.family_quotient",
                               value=1)
     services.field_update(actor=None, obj=family.household, key="household.family_quotient", value=1200,
@@ -58,7 +58,7 @@ def test_staff_make_a_field_read_only_on_their_screen_and_parents_lose_the_penci
 
 def test_staff_open_the_school_placement_and_parents_can_be_refused_collections(family):
     services.field_policy_set(key="child.allergies", editable_by_parents=False, audited=True)
-    with pytest.raises(services.FieldReadOnly):
+    with pytest.raises(errors.FieldReadOnly):
         services.allergy_add(actor=family.guardian.user, child=family.child, name="Kiwi")
 
 

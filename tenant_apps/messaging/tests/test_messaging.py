@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from tenant_apps.core.models import TownProfile
-from tenant_apps.messaging import services
+from tenant_apps.messaging import errors, services
 from tenant_apps.messaging.models import Conversation, Message, TownService
 from tenant_apps.messaging.selectors import (
     conversations_for_staff,
@@ -140,7 +140,7 @@ def test_staff_reply_from_their_inbox_and_close_the_conversation(town_client, fa
     page = town_client.get(f"/messagerie/conversations/{conversation.pk}/").content.decode()
     assert "Pour les trois enfants bien sûr" in page and 'class="message-author">Service enfance<' in page
     assert "Cette conversation a été clôturée" in page
-    with pytest.raises(services.ConversationClosed):
+    with pytest.raises(errors.ConversationClosed):
         services.message_post(conversation=conversation, side=Message.Side.FAMILY, author=user, body="Encore")
 
 
