@@ -24,6 +24,7 @@ from .models import (
     SchoolPlacement,
     Vaccine,
 )
+from .validators import normalize_phone
 
 
 class GuardianAdminForm(forms.ModelForm):
@@ -45,7 +46,7 @@ class GuardianAdminForm(forms.ModelForm):
         cleaned = super().clean()
         for attr in ("mobile_phone", "home_phone", "work_phone"):
             try:
-                cleaned[attr] = services.normalize_phone(cleaned.get(attr, ""))
+                cleaned[attr] = normalize_phone(cleaned.get(attr, ""))
             except forms.ValidationError as error:
                 self.add_error(attr, error)
         return cleaned
