@@ -3,7 +3,8 @@
 Pure functions of plain facts, no database. The single write (`services.booking_set`/`booking_unset`),
 the bulk plan (`services._plan`) and the parents' grid (`selectors.cell_state`) load the facts their own
 way, in their own number of queries, then ask here; so a cell the grid shows bookable is never refused by
-the write, and the bulk preview skips exactly the days a single write would refuse.
+the write, and the bulk preview skips exactly the days a single write would refuse. A new rule (absences,
+waiting list, …) is a new fact of `BookingFacts` and a new line below, at its place in the order.
 """
 
 from __future__ import annotations
