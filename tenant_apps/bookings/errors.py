@@ -1,35 +1,59 @@
 """Domain errors of bookings: stable codes API clients and pages rely on."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.errors import DomainError
 
 
-class DeadlinePassed(DomainError):
+class BookingRefusal(DomainError):
+    """A booking rule refused a day (see `rules.py`).
+
+    `code` is what the API and the bulk plan report, `message` the sentence a page shows after a
+    refused write, `label` the few words a grid cell or a bulk summary shows next to the day.
+    """
+
+    label: str | Promise = _("refusé")
+
+
+class DeadlinePassed(BookingRefusal):
     code = "deadline_passed"
     default_message = _("La date butoir est dépassée pour ce jour.")
+    label = _("date butoir dépassée")
 
 
-class ServiceFull(DomainError):
+class ServiceFull(BookingRefusal):
     code = "service_full"
     http_status = 409
     default_message = _("Il n'y a plus de place ce jour-là.")
+    label = _("complet")
 
 
-class NotEnrolled(DomainError):
+class NotEnrolled(BookingRefusal):
     code = "not_enrolled"
     default_message = _("L'enfant n'est pas inscrit à cette prestation pour cette année scolaire.")
+    label = _("non inscrit pour cette année scolaire")
 
 
-class ClosedDay(DomainError):
+class ClosedDay(BookingRefusal):
+    """The service does not run that day; the calendar's reason ("Jour férié : Noël"), when there is
+    one, is both the message and the label of the refusal."""
+
     code = "closed_day"
     default_message = _("La prestation n'a pas lieu ce jour-là.")
+    label = _("fermé ou pas de prestation")
+
+    def __init__(self, message=None, *, code=None):
+        super().__init__(message, code=code)
+        if message:
+            self.label = message
 
 
-class BookingInvoiced(DomainError):
+class BookingInvoiced(BookingRefusal):
     code = "invoiced"
     http_status = 409
     default_message = _("Cette réservation a déjà été facturée : elle ne peut plus être modifiée.")
+    label = _("déjà facturé")
 
 
 class OverrideNotAllowed(DomainError):

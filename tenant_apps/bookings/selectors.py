@@ -13,6 +13,8 @@ from tenant_apps.catalog.models import Enrolment, Service, school_year_of
 from tenant_apps.catalog.selectors import schedule_for, school_years_between
 from tenant_apps.families.selectors import children_of
 
+from . import rules
+from .errors import ServiceFull
 from .models import Booking
 
 
@@ -34,6 +36,7 @@ class Cell:
     reason: str = ""
     can_toggle: bool = False
     booking: Booking | None = None
+    code: str = ""  # the refusal's code when the cell cannot be toggled ("deadline_passed"…)
 
     @property
     def label(self) -> str:
@@ -110,28 +113,19 @@ def week_param(monday: dt.date) -> str:
 
 def cell_state(*, child, service: Service, day: dt.date, booking: Booking | None, schedule, enrolled: bool,
                taken: int, now: dt.datetime) -> Cell:
-    """The state of one cell of the grid, with the reason a locked cell is locked."""
-    booked = booking is not None and booking.is_booked
-    not_running = schedule.why_not_running(service, day)
-    if booked:
-        if booking.invoiced:
-            return Cell(day, "booked", _("déjà facturé"), False, booking)
-        if not_running:
-            return Cell(day, "booked", not_running[1], True, booking)
-        if now >= schedule.cancellation_deadline(service, day):
-            return Cell(day, "booked", _("date butoir dépassée"), False, booking)
-        return Cell(day, "booked", "", True, booking)
-    if not_running:
-        return Cell(day, "locked", not_running[1], False, booking)
-    if not enrolled:
-        return Cell(day, "locked", _("non inscrit pour cette année scolaire"), False, booking)
-    if now >= schedule.booking_deadline(service, day):
-        return Cell(day, "locked", _("date butoir dépassée"), False, booking)
-    if booking is not None and booking.invoiced:
-        return Cell(day, "locked", _("déjà facturé"), False, booking)
-    if service.capacity is not None and taken >= service.capacity:
-        return Cell(day, "full", _("complet"), False, booking)
-    return Cell(day, "available", "", True, booking)
+    """The state of one cell of the grid, with the reason a locked cell is locked (`rules.py` decides)."""
+    facts = rules.booking_facts(service=service, day=day, schedule=schedule, enrolled=enrolled, booking=booking,
+                                taken=taken, now=now)
+    if facts.booked:
+        refusal = rules.cancellation_refusal(facts)
+        if refusal is not None:
+            return Cell(day, "booked", str(refusal.label), False, booking, refusal.code)
+        return Cell(day, "booked", facts.closed_reason or "", True, booking)
+    refusal = rules.booking_refusal(facts)
+    if refusal is None:
+        return Cell(day, "available", "", True, booking)
+    state = "full" if isinstance(refusal, ServiceFull) else "locked"
+    return Cell(day, state, str(refusal.label), False, booking, refusal.code)
 
 
 def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, only_child_id: int | None = None,

@@ -1,9 +1,10 @@
 """Every write to bookings: one booking set/unset, bulk booking, attendance.
 
-The portal pages, the REST API and the admin call these functions, so each rule is enforced
-once: deadlines (parents only; staff may override and the override is recorded), capacity
-(never exceeded, even under concurrent requests: service-days are locked), the lock of
-invoiced bookings, enrolment, closed days, and the audit trail of every change.
+The portal pages, the REST API and the admin call these functions. Whether a day may be booked or
+cancelled is decided by `rules.py` (closed days, enrolment, deadlines, invoiced bookings, capacity),
+the same functions the grid and the bulk plan ask; here: staff overriding deadlines (recorded),
+capacity never exceeded under concurrent requests (service-days are locked), and the audit trail
+of every change.
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from tenant_apps.catalog.models import Service, school_year_of
 from tenant_apps.catalog.selectors import enrolments_by_child, schedule_for, school_years_between
 
+from . import rules
 from .errors import (
     BookingInvoiced,
-    ClosedDay,
+    BookingRefusal,
     DeadlinePassed,
     InvalidBulkRequest,
-    NotEnrolled,
     OverrideNotAllowed,
-    ServiceFull,
 )
 from .models import Booking, BookingChange
 
@@ -75,60 +75,61 @@ def _actor_or_none(actor):
 @transaction.atomic
 def booking_set(*, child, service: Service, day: dt.date, actor, source: str, override: bool = False,
                 now: dt.datetime | None = None) -> Booking:
-    """Book `day` of `service` for `child` (idempotent if already booked)."""
+    """Book `day` of `service` for `child` (idempotent if already booked); `rules.booking_refusal` decides."""
     _check_override(override, actor)
-    now = now or timezone.now()
-    schedule = schedule_for([service], day, day)
-    not_running = schedule.why_not_running(service, day)
-    if not_running or not service.is_active:
-        raise ClosedDay(not_running[1] if not_running else None)
-    if service.enrolment_required and service.pk not in enrolments_by_child([child.pk], [school_year_of(day)]).get(
-            (child.pk, school_year_of(day)), set()):
-        raise NotEnrolled()
-    late = now >= schedule.booking_deadline(service, day)
-    if late and not override:
-        raise DeadlinePassed()
-
-    lock_service_days(service.pk, [day])
-    booking = Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
+    booking = _locked_booking(child=child, service=service, day=day)
     if booking is not None and booking.is_booked:
         return booking
-    if booking is not None and booking.invoiced:
-        raise BookingInvoiced()
-    if service.capacity is not None:
-        taken = Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED).count()
-        if taken >= service.capacity:
-            raise ServiceFull()
+    facts = _facts_of_day(child=child, service=service, day=day, booking=booking, override=override,
+                          now=now or timezone.now())
+    refusal = rules.booking_refusal(facts)
+    if refusal is not None:
+        raise refusal
     if booking is None:
         booking = Booking.objects.create(child=child, service=service, date=day, status=Booking.Status.BOOKED)
     else:
         booking.status = Booking.Status.BOOKED
         booking.save(update_fields=["status", "updated_at"])
-    _record(booking, BookingChange.Action.BOOKED, actor=actor, source=source, override=late and override)
+    _record(booking, BookingChange.Action.BOOKED, actor=actor, source=source, override=facts.booking_late and override)
     return booking
 
 
 @transaction.atomic
 def booking_unset(*, child, service: Service, day: dt.date, actor, source: str, override: bool = False,
                   now: dt.datetime | None = None) -> Booking | None:
-    """Cancel the booking of `day` (idempotent: nothing booked, nothing done)."""
+    """Cancel the booking of `day` (idempotent: nothing booked, nothing done); `rules.cancellation_refusal` decides."""
     _check_override(override, actor)
-    now = now or timezone.now()
-    lock_service_days(service.pk, [day])
-    booking = Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
+    booking = _locked_booking(child=child, service=service, day=day)
     if booking is None or not booking.is_booked:
         return booking
-    if booking.invoiced:
-        raise BookingInvoiced()
-    schedule = schedule_for([service], day, day)
-    # A booking on a day that turned out closed can always be cancelled.
-    late = schedule.runs_on(service, day) and now >= schedule.cancellation_deadline(service, day)
-    if late and not override:
-        raise DeadlinePassed(_("La date butoir d'annulation est dépassée pour ce jour."))
+    facts = _facts_of_day(child=child, service=service, day=day, booking=booking, override=override,
+                          now=now or timezone.now())
+    refusal = rules.cancellation_refusal(facts)
+    if refusal is not None:
+        raise refusal
     booking.status = Booking.Status.CANCELLED
     booking.save(update_fields=["status", "updated_at"])
-    _record(booking, BookingChange.Action.CANCELLED, actor=actor, source=source, override=late and override)
+    _record(booking, BookingChange.Action.CANCELLED, actor=actor, source=source,
+            override=facts.cancellation_late and override)
     return booking
+
+
+def _locked_booking(*, child, service: Service, day: dt.date) -> Booking | None:
+    """The child's booking of the day, once the service-day is locked (places are counted under the lock)."""
+    lock_service_days(service.pk, [day])
+    return Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
+
+
+def _facts_of_day(*, child, service: Service, day: dt.date, booking: Booking | None, override: bool,
+                  now: dt.datetime) -> rules.BookingFacts:
+    """What the rules need for one day: the calendar and deadlines, the enrolment, the places taken."""
+    taken = 0
+    if service.capacity is not None:
+        taken = Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED).count()
+    year = school_year_of(day)
+    enrolled = service.pk in enrolments_by_child([child.pk], [year]).get((child.pk, year), set())
+    return rules.booking_facts(service=service, day=day, schedule=schedule_for([service], day, day),
+                               enrolled=enrolled, booking=booking, taken=taken, now=now, override=override)
 
 
 booking_cancel = booking_unset
@@ -184,7 +185,7 @@ def booking_set_week(*, child, service: Service, days: list[dt.date], actor, sou
             with transaction.atomic():
                 booking_set(child=child, service=service, day=day, actor=actor, source=source, now=now)
             result.booked.append(day)
-        except (ClosedDay, DeadlinePassed, ServiceFull, NotEnrolled, BookingInvoiced) as error:
+        except BookingRefusal as error:
             result.refused.append((day, error.code))
     return result
 
@@ -209,13 +210,7 @@ class Criterion:
                (ODD_WEEKS, _lazy("Semaines impaires"))]
 
 
-SKIP_LABELS = {
-    "closed_day": _lazy("fermé ou pas de prestation"),
-    "deadline_passed": _lazy("date butoir dépassée"),
-    "service_full": _lazy("complet"),
-    "invoiced": _lazy("déjà facturé"),
-    "not_enrolled": _lazy("non inscrit"),
-}
+SKIP_LABELS = {refusal.code: refusal.label for refusal in rules.REFUSALS}
 
 
 @dataclass
@@ -298,36 +293,25 @@ def _plan(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.
         for day in days:
             booking = existing.get((child.pk, day))
             wanted = day.weekday() in wanted_weekdays and _matches(day, criterion, schedule.calendar)
-            if wanted:
-                if booking is not None and booking.is_booked:
-                    plan.unchanged += 1
-                    continue
-                reason = None
-                if schedule.why_not_running(service, day):
-                    reason = "closed_day"
-                elif service.enrolment_required and service.pk not in enrolled.get((child.pk, school_year_of(day)),
-                                                                                     set()):
-                    reason = "not_enrolled"
-                elif not override and now >= schedule.booking_deadline(service, day):
-                    reason = "deadline_passed"
-                elif booking is not None and booking.invoiced:
-                    reason = "invoiced"
-                elif service.capacity is not None and taken[day] >= service.capacity:
-                    reason = "service_full"
-                if reason:
-                    plan.skipped.append((child, day, reason))
-                else:
-                    taken[day] += 1
-                    plan.to_create.append((child, day))
-            elif action == BulkAction.REPLACE and booking is not None and booking.is_booked:
-                if booking.invoiced:
-                    plan.skipped.append((child, day, "invoiced"))
-                elif (not override and schedule.runs_on(service, day)
-                      and now >= schedule.cancellation_deadline(service, day)):
-                    plan.skipped.append((child, day, "deadline_passed"))
-                else:
-                    taken[day] -= 1
-                    plan.to_cancel.append((child, day))
+            booked = booking is not None and booking.is_booked
+            if wanted and booked:
+                plan.unchanged += 1
+                continue
+            if not wanted and not (action == BulkAction.REPLACE and booked):
+                continue
+            year = school_year_of(day)
+            facts = rules.booking_facts(service=service, day=day, schedule=schedule, booking=booking,
+                                        enrolled=service.pk in enrolled.get((child.pk, year), set()),
+                                        taken=taken[day], now=now, override=override)
+            refusal = rules.booking_refusal(facts) if wanted else rules.cancellation_refusal(facts)
+            if refusal is not None:
+                plan.skipped.append((child, day, refusal.code))
+            elif wanted:
+                taken[day] += 1
+                plan.to_create.append((child, day))
+            else:
+                taken[day] -= 1
+                plan.to_cancel.append((child, day))
     return plan, existing
 
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from tenant_apps.bookings.models import Booking
+from tenant_apps.bookings.rules import REFUSALS
 from tenant_apps.bookings.services import BulkAction, Criterion
 
 
@@ -67,8 +68,7 @@ class PlannedDaySerializer(serializers.Serializer):
 
 
 class SkippedDaySerializer(PlannedDaySerializer):
-    code = serializers.ChoiceField(choices=["closed_day", "deadline_passed", "service_full", "invoiced",
-                                            "not_enrolled"])
+    code = serializers.ChoiceField(choices=[refusal.code for refusal in REFUSALS])
 
 
 class BulkPlanSerializer(serializers.Serializer):

@@ -224,3 +224,22 @@ def test_a_saturday_column_appears_only_when_a_displayed_service_runs_on_saturda
     assert "sam 5 décembre 2026" in with_saturday
     assert 'data-state="available"' in cell_html(with_saturday, anna, club, dt.date(2026, 12, 5))
     assert "dim 6 décembre 2026" not in with_saturday
+
+
+def test_the_grid_offers_a_day_of_the_next_school_year_only_if_the_write_would_accept_it(signed_in, family):
+    _guardian, theo, _anna = family
+    # Given two Sunday clubs Théo is enrolled in for 2026-2027 only, one of them needing no enrolment
+    free = ServiceFactory(name="Club libre", weekdays=[6], enrolment_required=False, deadline_time=dt.time(18, 0))
+    strict = ServiceFactory(name="Club inscrit", weekdays=[6], deadline_time=dt.time(18, 0))
+    enrol(theo, free, YEAR)
+    enrol(theo, strict, YEAR)
+    # When the parent opens the week ending on Sunday 1 August 2027, the first day of 2027-2028
+    content = signed_in.get("/ville-a/reservations/?semaine=2027-W30").content.decode()
+    sunday = dt.date(2027, 8, 1)
+    # Then the club without enrolment can be booked that day, the other says why not
+    assert 'data-state="available"' in cell_html(content, theo, free, sunday)
+    assert "non inscrit pour cette année scolaire" in cell_html(content, theo, strict, sunday)
+    response = signed_in.post("/ville-a/reservations/case/", {
+        "child": theo.pk, "service": free.pk, "date": "2027-08-01", "action": "set"})
+    assert response.status_code == 302
+    assert Booking.objects.get(child=theo, service=free, date=sunday).is_booked

@@ -218,3 +218,32 @@ def test_staff_record_attendance_and_a_walk_in(family, canteen, staff, at):
     walk_in = services.attendance_add_walk_in(child=anna, service=canteen, day=MONDAY, actor=staff)
     assert (walk_in.status, walk_in.attendance, walk_in.unbooked_attendance) == ("booked", "present", True)
     assert walk_in.changes.get().action == "walk_in"
+
+
+def test_booking_a_day_already_booked_changes_nothing_even_once_it_is_closed_or_late(family, canteen, at):
+    guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    booking = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal",
+                                   now=at(2026, 11, 27, 10))
+    # Given the day has since been closed by a strike, and its deadline has passed
+    ClosureDay.objects.create(date=MONDAY, reason="Grève")
+    # When the parent books it again (a retried request), as the bulk plan counts it "unchanged"
+    again = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="api",
+                                 now=at(2026, 11, 30, 9))
+    # Then the booking stands, and nothing new is recorded
+    assert again.pk == booking.pk and again.is_booked
+    assert booking.changes.count() == 1
+
+
+def test_an_inactive_service_is_refused_by_the_bulk_plan_as_by_a_single_booking(family, canteen, at):
+    guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    canteen.is_active = False
+    canteen.save()
+    now = at(2026, 11, 27, 10)
+    with pytest.raises(ClosedDay):
+        services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal", now=now)
+    plan = services.bookings_bulk_apply(service=canteen, weekdays_by_child={theo: [0, 3]}, start=MONDAY,
+                                        end=THURSDAY, actor=guardian.user, now=now)
+    assert [(d, code) for _c, d, code in plan.skipped] == [(MONDAY, "closed_day"), (THURSDAY, "closed_day")]
+    assert not Booking.objects.exists()
