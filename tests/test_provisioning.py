@@ -14,6 +14,7 @@ from django_tenants.utils import schema_exists, tenant_context
 from provisioning import services
 from provisioning.services import town_create
 from tenants.models import Town, TownSlugRedirect
+from tests.support.database import database_url
 
 
 def test_create_town_answers_at_once_and_invites_its_first_gestionnaire(towns, db, django_capture_on_commit_callbacks,
@@ -149,11 +150,7 @@ def _tables(schema: str) -> set[str]:
 
 
 def test_migrate_schemas_migrates_every_town_in_parallel_and_the_template(towns, live_db):
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    host = db["HOST"] or "127.0.0.1"
-    url = f"postgres://{db['USER'] or 'postgres'}@{host.replace('/', '%2F')}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url()
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate_schemas", "--noinput"],
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": url,
