@@ -137,6 +137,15 @@ def test_export_writes_a_dump_of_the_schema_and_the_towns_files(live_db, tmp_pat
         services.town_drop(town=town)
 
 
+def test_export_uses_the_pg_dump_the_operator_names_and_says_when_it_is_missing(towns, db, settings, tmp_path):
+    # Given an operator whose PG_DUMP_PATH points at nothing
+    settings.PG_DUMP_PATH = str(tmp_path / "bin" / "pg_dump")
+    # Then the export stops with a message naming the setting, and writes nothing
+    with pytest.raises(CommandError, match="PG_DUMP_PATH names no file"):
+        call_command("export_town", "ville-a", str(tmp_path / "out"), stdout=io.StringIO())
+    assert not (tmp_path / "out").exists()
+
+
 def _town_schemas() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'town\\_%'")
