@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
@@ -46,9 +47,10 @@ def runs(request):
 
 
 @staff_required
+@vary_on_headers("HX-Request")
 def run_detail(request, run_id: int):
     run = get_object_or_404(InvoiceRun, pk=run_id)
-    template = "billing/staff/_run_status.html" if request.headers.get("HX-Request") else "billing/staff/run_detail.html"
+    template = "billing/staff/_run_status.html" if request.htmx else "billing/staff/run_detail.html"
     return render(request, template, {"run": run})
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from shared_apps.payments.gateway import dummy_signed_query
 from shared_apps.payments.selectors import provider_config_for_current_town
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def invoices(request):
     household = household_of(request.user)
     all_invoices = list(selectors.invoices_of(household))
@@ -37,7 +39,7 @@ def invoices(request):
         "online_payment": provider_config_for_current_town() is not None,
         "any_pending": any(i.status == i.Status.PAYMENT_PENDING for i in all_invoices),
     }
-    template = "billing/_invoice_years.html" if request.headers.get("HX-Request") else "billing/invoices.html"
+    template = "billing/_invoice_years.html" if request.htmx else "billing/invoices.html"
     return render(request, template, context)
 
 

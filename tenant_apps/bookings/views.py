@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.families.selectors import child_of, children_of, household_of
@@ -69,10 +70,6 @@ def _service(service_id) -> Service:
     return service
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _fresh_row(household, monday, child, service):
     grid = selectors.week_grid(household, monday, only_child_id=child.pk, only_service_id=service.pk)
     for child_grid in grid.children:
@@ -83,6 +80,7 @@ def _fresh_row(household, monday, child, service):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def toggle(request):
     """Book or cancel one cell; htmx swaps the cell, otherwise back to the week."""
     household = household_of(request.user)
@@ -108,7 +106,7 @@ def toggle(request):
     except DomainError as error:
         text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": error.message}, "error"
     monday = selectors.monday_of(day)
-    if _is_htmx(request):
+    if request.htmx:
         grid, row = _fresh_row(household, monday, child, service)
         cell = next((c for c in row.cells if c.day == day), None)
         if cell is None:
@@ -122,6 +120,7 @@ def toggle(request):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def book_week(request):
     """"RÉSERVER POUR LA SEMAINE": every available day of one row."""
     household = household_of(request.user)
@@ -140,7 +139,7 @@ def book_week(request):
         text, level = _("%(service)s : aucun jour disponible à réserver cette semaine.") % {"service": service.name}, "warning"
     if result.refused:
         text += " " + _("%(count)s jour(s) n'ont pas pu être réservés.") % {"count": len(result.refused)}
-    if _is_htmx(request):
+    if request.htmx:
         _grid, row = _fresh_row(household, monday, child, service)
         return render(request, "bookings/_row_response.html", {
             "row": row, "semaine": selectors.week_param(monday), "message": text, "level": level,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.clock import school_year_of
 
@@ -38,10 +39,6 @@ from .selectors import (
 SAVED = "Vos informations ont été modifiées."
 CONTACT_KINDS = {"urgence": "emergency", "sortie": "pickup"}
 CHILD_SECTIONS = ("identite", "cursus", "prestations", "medical", "contacts", "documents", "autorisations")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _forbidden(request, error: services.FieldReadOnly):
@@ -90,6 +87,7 @@ def _row_context(spec, obj, policy, **extra):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def field_edit(request, key: str, pk: int):
     household = household_of(request.user)
     obj = record_object(household, key, pk)
@@ -103,7 +101,7 @@ def field_edit(request, key: str, pk: int):
     if not policy.editable_by_parents:
         return _forbidden(request, services.FieldReadOnly(
             f"« {spec.label} » ne peut être modifié que par les services de la mairie."))
-    if request.method == "GET" and _is_htmx(request) and request.GET.get("annuler"):
+    if request.method == "GET" and request.htmx and request.GET.get("annuler"):
         return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy)})
     form = _field_form(spec, obj)
     status = 200
@@ -118,7 +116,7 @@ def field_edit(request, key: str, pk: int):
             form._errors = ErrorDict({"value": ErrorList(error.errors.get(key) or [error.message])})
             status = 400
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 obj.refresh_from_db()
                 return render(request, "families/_field.html",
                               {"row": _row_context(spec, obj, policy, message=SAVED)})
@@ -126,7 +124,7 @@ def field_edit(request, key: str, pk: int):
             return redirect(back)
     context = {"row": _row_context(spec, obj, policy), "form": form, "back_url": back,
                "subject": obj}
-    template = "families/_field_form.html" if _is_htmx(request) else "families/field_edit.html"
+    template = "families/_field_form.html" if request.htmx else "families/field_edit.html"
     return render(request, template, context, status=status)
 
 
@@ -211,7 +209,7 @@ def child(request, child_id: int):
 def _section_response(request, child: Child, section: str, *, bound: dict | None = None, error=None):
     """After a sub-record change: the section (htmx) or a redirect to the child page (no JS)."""
     if error is None:
-        if _is_htmx(request):
+        if request.htmx:
             return render(request, f"families/child/_{section}.html",
                           _child_context(request, child, open_section=section, message=SAVED))
         messages.success(request, SAVED)
@@ -221,7 +219,7 @@ def _section_response(request, child: Child, section: str, *, bound: dict | None
     if isinstance(error, services.RecordNotFound):
         raise Http404(error.message)
     context = _child_context(request, child, open_section=section, bound=bound)
-    template = f"families/child/_{section}.html" if _is_htmx(request) else "families/child.html"
+    template = f"families/child/_{section}.html" if request.htmx else "families/child.html"
     return render(request, template, context, status=400)
 
 
@@ -233,6 +231,7 @@ def _bind_errors(form, error: services.InvalidValue):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def allergy_add(request, child_id: int):
     child = child_of(household_of(request.user), child_id)
     form = family_forms.AllergyForm(request.POST, auto_id="id_allergy_%s")
@@ -248,6 +247,7 @@ def allergy_add(request, child_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def allergy_remove(request, child_id: int, allergy_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
@@ -259,6 +259,7 @@ def allergy_remove(request, child_id: int, allergy_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def vaccine_add(request, child_id: int):
     child = child_of(household_of(request.user), child_id)
     form = family_forms.VaccineForm(request.POST, auto_id="id_vaccine_%s")
@@ -274,6 +275,7 @@ def vaccine_add(request, child_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def vaccine_remove(request, child_id: int, vaccine_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
@@ -291,6 +293,7 @@ def _contact_kind(kind: str) -> str:
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def contact_add(request, child_id: int, kind: str):
     child = child_of(household_of(request.user), child_id)
     kind = _contact_kind(kind)
@@ -307,6 +310,7 @@ def contact_add(request, child_id: int, kind: str):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def contact_remove(request, child_id: int, kind: str, contact_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
@@ -318,6 +322,7 @@ def contact_remove(request, child_id: int, kind: str, contact_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def authorisation_set(request, child_id: int, kind: str):
     child = child_of(household_of(request.user), child_id)
     if kind not in Authorisation.Kind.values:
@@ -332,6 +337,7 @@ def authorisation_set(request, child_id: int, kind: str):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def document_add(request, child_id: int):
     child = child_of(household_of(request.user), child_id)
     form = family_forms.DocumentForm(request.POST, request.FILES, auto_id="id_document_%s")
@@ -350,6 +356,7 @@ def document_add(request, child_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def document_remove(request, child_id: int, document_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
