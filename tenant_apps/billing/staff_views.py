@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenants.errors import DomainError
 
 from . import forms, selectors, services
@@ -34,11 +35,8 @@ def runs(request):
     start, end = previous_month(services.today_in_town())
     form = InvoiceRunForm(request.POST or None, initial={"period_start": start, "period_end": end, "with_pdfs": True})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_form_error(form):
             run = services.invoice_run_start(started_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("La facturation est lancée : suivez sa progression ci-dessous."))
             return redirect("billing_staff:run_detail", run_id=run.pk)
     return render(request, "billing/staff/runs.html", {
@@ -94,11 +92,8 @@ def credit_note_create(request, invoice_id: int):
     if not form.is_valid():
         messages.error(request, "Indiquez le motif de l'avoir.")
     else:
-        try:
+        with refusal_as_message(request):
             note = services.credit_note_issue(invoice=invoice, reason=form.cleaned_data["reason"], issued_by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, _("Avoir %(note)s émis : la facture %(number)s est annulée.") % {"note": note.number, "number": invoice.number})
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)
 
@@ -111,11 +106,8 @@ def counter_payment(request, invoice_id: int):
     if not form.is_valid():
         messages.error(request, "Montant invalide.")
     else:
-        try:
+        with refusal_as_message(request):
             services.payment_record_counter(invoice=invoice, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, _("Paiement au guichet enregistré."))
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)
 

@@ -18,8 +18,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from shared_apps.payments.gateway import dummy_signed_query
 from shared_apps.payments.selectors import provider_config_for_current_town
+from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.selectors import household_of
-from tenants.errors import DomainError
 
 from . import selectors, services
 from .errors import NotificationRefused
@@ -76,14 +76,12 @@ def local_provider_url(request, started) -> str:
 @require_POST
 def invoice_pay(request, invoice_id: int):
     invoice = selectors.invoice_of(household_of(request.user), invoice_id)
-    try:
+    with refusal_as_message(request):
         started = services.payment_start(invoice=invoice, payer_email=request.user.email, **payment_urls(request))
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("billing:invoices")
-    if started.request.kind == "url":
-        return redirect(local_provider_url(request, started))
-    return render(request, "billing/payment_redirect.html", {"payment": started.request, "invoice": invoice})
+        if started.request.kind == "url":
+            return redirect(local_provider_url(request, started))
+        return render(request, "billing/payment_redirect.html", {"payment": started.request, "invoice": invoice})
+    return redirect("billing:invoices")
 
 
 def _query_string(request) -> str:

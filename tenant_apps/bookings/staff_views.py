@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from tenant_apps.catalog.models import Enrolment, Service, school_year_of
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.models import Child
-from tenants.errors import DomainError
 
 from . import enrolments, services
 from .models import Booking, BookingChange
@@ -72,12 +72,9 @@ def _counts(rows):
 @require_POST
 def attendance_mark(request):
     booking = get_object_or_404(Booking.objects.select_related("service", "child"), pk=request.POST.get("booking"))
-    try:
+    with refusal_as_message(request, _("%(child)s : %(error)s"), child=booking.child):
         services.attendance_mark(booking=booking, attendance=request.POST.get("attendance", ""), actor=request.user,
                                  source=BookingChange.Source.STAFF)
-    except DomainError as error:
-        messages.error(request, _("%(child)s : %(error)s") % {"child": booking.child, "error": error.message})
-    else:
         messages.success(request, _("%(child)s : pointage enregistré.") % {"child": booking.child})
     return redirect(_sheet_url(booking.date, booking.service) + f"#booking-{booking.pk}")
 
@@ -90,12 +87,9 @@ def attendance_walk_in(request):
     if service is None or not child_id.isdigit():
         raise Http404("Enfant ou prestation inconnu.")
     child = get_object_or_404(Child, pk=int(child_id))
-    try:
+    with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
         services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
                                         source=BookingChange.Source.STAFF)
-    except DomainError as error:
-        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
-    else:
         messages.success(request, _("%(child)s ajouté(e) présent(e) sans réservation.") % {"child": child})
     return redirect(_sheet_url(day, service))
 
@@ -111,12 +105,9 @@ def staff_booking(request):
         raise Http404("Demande invalide.")
     child = get_object_or_404(Child, pk=int(child_id))
     operation = services.booking_set if action == "set" else services.booking_unset
-    try:
+    with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
         operation(child=child, service=service, day=day, actor=request.user, source=BookingChange.Source.STAFF,
                   override=True)
-    except DomainError as error:
-        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
-    else:
         done = _("%(child)s : réservation enregistrée.") if action == "set" else _("%(child)s : réservation annulée.")
         messages.success(request, done % {"child": child})
     return redirect(_sheet_url(day, service))
@@ -158,12 +149,9 @@ def enrolment_remove(request, pk):
     today = timezone.localdate(timezone=request.town.zoneinfo)
     bookings = enrolments.enrolment_bookings(enrolment)
     if request.method == "POST":
-        try:
+        with refusal_as_message(request):
             cancelled = enrolments.enrolment_delete(enrolment=enrolment, actor=request.user,
                                                   cancel_future_bookings=request.POST.get("confirmer") == "oui")
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             text = _("Inscription de %(child)s à %(service)s (%(year)s) supprimée.") % {
                 "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year}
             if cancelled:
