@@ -1,11 +1,18 @@
-"""The town admin (staff) for bookings: read-mostly; every change goes through the services."""
+"""The town admin (staff) for bookings and enrolments: every change goes through the services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import ngettext
 
+from tenant_apps.catalog import services as catalog_services
+from tenant_apps.catalog.models import Enrolment
 from tenant_apps.core.admin_site import town_admin_site
 from tenants.errors import DomainError
 
-from . import services
+from . import enrolments, services
 from .models import Booking, BookingChange
 
 
@@ -89,3 +96,64 @@ class BookingChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EnrolmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["child", "service", "school_year"]
+
+    def clean_school_year(self):
+        try:
+            return catalog_services.validate_school_year(self.cleaned_data["school_year"].strip())
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+@admin.register(Enrolment, site=town_admin_site)
+class EnrolmentAdmin(admin.ModelAdmin):
+    """Added by `enrolment_add`, ended by `enrolment_delete` once the confirmation page has shown the
+    future bookings it cancels, never edited in place: a correction is an end and a new enrolment,
+    each under its rules."""
+
+    form = EnrolmentAdminForm
+    list_display = ["child", "service", "school_year"]
+    list_filter = ["school_year", "service"]
+    search_fields = ["child__last_name", "child__first_name", "child__household__name"]
+    raw_id_fields = ["child"]
+    list_select_related = ["child", "service"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, each through its confirmation page
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        created = catalog_services.enrolment_add(child=obj.child, service=obj.service, school_year=obj.school_year)
+        obj.pk, obj.created_at = created.pk, created.created_at
+
+    def delete_view(self, request, object_id, extra_context=None):
+        enrolment = self.get_object(request, unquote(object_id))
+        if enrolment is not None:
+            today = timezone.localdate(timezone=request.town.zoneinfo)
+            bookings = enrolments.enrolment_bookings(enrolment)
+            extra_context = {
+                **(extra_context or {}),
+                "invoiced_bookings": bookings.filter(invoiced=True).count(),
+                "future_bookings": enrolments.enrolment_future_bookings(enrolment, today=today).count(),
+            }
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:  # from delete_model: the admin's transaction rolled its log entry back
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def delete_model(self, request, obj):
+        # The confirmation page listed the future bookings: confirming it confirms their cancellation.
+        cancelled = enrolments.enrolment_delete(enrolment=obj, actor=request.user, cancel_future_bookings=True)
+        if cancelled:
+            self.message_user(request, ngettext("%(n)d réservation à venir annulée.",
+                                                "%(n)d réservations à venir annulées.", cancelled) % {"n": cancelled})

@@ -162,5 +162,5 @@ def enrolment_remove(request, pk):
     return render(request, "bookings/staff/enrolment_remove.html", {
         "enrolment": enrolment, "back_url": back, "tomorrow": today + dt.timedelta(days=1),
         "invoiced": bookings.filter(invoiced=True).count(),
-        "future": bookings.filter(date__gt=today, status="booked").count(),
+        "future": enrolments.enrolment_future_bookings(enrolment, today=today).count(),
     })
