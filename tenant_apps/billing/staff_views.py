@@ -90,7 +90,7 @@ def credit_note_create(request, invoice_id: int):
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Indiquez le motif de l'avoir.")
+        messages.error(request, _("Indiquez le motif de l'avoir."))
     else:
         with refusal_as_message(request):
             note = services.credit_note_issue(invoice=invoice, reason=form.cleaned_data["reason"], issued_by=request.user)
@@ -104,7 +104,7 @@ def counter_payment(request, invoice_id: int):
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     form = CounterPaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Montant invalide.")
+        messages.error(request, _("Montant invalide."))
     else:
         with refusal_as_message(request):
             services.payment_record_counter(invoice=invoice, **form.cleaned_data)

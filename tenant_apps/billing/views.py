@@ -140,12 +140,12 @@ def simulated_bank(request):
     reference = params.get("transaction_id", "")
     tx = PaymentTransaction.objects.select_related("invoice").filter(provider_reference=reference).first() if reference else None
     if tx is None:
-        raise Http404("Transaction inconnue.")
+        raise Http404(_("Transaction inconnue."))
     if request.method == "GET":
         return render(request, "billing/simulated_bank.html", {"transaction": tx})
     choice = request.POST.get("outcome")
     if choice not in ("pay", "refuse", "cancel"):
-        return HttpResponseBadRequest("Choix invalide.")
+        return HttpResponseBadRequest(_("Choix invalide."))
     query = dummy_signed_query(
         connection.schema_name, transaction_id=tx.provider_reference, amount=str(Decimal(tx.amount)),
         paid=choice == "pay", reason={"refuse": "refused", "cancel": "cancelled"}.get(choice, ""),

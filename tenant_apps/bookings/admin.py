@@ -1,11 +1,15 @@
 """The town admin (staff) for bookings and enrolments: every change goes through the services."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from tenant_apps.catalog import services as catalog_services
 from tenant_apps.catalog.models import Enrolment
@@ -27,7 +31,8 @@ class BookingChangeInline(admin.TabularInline):
         return False
 
 
-def _run(modeladmin, request, queryset, operation, done: str):
+def _run(modeladmin, request, queryset, operation, done: Callable[[int], str]):
+    """Apply `operation` to each booking; `done(count)` words the success ("3 réservations annulées.")."""
     ok = failed = 0
     for booking in queryset.select_related("child", "service"):
         try:
@@ -35,31 +40,34 @@ def _run(modeladmin, request, queryset, operation, done: str):
             ok += 1
         except DomainError as error:
             failed += 1
-            modeladmin.message_user(request, f"{booking} : {error.message}", messages.ERROR)
+            modeladmin.message_user(request, _("%(booking)s : %(error)s") % {"booking": booking, "error": error.message},
+                                    messages.ERROR)
     if ok:
-        modeladmin.message_user(request, f"{ok} réservation(s) {done}.", messages.SUCCESS)
+        modeladmin.message_user(request, done(ok), messages.SUCCESS)
 
 
-@admin.action(description="Réserver à nouveau (gestionnaire, hors délai autorisé)")
+@admin.action(description=gettext_lazy("Réserver à nouveau (gestionnaire, hors délai autorisé)"))
 def rebook(modeladmin, request, queryset):
     _run(modeladmin, request, queryset, lambda b: services.booking_set(
         child=b.child, service=b.service, day=b.date, actor=request.user, source=BookingChange.Source.ADMIN,
-        override=True), "réservée(s)")
+        override=True), lambda n: ngettext("%(n)d réservation réservée à nouveau.",
+                                           "%(n)d réservations réservées à nouveau.", n) % {"n": n})
 
 
-@admin.action(description="Annuler (gestionnaire, hors délai autorisé)")
+@admin.action(description=gettext_lazy("Annuler (gestionnaire, hors délai autorisé)"))
 def cancel(modeladmin, request, queryset):
     _run(modeladmin, request, queryset, lambda b: services.booking_unset(
         child=b.child, service=b.service, day=b.date, actor=request.user, source=BookingChange.Source.ADMIN,
-        override=True), "annulée(s)")
+        override=True), lambda n: ngettext("%(n)d réservation annulée.", "%(n)d réservations annulées.", n) % {"n": n})
 
 
 def _attendance_action(value, label):
     def action(modeladmin, request, queryset):
         _run(modeladmin, request, queryset, lambda b: services.attendance_mark(
-            booking=b, attendance=value, actor=request.user, source=BookingChange.Source.ADMIN), "pointée(s)")
+            booking=b, attendance=value, actor=request.user, source=BookingChange.Source.ADMIN),
+             lambda n: ngettext("%(n)d réservation pointée.", "%(n)d réservations pointées.", n) % {"n": n})
     action.__name__ = f"mark_{value}"
-    return admin.action(description=f"Pointer : {label}")(action)
+    return admin.action(description=format_lazy(gettext_lazy("Pointer : {label}"), label=label))(action)
 
 
 @admin.register(Booking, site=town_admin_site)

@@ -85,7 +85,7 @@ def attendance_walk_in(request):
     day, service, _all = _day_and_service(request, request.POST)
     child_id = request.POST.get("child", "")
     if service is None or not child_id.isdigit():
-        raise Http404("Enfant ou prestation inconnu.")
+        raise Http404(_("Enfant ou prestation inconnu."))
     child = get_object_or_404(Child, pk=int(child_id))
     with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
         services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
@@ -102,7 +102,7 @@ def staff_booking(request):
     child_id = request.POST.get("child", "")
     action = request.POST.get("action")
     if service is None or not child_id.isdigit() or action not in ("set", "unset"):
-        raise Http404("Demande invalide.")
+        raise Http404(_("Demande invalide."))
     child = get_object_or_404(Child, pk=int(child_id))
     operation = services.booking_set if action == "set" else services.booking_unset
     with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
@@ -117,16 +117,18 @@ def staff_booking(request):
 def attendance_csv(request):
     day, service, _all = _day_and_service(request, request.GET)
     if service is None:
-        raise Http404("Aucune prestation.")
+        raise Http404(_("Aucune prestation."))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pointage-{day.isoformat()}-{service.pk}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Nom", "Prénom", "Classe", "Régime", "Allergies", "PAI", "Pointage", "Sans réservation"])
+    writer.writerow([_("Nom"), _("Prénom"), _("Classe"), _("Régime"), _("Allergies"), _("PAI"), _("Pointage"),
+                     _("Sans réservation")])
+    yes = _("oui")
     for row in attendance_sheet(service, day):
         writer.writerow([row.child.last_name.upper(), row.child.first_name, row.school_class, row.diet,
-                         row.allergies, "oui" if row.care_plan else "", row.booking.get_attendance_display(),
-                         "oui" if row.booking.unbooked_attendance else ""])
+                         row.allergies, yes if row.care_plan else "", row.booking.get_attendance_display(),
+                         yes if row.booking.unbooked_attendance else ""])
     return response
 
 
@@ -134,7 +136,7 @@ def attendance_csv(request):
 def attendance_pdf(request):
     day, service, _all = _day_and_service(request, request.GET)
     if service is None:
-        raise Http404("Aucune prestation.")
+        raise Http404(_("Aucune prestation."))
     pdf = attendance_sheet_pdf(service=service, day=day, town=request.town)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pointage-{day.isoformat()}-{service.pk}.pdf"'

@@ -60,13 +60,13 @@ def _int(value) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise Http404("Paramètre invalide.") from None
+        raise Http404(_("Paramètre invalide.")) from None
 
 
 def _service(service_id) -> Service:
     service = Service.objects.filter(pk=_int(service_id), is_active=True).first()
     if service is None:
-        raise Http404("Prestation introuvable.")
+        raise Http404(_("Prestation introuvable."))
     return service
 
 
@@ -75,7 +75,7 @@ def _fresh_row(household, monday, child, service):
     for child_grid in grid.children:
         for row in child_grid.rows:
             return grid, row
-    raise Http404("Prestation non réservable pour cet enfant.")
+    raise Http404(_("Prestation non réservable pour cet enfant."))
 
 
 @login_required
@@ -89,10 +89,10 @@ def toggle(request):
     try:
         day = dt.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
-        return HttpResponseBadRequest("Date invalide.")
+        return HttpResponseBadRequest(_("Date invalide."))
     action = request.POST.get("action")
     if action not in ("set", "unset"):
-        return HttpResponseBadRequest("Action invalide.")
+        return HttpResponseBadRequest(_("Action invalide."))
     names = {"service": service.name, "child": child.first_name, "day": date_format(day, "l j F")}
     try:
         if action == "set":
@@ -110,7 +110,7 @@ def toggle(request):
         grid, row = _fresh_row(household, monday, child, service)
         cell = next((c for c in row.cells if c.day == day), None)
         if cell is None:
-            raise Http404("Jour hors de la grille.")
+            raise Http404(_("Jour hors de la grille."))
         return render(request, "bookings/_cell_response.html", {
             "cell": cell, "row": row, "semaine": selectors.week_param(monday), "message": text, "level": level,
         }, status=200)
@@ -222,7 +222,7 @@ def _refuse_foreign_children(household, post) -> None:
     mine = {str(pk) for pk in children_of(household).values_list("pk", flat=True)}
     posted = set(post.getlist("children")) | {key[len("days_"):] for key in post if key.startswith("days_")}
     if posted - mine:
-        raise Http404("Enfant introuvable.")
+        raise Http404(_("Enfant introuvable."))
 
 
 def _confirmation(plan) -> str:

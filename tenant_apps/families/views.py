@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -36,7 +38,7 @@ from .selectors import (
     record_object,
 )
 
-SAVED = "Vos informations ont été modifiées."
+SAVED = gettext_lazy("Vos informations ont été modifiées.")
 CONTACT_KINDS = {"urgence": "emergency", "sortie": "pickup"}
 CHILD_SECTIONS = ("identite", "cursus", "prestations", "medical", "contacts", "documents", "autorisations")
 
@@ -100,7 +102,7 @@ def field_edit(request, key: str, pk: int):
         back = reverse("families:profile") + f"?ouvert={anchor}#{anchor}"
     if not policy.editable_by_parents:
         return _forbidden(request, services.FieldReadOnly(
-            f"« {spec.label} » ne peut être modifié que par les services de la mairie."))
+            _("« %(label)s » ne peut être modifié que par les services de la mairie.") % {"label": spec.label}))
     if request.method == "GET" and request.htmx and request.GET.get("annuler"):
         return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy)})
     form = _field_form(spec, obj)
@@ -287,7 +289,7 @@ def vaccine_remove(request, child_id: int, vaccine_id: int):
 
 def _contact_kind(kind: str) -> str:
     if kind not in CONTACT_KINDS:
-        raise Http404("Type de contact inconnu.")
+        raise Http404(_("Type de contact inconnu."))
     return CONTACT_KINDS[kind]
 
 
@@ -326,7 +328,7 @@ def contact_remove(request, child_id: int, kind: str, contact_id: int):
 def authorisation_set(request, child_id: int, kind: str):
     child = child_of(household_of(request.user), child_id)
     if kind not in Authorisation.Kind.values:
-        raise Http404("Autorisation inconnue.")
+        raise Http404(_("Autorisation inconnue."))
     try:
         services.authorisation_set(actor=request.user, child=child, kind=kind,
                                    granted=request.POST.get("granted", ""))
@@ -344,7 +346,7 @@ def document_add(request, child_id: int):
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise services.InvalidValue(errors={"file": ["Choisissez un fichier."]})
+            raise services.InvalidValue(errors={"file": [_("Choisissez un fichier.")]})
         services.document_add(actor=request.user, child=child, title=request.POST.get("title", ""), file=upload)
     except services.InvalidValue as error:
         return _section_response(request, child, "documents", bound={"document": _bind_errors(form, error)},
