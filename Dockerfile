@@ -13,7 +13,8 @@ RUN apt-get update \
 WORKDIR /app
 RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+# Production's dependencies only: no test tools (dev), no embedded servers (local).
+RUN uv sync --frozen --no-default-groups --no-install-project
 COPY . .
 RUN SECRET_KEY=collectstatic DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
 

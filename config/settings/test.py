@@ -4,6 +4,7 @@ import hashlib
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, DRAMATIQ_BROKER, env
+from .embedded import embedded_pg_dump
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
@@ -38,3 +39,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Without PG_DUMP_PATH, the embedded wheel's pg_dump: the newest PostgreSQL's, it dumps any older server too.
+PG_DUMP_PATH = env("PG_DUMP_PATH", default="") or embedded_pg_dump()

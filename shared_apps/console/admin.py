@@ -4,14 +4,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Town, TownSlugRedirect
 
 
 class OpsAdminSite(admin.AdminSite):
-    site_header = "Portail Famille – console des opérateurs"
-    site_title = "Console des opérateurs"
-    index_title = "Villes et plateforme"
+    site_header = _("Portail Famille – console des opérateurs")
+    site_title = _("Console des opérateurs")
+    index_title = _("Villes et plateforme")
 
     def has_permission(self, request):
         return request.town is None and super().has_permission(request)
@@ -29,7 +30,7 @@ class TownAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "schema_name", "insee_code", "school_zone", "time_zone", "status",
               "created_at", "updated_at", "archived_at"]
 
-    @admin.display(description="Adresse du portail")
+    @admin.display(description=_("Adresse du portail"))
     def portal_link(self, town):
         return format_html('<a href="{}">{}</a>', town.url_path, town.url_path)
 
@@ -54,7 +55,7 @@ class OperatorAdmin(UserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Identité", {"fields": ("first_name", "last_name")}),
-        ("Droits", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Identité"), {"fields": ("first_name", "last_name")}),
+        (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

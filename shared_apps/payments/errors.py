@@ -7,7 +7,7 @@ from tenants.errors import DomainError
 
 class UnknownBackend(DomainError):
     code = "unknown_payment_backend"
-    default_message = "Prestataire de paiement inconnu."
+    default_message = _("Prestataire de paiement inconnu.")
 
 
 class UnknownParameter(DomainError):

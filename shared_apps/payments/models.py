@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 BACKEND_CHOICES = [
-    ("dummy", "Dummy (développement et démonstration)"),
+    ("dummy", _("Dummy (développement et démonstration)")),
     ("payfip_ws", "PayFiP (services web DGFiP)"),
     ("tipi", "TIPI / PayFiP (formulaire)"),
     ("systempayv2", "SystemPay v2"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.permissions import is_staff_only
 
@@ -96,14 +97,10 @@ def password_reset_sent(request):
 
 def _link_invalid(request, error):
     response = render(request, "accounts/link_invalid.html", {"error": error}, status=410)
-    if _is_htmx(request):
+    if request.htmx:
         # An htmx call from a page whose link has just expired: reload it, the page says why.
         response["HX-Refresh"] = "true"
     return response
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _fully_valid(password: str, user) -> list[str]:
@@ -141,6 +138,7 @@ def _page(request, *, token, link, form=None, generated=None, phrase_form=None, 
 
 
 @never_cache
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def password_create(request, token):
     """"Je crée mon nouveau mot de passe": type one, or submit a generated or converted one."""
@@ -164,6 +162,7 @@ def password_create(request, token):
 
 
 @never_cache
+@vary_on_headers("HX-Request")
 @require_POST
 def password_generate(request, token):
     """"Générer un mot de passe automatiquement" (and REGÉNÉRER): a fragment for htmx, else the page."""
@@ -172,12 +171,13 @@ def password_generate(request, token):
     except errors.LinkInvalid as error:
         return _link_invalid(request, error)
     generated = _generated_for(link.user)
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, "accounts/_generated.html", {"token": token, "generated": generated})
     return _page(request, token=token, link=link, generated=generated)
 
 
 @never_cache
+@vary_on_headers("HX-Request")
 @require_POST
 def password_from_phrase(request, token):
     """"Générer un mot de passe à partir d'une phrase": the result and the rules it misses."""
@@ -193,7 +193,7 @@ def password_from_phrase(request, token):
             conversion_errors = _fully_valid(conversion.password, link.user)
     else:
         status = 400
-    if _is_htmx(request):
+    if request.htmx:
         # 200 even for an empty sentence: htmx only swaps successful answers.
         return render(
             request,

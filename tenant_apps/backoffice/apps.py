@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BackofficeConfig(AppConfig):
     name = "tenant_apps.backoffice"
     label = "backoffice"
-    verbose_name = "Gestion"
+    verbose_name = _("Gestion")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tenant_apps.accounts import services as account_services
 from tenant_apps.core.permissions import staff_required
-from tenants.errors import DomainError
+from tenant_apps.core.refusals import refusal_as_form_error
 
 from .forms import StaffInviteForm
 from .selectors import staff_dashboard
@@ -26,11 +26,8 @@ def staff_list(request):
     """The town's gestionnaires, and the form to invite another one (an e-mailed link)."""
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_form_error(form, "email"):
             account_services.staff_invite(**form.cleaned_data)
-        except DomainError as error:
-            form.add_error("email", error.message)
-        else:
             messages.success(
                 request,
                 _("Invitation envoyée à %(email)s : le lien est valable 24 heures.")

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
     name = "tenant_apps.billing"
     label = "billing"
-    verbose_name = "Facturation"
+    verbose_name = _("Facturation")
 
     def ready(self):
         from tenant_apps.core.menu import register
 
-        register("Facturation", "billing_staff:runs", order=50)
+        register(_("Facturation"), "billing_staff:runs", order=50)

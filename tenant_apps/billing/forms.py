@@ -10,8 +10,8 @@ def previous_month(today: date) -> tuple[date, date]:
 
 
 class InvoiceRunForm(forms.Form):
-    period_start = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
     with_pdfs = forms.BooleanField(label=_("Générer les PDF pendant la facturation"), required=False, initial=True)
 
     def clean(self):
@@ -22,7 +22,7 @@ class InvoiceRunForm(forms.Form):
 
 
 class CreditNoteForm(forms.Form):
-    reason = forms.CharField(label="Motif de l'avoir", max_length=300)
+    reason = forms.CharField(label=_("Motif de l'avoir"), max_length=300)
 
 
 class CounterPaymentForm(forms.Form):

@@ -77,7 +77,7 @@ class Tariff(models.Model):
     def period_label(self) -> str:
         """"du 01/09/2026 au 31/08/2027", or "du 01/09/2026 au …" when open-ended."""
         end = f"{self.valid_until:%d/%m/%Y}" if self.valid_until else "…"
-        return f"du {self.valid_from:%d/%m/%Y} au {end}"
+        return _("du %(start)s au %(end)s") % {"start": f"{self.valid_from:%d/%m/%Y}", "end": end}
 
     @property
     def prices_label(self) -> str:

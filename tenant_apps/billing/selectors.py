@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenant_apps.families.models import Household
 
@@ -22,7 +23,7 @@ def invoice_of(household: Household, invoice_id: int) -> Invoice:
     """An invoice of this household, or 404 (another family's id answers 404)."""
     invoice = invoices_of(household).filter(pk=invoice_id).first()
     if invoice is None:
-        raise Http404("Facture introuvable.")
+        raise Http404(_("Facture introuvable."))
     return invoice
 
 

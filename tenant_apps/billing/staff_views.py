@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenants.errors import DomainError
 
 from . import forms, selectors, services
@@ -33,11 +35,8 @@ def runs(request):
     start, end = previous_month(services.today_in_town())
     form = InvoiceRunForm(request.POST or None, initial={"period_start": start, "period_end": end, "with_pdfs": True})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_form_error(form):
             run = services.invoice_run_start(started_by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("La facturation est lancée : suivez sa progression ci-dessous."))
             return redirect("billing_staff:run_detail", run_id=run.pk)
     return render(request, "billing/staff/runs.html", {
@@ -46,9 +45,10 @@ def runs(request):
 
 
 @staff_required
+@vary_on_headers("HX-Request")
 def run_detail(request, run_id: int):
     run = get_object_or_404(InvoiceRun, pk=run_id)
-    template = "billing/staff/_run_status.html" if request.headers.get("HX-Request") else "billing/staff/run_detail.html"
+    template = "billing/staff/_run_status.html" if request.htmx else "billing/staff/run_detail.html"
     return render(request, template, {"run": run})
 
 
@@ -90,13 +90,10 @@ def credit_note_create(request, invoice_id: int):
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     form = CreditNoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Indiquez le motif de l'avoir.")
+        messages.error(request, _("Indiquez le motif de l'avoir."))
     else:
-        try:
+        with refusal_as_message(request):
             note = services.credit_note_issue(invoice=invoice, reason=form.cleaned_data["reason"], issued_by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, _("Avoir %(note)s émis : la facture %(number)s est annulée.") % {"note": note.number, "number": invoice.number})
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)
 
@@ -107,13 +104,10 @@ def counter_payment(request, invoice_id: int):
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     form = CounterPaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Montant invalide.")
+        messages.error(request, _("Montant invalide."))
     else:
-        try:
+        with refusal_as_message(request):
             services.payment_record_counter(invoice=invoice, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, _("Paiement au guichet enregistré."))
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)
 

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from shared_apps.payments.gateway import dummy_signed_query
 from shared_apps.payments.selectors import provider_config_for_current_town
+from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.selectors import household_of
-from tenants.errors import DomainError
 
 from . import selectors, services
 from .errors import NotificationRefused
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def invoices(request):
     household = household_of(request.user)
     all_invoices = list(selectors.invoices_of(household))
@@ -37,7 +39,7 @@ def invoices(request):
         "online_payment": provider_config_for_current_town() is not None,
         "any_pending": any(i.status == i.Status.PAYMENT_PENDING for i in all_invoices),
     }
-    template = "billing/_invoice_years.html" if request.headers.get("HX-Request") else "billing/invoices.html"
+    template = "billing/_invoice_years.html" if request.htmx else "billing/invoices.html"
     return render(request, template, context)
 
 
@@ -74,14 +76,12 @@ def local_provider_url(request, started) -> str:
 @require_POST
 def invoice_pay(request, invoice_id: int):
     invoice = selectors.invoice_of(household_of(request.user), invoice_id)
-    try:
+    with refusal_as_message(request):
         started = services.payment_start(invoice=invoice, payer_email=request.user.email, **payment_urls(request))
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("billing:invoices")
-    if started.request.kind == "url":
-        return redirect(local_provider_url(request, started))
-    return render(request, "billing/payment_redirect.html", {"payment": started.request, "invoice": invoice})
+        if started.request.kind == "url":
+            return redirect(local_provider_url(request, started))
+        return render(request, "billing/payment_redirect.html", {"payment": started.request, "invoice": invoice})
+    return redirect("billing:invoices")
 
 
 def _query_string(request) -> str:
@@ -140,12 +140,12 @@ def simulated_bank(request):
     reference = params.get("transaction_id", "")
     tx = PaymentTransaction.objects.select_related("invoice").filter(provider_reference=reference).first() if reference else None
     if tx is None:
-        raise Http404("Transaction inconnue.")
+        raise Http404(_("Transaction inconnue."))
     if request.method == "GET":
         return render(request, "billing/simulated_bank.html", {"transaction": tx})
     choice = request.POST.get("outcome")
     if choice not in ("pay", "refuse", "cancel"):
-        return HttpResponseBadRequest("Choix invalide.")
+        return HttpResponseBadRequest(_("Choix invalide."))
     query = dummy_signed_query(
         connection.schema_name, transaction_id=tx.provider_reference, amount=str(Decimal(tx.amount)),
         paid=choice == "pay", reason={"refuse": "refused", "cancel": "cancelled"}.get(choice, ""),

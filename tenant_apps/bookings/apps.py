@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BookingsConfig(AppConfig):
     name = "tenant_apps.bookings"
     label = "bookings"
-    verbose_name = "Réservations"
+    verbose_name = _("Réservations")
 
     def ready(self):
         from tenant_apps.core.menu import register
 
-        register("Pointage", "bookings_staff:attendance", order=30)
+        register(_("Pointage"), "bookings_staff:attendance", order=30)

@@ -24,6 +24,11 @@ def enrolment_bookings(enrolment: Enrolment):
                                   date__range=(start, end))
 
 
+def enrolment_future_bookings(enrolment: Enrolment, *, today: dt.date):
+    """The booked days after `today`: those ending the enrolment cancels, once staff confirm."""
+    return enrolment_bookings(enrolment).filter(date__gt=today, status=Booking.Status.BOOKED)
+
+
 @transaction.atomic
 def enrolment_delete(*, enrolment: Enrolment, actor, cancel_future_bookings: bool = False,
                      today: dt.date | None = None) -> int:

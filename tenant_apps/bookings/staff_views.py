@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from tenant_apps.catalog.models import Enrolment, Service, school_year_of
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.models import Child
-from tenants.errors import DomainError
 
 from . import enrolments, services
 from .models import Booking, BookingChange
@@ -72,12 +72,9 @@ def _counts(rows):
 @require_POST
 def attendance_mark(request):
     booking = get_object_or_404(Booking.objects.select_related("service", "child"), pk=request.POST.get("booking"))
-    try:
+    with refusal_as_message(request, _("%(child)s : %(error)s"), child=booking.child):
         services.attendance_mark(booking=booking, attendance=request.POST.get("attendance", ""), actor=request.user,
                                  source=BookingChange.Source.STAFF)
-    except DomainError as error:
-        messages.error(request, _("%(child)s : %(error)s") % {"child": booking.child, "error": error.message})
-    else:
         messages.success(request, _("%(child)s : pointage enregistré.") % {"child": booking.child})
     return redirect(_sheet_url(booking.date, booking.service) + f"#booking-{booking.pk}")
 
@@ -88,14 +85,11 @@ def attendance_walk_in(request):
     day, service, _all = _day_and_service(request, request.POST)
     child_id = request.POST.get("child", "")
     if service is None or not child_id.isdigit():
-        raise Http404("Enfant ou prestation inconnu.")
+        raise Http404(_("Enfant ou prestation inconnu."))
     child = get_object_or_404(Child, pk=int(child_id))
-    try:
+    with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
         services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
                                         source=BookingChange.Source.STAFF)
-    except DomainError as error:
-        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
-    else:
         messages.success(request, _("%(child)s ajouté(e) présent(e) sans réservation.") % {"child": child})
     return redirect(_sheet_url(day, service))
 
@@ -108,15 +102,12 @@ def staff_booking(request):
     child_id = request.POST.get("child", "")
     action = request.POST.get("action")
     if service is None or not child_id.isdigit() or action not in ("set", "unset"):
-        raise Http404("Demande invalide.")
+        raise Http404(_("Demande invalide."))
     child = get_object_or_404(Child, pk=int(child_id))
     operation = services.booking_set if action == "set" else services.booking_unset
-    try:
+    with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
         operation(child=child, service=service, day=day, actor=request.user, source=BookingChange.Source.STAFF,
                   override=True)
-    except DomainError as error:
-        messages.error(request, _("%(child)s : %(error)s") % {"child": child, "error": error.message})
-    else:
         done = _("%(child)s : réservation enregistrée.") if action == "set" else _("%(child)s : réservation annulée.")
         messages.success(request, done % {"child": child})
     return redirect(_sheet_url(day, service))
@@ -126,16 +117,18 @@ def staff_booking(request):
 def attendance_csv(request):
     day, service, _all = _day_and_service(request, request.GET)
     if service is None:
-        raise Http404("Aucune prestation.")
+        raise Http404(_("Aucune prestation."))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pointage-{day.isoformat()}-{service.pk}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(["Nom", "Prénom", "Classe", "Régime", "Allergies", "PAI", "Pointage", "Sans réservation"])
+    writer.writerow([_("Nom"), _("Prénom"), _("Classe"), _("Régime"), _("Allergies"), _("PAI"), _("Pointage"),
+                     _("Sans réservation")])
+    yes = _("oui")
     for row in attendance_sheet(service, day):
         writer.writerow([row.child.last_name.upper(), row.child.first_name, row.school_class, row.diet,
-                         row.allergies, "oui" if row.care_plan else "", row.booking.get_attendance_display(),
-                         "oui" if row.booking.unbooked_attendance else ""])
+                         row.allergies, yes if row.care_plan else "", row.booking.get_attendance_display(),
+                         yes if row.booking.unbooked_attendance else ""])
     return response
 
 
@@ -143,7 +136,7 @@ def attendance_csv(request):
 def attendance_pdf(request):
     day, service, _all = _day_and_service(request, request.GET)
     if service is None:
-        raise Http404("Aucune prestation.")
+        raise Http404(_("Aucune prestation."))
     pdf = attendance_sheet_pdf(service=service, day=day, town=request.town)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pointage-{day.isoformat()}-{service.pk}.pdf"'
@@ -158,12 +151,9 @@ def enrolment_remove(request, pk):
     today = timezone.localdate(timezone=request.town.zoneinfo)
     bookings = enrolments.enrolment_bookings(enrolment)
     if request.method == "POST":
-        try:
+        with refusal_as_message(request):
             cancelled = enrolments.enrolment_delete(enrolment=enrolment, actor=request.user,
                                                   cancel_future_bookings=request.POST.get("confirmer") == "oui")
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             text = _("Inscription de %(child)s à %(service)s (%(year)s) supprimée.") % {
                 "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year}
             if cancelled:
@@ -174,5 +164,5 @@ def enrolment_remove(request, pk):
     return render(request, "bookings/staff/enrolment_remove.html", {
         "enrolment": enrolment, "back_url": back, "tomorrow": today + dt.timedelta(days=1),
         "invoiced": bookings.filter(invoiced=True).count(),
-        "future": bookings.filter(date__gt=today, status="booked").count(),
+        "future": enrolments.enrolment_future_bookings(enrolment, today=today).count(),
     })

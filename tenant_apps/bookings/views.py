@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.families.selectors import child_of, children_of, household_of
@@ -59,18 +60,14 @@ def _int(value) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise Http404("Paramètre invalide.") from None
+        raise Http404(_("Paramètre invalide.")) from None
 
 
 def _service(service_id) -> Service:
     service = Service.objects.filter(pk=_int(service_id), is_active=True).first()
     if service is None:
-        raise Http404("Prestation introuvable.")
+        raise Http404(_("Prestation introuvable."))
     return service
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _fresh_row(household, monday, child, service):
@@ -78,11 +75,12 @@ def _fresh_row(household, monday, child, service):
     for child_grid in grid.children:
         for row in child_grid.rows:
             return grid, row
-    raise Http404("Prestation non réservable pour cet enfant.")
+    raise Http404(_("Prestation non réservable pour cet enfant."))
 
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def toggle(request):
     """Book or cancel one cell; htmx swaps the cell, otherwise back to the week."""
     household = household_of(request.user)
@@ -91,10 +89,10 @@ def toggle(request):
     try:
         day = dt.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
-        return HttpResponseBadRequest("Date invalide.")
+        return HttpResponseBadRequest(_("Date invalide."))
     action = request.POST.get("action")
     if action not in ("set", "unset"):
-        return HttpResponseBadRequest("Action invalide.")
+        return HttpResponseBadRequest(_("Action invalide."))
     names = {"service": service.name, "child": child.first_name, "day": date_format(day, "l j F")}
     try:
         if action == "set":
@@ -108,11 +106,11 @@ def toggle(request):
     except DomainError as error:
         text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": error.message}, "error"
     monday = selectors.monday_of(day)
-    if _is_htmx(request):
+    if request.htmx:
         grid, row = _fresh_row(household, monday, child, service)
         cell = next((c for c in row.cells if c.day == day), None)
         if cell is None:
-            raise Http404("Jour hors de la grille.")
+            raise Http404(_("Jour hors de la grille."))
         return render(request, "bookings/_cell_response.html", {
             "cell": cell, "row": row, "semaine": selectors.week_param(monday), "message": text, "level": level,
         }, status=200)
@@ -122,6 +120,7 @@ def toggle(request):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def book_week(request):
     """"RÉSERVER POUR LA SEMAINE": every available day of one row."""
     household = household_of(request.user)
@@ -140,7 +139,7 @@ def book_week(request):
         text, level = _("%(service)s : aucun jour disponible à réserver cette semaine.") % {"service": service.name}, "warning"
     if result.refused:
         text += " " + _("%(count)s jour(s) n'ont pas pu être réservés.") % {"count": len(result.refused)}
-    if _is_htmx(request):
+    if request.htmx:
         _grid, row = _fresh_row(household, monday, child, service)
         return render(request, "bookings/_row_response.html", {
             "row": row, "semaine": selectors.week_param(monday), "message": text, "level": level,
@@ -223,7 +222,7 @@ def _refuse_foreign_children(household, post) -> None:
     mine = {str(pk) for pk in children_of(household).values_list("pk", flat=True)}
     posted = set(post.getlist("children")) | {key[len("days_"):] for key in post if key.startswith("days_")}
     if posted - mine:
-        raise Http404("Enfant introuvable.")
+        raise Http404(_("Enfant introuvable."))
 
 
 def _confirmation(plan) -> str:

@@ -1,4 +1,5 @@
-"""The town admin (staff) for services, closure days and enrolments."""
+"""The town admin (staff) for services and closure days (enrolments: tenant_apps/bookings/admin.py,
+beside the service that ends them)."""
 
 from django.contrib import admin
 
@@ -6,7 +7,7 @@ from tenant_apps.core.admin_site import town_admin_site
 
 from . import services
 from .forms import ServiceForm
-from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod
+from .models import ClosureDay, Service, ServiceDate, ServicePeriod
 
 
 class ServiceDateInline(admin.TabularInline):
@@ -39,24 +40,3 @@ class ClosureDayAdmin(admin.ModelAdmin):
     list_filter = ["service"]
     search_fields = ["reason"]
     date_hierarchy = "date"
-
-
-@admin.register(Enrolment, site=town_admin_site)
-class EnrolmentAdmin(admin.ModelAdmin):
-    list_display = ["child", "service", "school_year"]
-    list_filter = ["school_year", "service"]
-    search_fields = ["child__last_name", "child__first_name", "child__household__name"]
-    raw_id_fields = ["child"]
-    list_select_related = ["child", "service"]
-
-    def save_model(self, request, obj, form, change):
-        if change:  # a correction of the school year or service: the form checked uniqueness
-            obj.save()
-        else:
-            created = services.enrolment_add(child=obj.child, service=obj.service, school_year=obj.school_year)
-            obj.pk, obj.created_at = created.pk, created.created_at
-
-    def has_delete_permission(self, request, obj=None):
-        # Ending an enrolment may cancel bookings, which staff confirm on the enrolments page
-        # (gestion/prestations/inscriptions/): the admin's generic deletion would skip that rule.
-        return False

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.models import Child
 from tenants.errors import DomainError
 
@@ -55,11 +56,8 @@ def service_period_add(request, pk):
     service = get_object_or_404(Service, pk=pk)
     form = ServicePeriodForm(request.POST, prefix="period")
     if form.is_valid():
-        try:
+        with refusal_as_message(request):
             services.service_period_add(service=service, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, _("Période enregistrée."))
     else:
         messages.error(request, _("Période invalide : %(errors)s") % {
@@ -142,11 +140,8 @@ def enrolment_list(request):
     form = EnrolmentForm(request.POST or None, initial={"school_year": year})
     if request.method == "POST":  # one child, one service (kept for scripts and bookmarks)
         if form.is_valid():
-            try:
+            with refusal_as_form_error(form):
                 enrolment = services.enrolment_add(**form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
                 messages.success(request, _("%(child)s inscrit(e) à %(service)s (%(year)s).") % {
                     "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year})
                 return redirect(f"{request.path}?annee={enrolment.school_year}")
@@ -199,12 +194,9 @@ def enrolment_bulk(request):
             "services_chosen": chosen, "filter_fields": list(child_filter.as_params().items()),
             "back_url": _enrolments_url(child_filter),
         })
-    try:
+    with refusal_as_message(request):
         report = services.enrolments_bulk_create(children=children, services=chosen, school_year=year,
                                                  actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, report.summary())
     return redirect(_enrolments_url(child_filter))
 
@@ -216,11 +208,8 @@ def enrolment_renew(request):
     to_year = _year_param(request, source.get("vers"))
     from_year = _year_param(request, source.get("de") or _shift_year(to_year, -1))
     if request.method == "POST":
-        try:
+        with refusal_as_message(request):
             report = services.enrolments_renew(from_year=from_year, to_year=to_year, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, report.summary())
             return redirect(f"{reverse('services_staff:enrolments')}?annee={to_year}")
     try:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -8,4 +9,4 @@ class CoreConfig(AppConfig):
 
     name = "tenant_apps.core"
     label = "core"
-    verbose_name = "Ville"
+    verbose_name = _("Ville")

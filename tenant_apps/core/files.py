@@ -89,13 +89,13 @@ def serve(name: str, *, folder: str, content_type: str, filename: str, inline: b
     wrong shape (forged) or a missing file.
     """
     if not is_safe_key(name, folder):
-        raise Http404("Fichier introuvable.")
+        raise Http404(_("Fichier introuvable."))
     if isinstance(default_storage, TownS3Storage):
         return HttpResponseRedirect(default_storage.url(name))
     try:
         handle = default_storage.open(name, "rb")
     except (FileNotFoundError, SuspiciousFileOperation):
-        raise Http404("Fichier introuvable.") from None
+        raise Http404(_("Fichier introuvable.")) from None
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,15 +1,17 @@
 """The staff navigation: each app registers its screens from its AppConfig.ready().
 
     from tenant_apps.core.menu import register
-    register("Réservations", "bookings_staff:attendance", order=30)
+    register(_("Pointage"), "bookings_staff:attendance", order=30)  # _ = gettext_lazy
 """
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class MenuEntry:
-    label: str
+    label: str | Promise  # gettext_lazy: read in the language of each request
     url_name: str
     order: int
 
@@ -17,7 +19,7 @@ class MenuEntry:
 _entries: dict[str, MenuEntry] = {}
 
 
-def register(label: str, url_name: str, *, order: int = 50) -> None:
+def register(label: str | Promise, url_name: str, *, order: int = 50) -> None:
     _entries[url_name] = MenuEntry(label, url_name, order)
 
 

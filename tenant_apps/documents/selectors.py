@@ -11,6 +11,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tenant_apps.catalog.models import school_year_of
 from tenant_apps.families.models import Household
@@ -53,7 +54,7 @@ def document_of(household: Household, document_id: int, today: datetime.date) ->
     """A document this household may see today, or 404 (another audience, expired, unknown)."""
     document = documents_of(household, today).filter(pk=document_id).first()
     if document is None:
-        raise Http404("Document introuvable.")
+        raise Http404(_("Document introuvable."))
     return document
 
 

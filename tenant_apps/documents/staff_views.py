@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from tenant_apps.core import files
 from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.permissions import staff_required
-from tenants.errors import DomainError
+from tenant_apps.core.refusals import refusal_as_form_error
 
 from . import errors, selectors, services
 from .forms import DocumentEditForm, DocumentForm
@@ -20,19 +20,13 @@ def document_list(request):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_as_form_error(form, "unpublished_on", fields={UploadRejected: "file",
+                                                                    errors.AudienceServicesRequired: "services"}):
             document = services.document_publish(
                 title=data["title"], category=data["category"], upload=data["file"],
                 published_on=data["published_on"], unpublished_on=data["unpublished_on"],
                 audience=data["audience"], services=data["services"], by=request.user,
             )
-        except UploadRejected as error:
-            form.add_error("file", error.message)
-        except errors.AudienceServicesRequired as error:
-            form.add_error("services", error.message)
-        except DomainError as error:
-            form.add_error("unpublished_on", error.message)
-        else:
             messages.success(request, _("Le document « %(title)s » est publié.") % {"title": document.title})
             return redirect("documents_staff:list")
     return render(request, "documents/staff/list.html", {"form": form, "documents": selectors.documents_for_staff()})
@@ -48,13 +42,8 @@ def document_edit(request, pk: int):
     }
     form = DocumentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_form_error(form, "unpublished_on", fields={errors.AudienceServicesRequired: "services"}):
             services.document_update(document=document, **form.cleaned_data)
-        except errors.AudienceServicesRequired as error:
-            form.add_error("services", error.message)
-        except DomainError as error:
-            form.add_error("unpublished_on", error.message)
-        else:
             messages.success(request, _("Document modifié."))
             return redirect("documents_staff:list")
     return render(request, "documents/staff/edit.html", {"form": form, "document": document})

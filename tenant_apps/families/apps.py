@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FamiliesConfig(AppConfig):
     name = "tenant_apps.families"
     label = "families"
-    verbose_name = "Familles"
+    verbose_name = _("Familles")
 
     def ready(self):
         from tenant_apps.core.menu import register
 
-        register("Familles", "families_staff:households", order=10)
+        register(_("Familles"), "families_staff:households", order=10)

@@ -185,10 +185,10 @@ GUARDIAN_CATEGORIES = [
              tuple(s.key for s in SPECS if s.category == "profession")),
 ]
 CATEGORY_TITLES = {
-    "adresse": "Adresse du foyer", "situation": "Situation (quotient familial)", "coordonnees": "Coordonnées",
-    "etat_civil": "État civil", "profession": "Situation professionnelle", "identite": "Identité de l'enfant",
-    "cursus": "Mon cursus, mes groupes", "medical": "Mes informations médicales",
-    "contacts": "Mes contacts de sortie et d'urgence", "documents": "Mes documents", "autorisations": "Mes autorisations",
+    "adresse": _("Adresse du foyer"), "situation": _("Situation (quotient familial)"), "coordonnees": _("Coordonnées"),
+    "etat_civil": _("État civil"), "profession": _("Situation professionnelle"), "identite": _("Identité de l'enfant"),
+    "cursus": _("Mon cursus, mes groupes"), "medical": _("Mes informations médicales"),
+    "contacts": _("Mes contacts de sortie et d'urgence"), "documents": _("Mes documents"), "autorisations": _("Mes autorisations"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .fields import BY_KEY, CATEGORY_TITLES, FieldSpec
 from .models import Child, ChildDocument, FieldChange, Guardian, Household
@@ -11,7 +12,7 @@ def household_of(user) -> Household:
     """The signed-in guardian's household; 404 for anyone who is not a guardian."""
     guardian = getattr(user, "guardian", None) if user.is_authenticated else None
     if guardian is None:
-        raise Http404("Aucun foyer n'est associé à ce compte.")
+        raise Http404(_("Aucun foyer n'est associé à ce compte."))
     return guardian.household
 
 
@@ -23,7 +24,7 @@ def child_of(household: Household, child_id: int) -> Child:
     """A child of this household, or 404 (an id of another family answers 404)."""
     child = children_of(household).filter(pk=child_id).first()
     if child is None:
-        raise Http404("Enfant introuvable.")
+        raise Http404(_("Enfant introuvable."))
     return child
 
 
@@ -34,14 +35,14 @@ def guardians_of(household: Household):
 def guardian_of(household: Household, guardian_id: int) -> Guardian:
     guardian = guardians_of(household).filter(pk=guardian_id).first()
     if guardian is None:
-        raise Http404("Responsable introuvable.")
+        raise Http404(_("Responsable introuvable."))
     return guardian
 
 
 def document_of(household: Household, child_id: int, document_id: int) -> ChildDocument:
     document = ChildDocument.objects.filter(child__household=household, child_id=child_id, pk=document_id).first()
     if document is None:
-        raise Http404("Document introuvable.")
+        raise Http404(_("Document introuvable."))
     return document
 
 
@@ -49,10 +50,10 @@ def record_object(household: Household, key: str, object_id: int):
     """The object of `household` that field `key` belongs to (household, guardian or child), or 404."""
     spec = BY_KEY.get(key)
     if spec is None or spec.is_collection:
-        raise Http404("Champ inconnu.")
+        raise Http404(_("Champ inconnu."))
     if spec.scope == "household":
         if object_id != household.pk:
-            raise Http404("Foyer introuvable.")
+            raise Http404(_("Foyer introuvable."))
         return household
     if spec.scope == "guardian":
         return guardian_of(household, object_id)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from tenant_apps.core.permissions import staff_required
 
@@ -62,7 +63,7 @@ def household_detail(request, household_id: int):
 def document_download(request, document_id: int):
     document = ChildDocument.objects.filter(pk=document_id).first()
     if document is None:
-        raise Http404("Document introuvable.")
+        raise Http404(_("Document introuvable."))
     return document_file_response(document)
 
 
@@ -75,7 +76,7 @@ def field_policy(request):
         for spec in SPECS:
             services.field_policy_set(key=spec.key, editable_by_parents=form.cleaned_data[f"{spec.key}__editable"],
                                       audited=form.cleaned_data[f"{spec.key}__audited"])
-        messages.success(request, "Les règles de modification ont été enregistrées.")
+        messages.success(request, _("Les règles de modification ont été enregistrées."))
         return redirect("families_staff:field_policy")
     rows = [{"spec": spec, "scope": {"household": "Foyer", "guardian": "Responsable", "child": "Enfant"}[spec.scope],
              "category": CATEGORY_TITLES.get(spec.category, spec.category),

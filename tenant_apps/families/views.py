@@ -16,7 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.clock import school_year_of
 from tenants.errors import DomainError
@@ -36,13 +39,9 @@ from .selectors import (
     record_object,
 )
 
-SAVED = "Vos informations ont été modifiées."
+SAVED = gettext_lazy("Vos informations ont été modifiées.")
 CONTACT_KINDS = {"urgence": "emergency", "sortie": "pickup"}
 CHILD_SECTIONS = ("identite", "cursus", "prestations", "medical", "contacts", "documents", "autorisations")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _forbidden(request, error: errors.FieldReadOnly):
@@ -91,6 +90,7 @@ def _row_context(spec, obj, policy, **extra):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def field_edit(request, key: str, pk: int):
     household = household_of(request.user)
     obj = record_object(household, key, pk)
@@ -103,8 +103,8 @@ def field_edit(request, key: str, pk: int):
         back = reverse("families:profile") + f"?ouvert={anchor}#{anchor}"
     if not policy.editable_by_parents:
         return _forbidden(request, errors.FieldReadOnly(
-            f"« {spec.label} » ne peut être modifié que par les services de la mairie."))
-    if request.method == "GET" and _is_htmx(request) and request.GET.get("annuler"):
+            _("« %(label)s » ne peut être modifié que par les services de la mairie.") % {"label": spec.label}))
+    if request.method == "GET" and request.htmx and request.GET.get("annuler"):
         return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy)})
     form = _field_form(spec, obj)
     status = 200
@@ -119,7 +119,7 @@ def field_edit(request, key: str, pk: int):
             form._errors = ErrorDict({"value": ErrorList(error.errors.get(key) or [error.message])})
             status = 400
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 obj.refresh_from_db()
                 return render(request, "families/_field.html",
                               {"row": _row_context(spec, obj, policy, message=SAVED)})
@@ -127,7 +127,7 @@ def field_edit(request, key: str, pk: int):
             return redirect(back)
     context = {"row": _row_context(spec, obj, policy), "form": form, "back_url": back,
                "subject": obj}
-    template = "families/_field_form.html" if _is_htmx(request) else "families/field_edit.html"
+    template = "families/_field_form.html" if request.htmx else "families/field_edit.html"
     return render(request, template, context, status=status)
 
 
@@ -212,7 +212,7 @@ def child(request, child_id: int):
 def _section_response(request, child: Child, section: str, *, bound: dict | None = None, error=None):
     """After a sub-record change: the section (htmx) or a redirect to the child page (no JS)."""
     if error is None:
-        if _is_htmx(request):
+        if request.htmx:
             return render(request, f"families/child/_{section}.html",
                           _child_context(request, child, open_section=section, message=SAVED))
         messages.success(request, SAVED)
@@ -222,7 +222,7 @@ def _section_response(request, child: Child, section: str, *, bound: dict | None
     if isinstance(error, errors.RecordNotFound):
         raise Http404(error.message)
     context = _child_context(request, child, open_section=section, bound=bound)
-    template = f"families/child/_{section}.html" if _is_htmx(request) else "families/child.html"
+    template = f"families/child/_{section}.html" if request.htmx else "families/child.html"
     return render(request, template, context, status=400)
 
 
@@ -234,6 +234,7 @@ def _bind_errors(form, error: errors.InvalidValue):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def allergy_add(request, child_id: int):
     child = child_of(household_of(request.user), child_id)
     form = family_forms.AllergyForm(request.POST, auto_id="id_allergy_%s")
@@ -249,6 +250,7 @@ def allergy_add(request, child_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def allergy_remove(request, child_id: int, allergy_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
@@ -260,6 +262,7 @@ def allergy_remove(request, child_id: int, allergy_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def vaccine_add(request, child_id: int):
     child = child_of(household_of(request.user), child_id)
     form = family_forms.VaccineForm(request.POST, auto_id="id_vaccine_%s")
@@ -275,6 +278,7 @@ def vaccine_add(request, child_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def vaccine_remove(request, child_id: int, vaccine_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
@@ -286,12 +290,13 @@ def vaccine_remove(request, child_id: int, vaccine_id: int):
 
 def _contact_kind(kind: str) -> str:
     if kind not in CONTACT_KINDS:
-        raise Http404("Type de contact inconnu.")
+        raise Http404(_("Type de contact inconnu."))
     return CONTACT_KINDS[kind]
 
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def contact_add(request, child_id: int, kind: str):
     child = child_of(household_of(request.user), child_id)
     kind = _contact_kind(kind)
@@ -308,6 +313,7 @@ def contact_add(request, child_id: int, kind: str):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def contact_remove(request, child_id: int, kind: str, contact_id: int):
     child = child_of(household_of(request.user), child_id)
     try:
@@ -319,10 +325,11 @@ def contact_remove(request, child_id: int, kind: str, contact_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def authorisation_set(request, child_id: int, kind: str):
     child = child_of(household_of(request.user), child_id)
     if kind not in Authorisation.Kind.values:
-        raise Http404("Autorisation inconnue.")
+        raise Http404(_("Autorisation inconnue."))
     try:
         services.authorisation_set(actor=request.user, child=child, kind=kind,
                                    granted=request.POST.get("granted", ""))
@@ -333,13 +340,14 @@ def authorisation_set(request, child_id: int, kind: str):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def document_add(request, child_id: int):
     child = child_of(household_of(request.user), child_id)
     form = family_forms.DocumentForm(request.POST, request.FILES, auto_id="id_document_%s")
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise errors.InvalidValue(errors={"file": ["Choisissez un fichier."]})
+            raise errors.InvalidValue(errors={"file": [_("Choisissez un fichier.")]})
         services.document_add(actor=request.user, child=child, title=request.POST.get("title", ""), file=upload)
     except errors.InvalidValue as error:
         return _section_response(request, child, "documents", bound={"document": _bind_errors(form, error)},
@@ -351,6 +359,7 @@ def document_add(request, child_id: int):
 
 @login_required
 @require_POST
+@vary_on_headers("HX-Request")
 def document_remove(request, child_id: int, document_id: int):
     child = child_of(household_of(request.user), child_id)
     try:

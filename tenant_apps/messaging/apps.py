@@ -1,13 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MessagingConfig(AppConfig):
     name = "tenant_apps.messaging"
     label = "messaging"
-    verbose_name = "Messagerie"
+    verbose_name = _("Messagerie")
 
     def ready(self):
         from tenant_apps.core.menu import register
 
-        register("Messagerie", "messaging_staff:inbox", order=70)
-        register("Services joignables", "messaging_staff:services", order=71)
+        register(_("Messagerie"), "messaging_staff:inbox", order=70)
+        register(_("Services joignables"), "messaging_staff:services", order=71)

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tenant_apps.families.models import Household
 
@@ -15,7 +16,7 @@ def open_services() -> QuerySet[TownService]:
 def open_service(service_id: int) -> TownService:
     service = open_services().filter(pk=service_id).first()
     if service is None:
-        raise Http404("Service introuvable.")
+        raise Http404(_("Service introuvable."))
     return service
 
 
@@ -37,7 +38,7 @@ def conversation_of(household: Household, conversation_id: int) -> Conversation:
     """One of the household's conversations, or 404 (another family's id answers 404)."""
     conversation = conversations_of(household).filter(pk=conversation_id).first()
     if conversation is None:
-        raise Http404("Conversation introuvable.")
+        raise Http404(_("Conversation introuvable."))
     return conversation
 
 
@@ -57,7 +58,7 @@ def messages_of(conversation: Conversation) -> QuerySet[Message]:
 def message_of_household(household: Household, message_id: int) -> Message:
     message = Message.objects.filter(pk=message_id, conversation__household=household).first()
     if message is None or not message.attachment:
-        raise Http404("Pièce jointe introuvable.")
+        raise Http404(_("Pièce jointe introuvable."))
     return message
 
 
@@ -80,7 +81,7 @@ def conversations_for_staff(*, service: TownService | None = None, status: str |
 def conversation_for_staff(conversation_id: int) -> Conversation:
     conversation = conversations_for_staff().filter(pk=conversation_id).first()
     if conversation is None:
-        raise Http404("Conversation introuvable.")
+        raise Http404(_("Conversation introuvable."))
     return conversation
 
 
@@ -98,5 +99,5 @@ def services_with_unread() -> QuerySet[TownService]:
 def message_for_staff(message_id: int) -> Message:
     message = Message.objects.filter(pk=message_id).first()
     if message is None or not message.attachment:
-        raise Http404("Pièce jointe introuvable.")
+        raise Http404(_("Pièce jointe introuvable."))
     return message

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenant_apps.core import files
 from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.permissions import staff_required
-from tenants.errors import DomainError
+from tenant_apps.core.refusals import refusal_as_form_error
 
 from . import selectors, services
 from .forms import ReplyForm, TownServiceForm
@@ -37,16 +37,11 @@ def thread(request, pk: int):
     conversation = selectors.conversation_for_staff(pk)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_form_error(form, "body", fields={UploadRejected: "attachment"}):
             services.message_post(
                 conversation=conversation, side=Message.Side.TOWN, author=request.user,
                 body=form.cleaned_data["body"], subject="Re", attachment=form.cleaned_data["attachment"],
             )
-        except UploadRejected as error:
-            form.add_error("attachment", error.message)
-        except DomainError as error:
-            form.add_error("body", error.message)
-        else:
             messages.success(request, _("Réponse envoyée à la famille."))
             return redirect("messaging_staff:thread", pk=conversation.pk)
     thread_messages = list(selectors.messages_of(conversation))

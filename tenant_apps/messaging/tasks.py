@@ -3,6 +3,7 @@
 import dramatiq
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from tenant_apps.accounts.emails import send_templated_mail
 from tenant_apps.core.html import plain_text
@@ -59,10 +60,11 @@ def notify_new_message(message_id: int) -> None:
         "link": link,
     }
     if to_family:
-        subject = f"{town.name} – nouveau message du service {conversation.service.name}"
+        subject = _("%(town)s – nouveau message du service %(service)s") % {
+            "town": town.name, "service": conversation.service.name}
     else:
-        subject = f"Portail famille – nouveau message pour {conversation.service.name}"
+        subject = _("Portail famille – nouveau message pour %(service)s") % {"service": conversation.service.name}
     if not sensitive:
-        subject = f"{subject} : {conversation.subject}"
+        subject = _("%(subject)s : %(conversation)s") % {"subject": subject, "conversation": conversation.subject}
     for address in recipients:
         send_templated_mail(to=address, subject=subject, template="messaging/email/new_message", context=context)

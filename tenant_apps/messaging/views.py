@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from tenant_apps.core import files
 from tenant_apps.core.errors import UploadRejected
+from tenant_apps.core.refusals import refusal_as_form_error
 from tenant_apps.families.selectors import household_of
-from tenants.errors import DomainError
 
 from . import errors, selectors, services
 from .forms import ComposeForm, ReplyForm
@@ -34,18 +34,12 @@ def compose(request, service_id: int):
     form = ComposeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_as_form_error(form, "body", fields={UploadRejected: "attachment",
+                                                          errors.SubjectRequired: "subject"}):
             conversation = services.conversation_start(
                 household=household, author=request.user, service=service, subject=data["subject"],
                 body=data["body"], attachment=data["attachment"], is_medical=data["is_medical"],
             )
-        except UploadRejected as error:
-            form.add_error("attachment", error.message)
-        except errors.SubjectRequired as error:
-            form.add_error("subject", error.message)
-        except DomainError as error:
-            form.add_error("body", error.message)
-        else:
             messages.success(request, _("Votre message a bien été envoyé au %(name)s.") % {"name": service.name})
             return redirect("messaging:thread", pk=conversation.pk)
     return render(request, "messaging/compose.html", {"service": service, "form": form, **_sidebar(household)})
@@ -58,16 +52,11 @@ def thread(request, pk: int):
     conversation = selectors.conversation_of(household, pk)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_as_form_error(form, "body", fields={UploadRejected: "attachment"}):
             services.message_post(
                 conversation=conversation, side=Message.Side.FAMILY, author=request.user,
                 body=form.cleaned_data["body"], subject="Re", attachment=form.cleaned_data["attachment"],
             )
-        except UploadRejected as error:
-            form.add_error("attachment", error.message)
-        except DomainError as error:
-            form.add_error("body", error.message)
-        else:
             messages.success(request, _("Votre message a bien été envoyé."))
             return redirect("messaging:thread", pk=conversation.pk)
     thread_messages = list(selectors.messages_of(conversation))

@@ -4,6 +4,7 @@ dashboard), the town's logo, 404."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from tenant_apps.core import files
 from tenant_apps.core.clock import town_today
@@ -30,7 +31,7 @@ def home(request):
 def logo(request):
     profile = TownProfile.current()
     if profile is None or not profile.logo:
-        raise Http404("Pas de logo.")
+        raise Http404(_("Pas de logo."))
     return files.serve(profile.logo.name, folder=LOGO_FOLDER, content_type=profile.logo_content_type,
                        filename="logo")
 
@@ -38,5 +39,5 @@ def logo(request):
 def not_found(request, exception=None):
     if request.path_info.startswith("/api/"):
         # API clients get the API's error shape, not the portal's HTML page.
-        return JsonResponse({"code": "not_found", "detail": "Adresse inconnue."}, status=404)
+        return JsonResponse({"code": "not_found", "detail": _("Adresse inconnue.")}, status=404)
     return render(request, "portal/not_found.html", status=404)

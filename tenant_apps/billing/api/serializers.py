@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Invoice, InvoiceLine
@@ -8,13 +9,13 @@ class InvoiceFilterSerializer(serializers.Serializer):
 
     year = serializers.IntegerField(
         required=False, min_value=1, max_value=9999, help_text="Year of the billed period, e.g. 2019",
-        error_messages={"invalid": "L'année doit être un nombre (ex. 2019).",
-                        "min_value": "L'année doit être comprise entre 1 et 9999.",
-                        "max_value": "L'année doit être comprise entre 1 et 9999.",
-                        "max_string_length": "L'année doit être comprise entre 1 et 9999."},
+        error_messages={"invalid": _("L'année doit être un nombre (ex. 2019)."),
+                        "min_value": _("L'année doit être comprise entre 1 et 9999."),
+                        "max_value": _("L'année doit être comprise entre 1 et 9999."),
+                        "max_string_length": _("L'année doit être comprise entre 1 et 9999.")},
     )
     status = serializers.ChoiceField(required=False, choices=Invoice.Status.values,
-                                     error_messages={"invalid_choice": "Statut inconnu : {input}."})
+                                     error_messages={"invalid_choice": _("Statut inconnu : {input}.")})
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):

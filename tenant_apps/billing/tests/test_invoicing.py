@@ -249,7 +249,10 @@ def test_staff_start_a_run_and_follow_its_progress(in_town_a, canteen, client, d
     assert 'hx-trigger="every 2s"' in detail.content.decode()
     connection.set_tenant(in_town_a)
     drain()
-    partial = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    partial_response = client.get(response.url, HTTP_HX_REQUEST="true")
+    # The page and its polled fragment share an address: caches must tell them apart
+    assert "HX-Request" in detail["Vary"] and "HX-Request" in partial_response["Vary"]
+    partial = partial_response.content.decode()
     assert "Terminée" in partial
     assert "Factures émises : 1" in partial
     assert "every 2s" not in partial

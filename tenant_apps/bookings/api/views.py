@@ -6,6 +6,7 @@ and calls the same service functions as the portal pages.
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -35,7 +36,7 @@ ERRORS = {
 def _service(pk: int) -> Service:
     service = Service.objects.filter(pk=pk, is_active=True).first()
     if service is None:
-        raise Http404("Prestation introuvable.")
+        raise Http404(_("Prestation introuvable."))
     return service
 
 

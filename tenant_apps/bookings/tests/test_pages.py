@@ -87,6 +87,7 @@ def test_a_cell_is_toggled_with_htmx_and_the_message_is_announced(signed_in, fam
     assert response.status_code == 200
     assert 'data-state="booked"' in cell_html(content, theo, canteen, monday)
     assert 'hx-swap-oob="true"' in content and "Repas Enfant réservé pour Théo le lundi 30 novembre" in content
+    assert "HX-Request" in response["Vary"]  # the same POST without htmx answers a redirect
     assert Booking.objects.get(child=theo, date=monday).is_booked
 
     # When they toggle it again, it is cancelled

@@ -208,14 +208,3 @@ def test_the_enrolment_page_runs_a_constant_number_of_queries(staff_client, cant
     fifty, page = queries_for_page()
     assert page.count('name="enfants"') == 50 and page.count("Désinscrire</a>") == 100
     assert fifty == five <= 15, (five, fifty)
-
-
-def test_the_admin_enrols_through_the_service_and_leaves_deletion_to_the_enrolments_page(staff_client, canteen):
-    ana = pupil("Ana", "CM1-A")
-    added = staff_client.post("/ville-a/gestion/admin/services/enrolment/add/", {
-        "child": ana.pk, "service": canteen.pk, "school_year": YEAR})
-    assert added.status_code == 302
-    enrolment = Enrolment.objects.get(child=ana, service=canteen, school_year=YEAR)
-    # Deleting there would skip the booking rules: the admin sends staff to the enrolments page instead
-    assert staff_client.get(f"/ville-a/gestion/admin/services/enrolment/{enrolment.pk}/delete/").status_code == 403
-    assert Enrolment.objects.exists()

@@ -6,6 +6,7 @@ read-only field), same validation messages, same audit trail.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -25,7 +26,7 @@ from . import serializers as s
 def _object(data):
     """The request body, which must be an object (a JSON `[…]` or `null` is a 400, not a crash)."""
     if not hasattr(data, "items"):
-        raise errors.InvalidValue("Le corps de la requête doit être un objet JSON.")
+        raise errors.InvalidValue(_("Le corps de la requête doit être un objet JSON."))
     return data
 
 
@@ -212,10 +213,10 @@ class AuthorisationView(_ChildSubRecord):
     def put(self, request, child_id: int, kind: str):
         child = self.child(request, child_id)
         if kind not in Authorisation.Kind.values:
-            raise Http404("Autorisation inconnue.")
+            raise Http404(_("Autorisation inconnue."))
         granted = _object(request.data).get("granted")
         if granted is None or str(granted).lower() not in ("true", "false", "oui", "non", "1", "0"):
-            raise errors.InvalidValue(errors={"granted": ["Indiquez si l'autorisation est accordée (true ou false)."]})
+            raise errors.InvalidValue(errors={"granted": [_("Indiquez si l'autorisation est accordée (true ou false).")]})
         row = services.authorisation_set(actor=request.user, child=child, kind=kind,
                                          granted=str(granted).lower() in ("true", "oui", "1"))
         return Response(s.AuthorisationSerializer(row).data)
@@ -236,7 +237,7 @@ class DocumentListView(_ChildSubRecords):
     def create(self, request, child):
         upload = request.FILES.get("file")
         if upload is None:
-            raise errors.InvalidValue(errors={"file": ["Choisissez un fichier."]})
+            raise errors.InvalidValue(errors={"file": [_("Choisissez un fichier.")]})
         return services.document_add(actor=request.user, child=child, title=_str(request.data, "title"), file=upload)
 
 

@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
+from tests.support.database import database_url
+
 from .. import imports
 from ..models import Child, Guardian, Household
 
@@ -104,7 +106,7 @@ def test_the_command_imports_a_good_file(in_town_a, frozen_today, tmp_path):
 def run_command(*args):
     """Run manage.py in a real process against the test database (committed towns only)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"}
+           "DATABASE_URL": database_url()}
     return subprocess.run([sys.executable, "manage.py", "import_families", *args], cwd=settings.BASE_DIR, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 

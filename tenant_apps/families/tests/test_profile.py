@@ -54,6 +54,11 @@ def test_the_in_place_edit_answers_small_fragments_for_htmx(parent_client, famil
     body = saved.content.decode()
     assert saved.status_code == 200
     assert "07 81 23 45 68" in body and "Vos informations ont été modifiées." in body
+    # The same address answers a page without htmx: a cache in between must keep them apart
+    page = parent_client.get(url)
+    assert "<html" in page.content.decode()
+    for response in (page, form, saved):
+        assert "HX-Request" in response["Vary"]
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [

@@ -6,12 +6,12 @@ from django.db import connection
 from pypdf import PdfReader
 
 from tenant_apps.core.models import TownProfile
+from tenant_apps.core.templatetags.town import town_datetime
 from tenant_apps.documents import demo as documents_demo
 from tenant_apps.documents.models import Document
 from tenant_apps.messaging import demo as messaging_demo
 from tenant_apps.messaging.models import Conversation, TownService
 from tenant_apps.portal import demo as portal_demo
-from tenant_apps.portal.templatetags.portal import town_datetime
 
 
 def load_all():

@@ -86,6 +86,24 @@ def test_a_parent_writes_to_a_service_and_sees_the_confirmation_and_the_thread(t
     assert (conversation.household, conversation.service, conversation.subject) == (household, enfance, "Attestation")
 
 
+def test_a_stored_body_that_escaped_sanitising_is_shown_safe_to_both_sides(town_client, family, enfance):
+    # Given a message whose stored body is unsafe (written before sanitising, or by a script)
+    user, household = family
+    conversation = start(household, user, enfance, subject="Ancien message")
+    Message.objects.filter(conversation=conversation).update(
+        body='<p onclick="steal()">Bonjour <strong>Madame</strong></p><script>alert(1)</script>'
+             '<a href="javascript:steal()">lien</a>')
+
+    # Then the parent's and the staff's thread show the text and its safe formatting, never the script
+    town_client.login(user)
+    parent_page = town_client.get(f"/messagerie/conversations/{conversation.pk}/").content.decode()
+    town_client.login(make_staff())
+    staff_page = town_client.get(f"/gestion/messagerie/conversations/{conversation.pk}/").content.decode()
+    for page in (parent_page, staff_page):
+        assert "<p>Bonjour <strong>Madame</strong></p>" in page
+        assert "alert(1)" not in page and "steal()" not in page and "onclick" not in page
+
+
 def test_a_missing_subject_or_an_empty_message_is_explained_and_nothing_is_lost(town_client, family, enfance):
     town_client.login(family[0])
     page = town_client.post(f"/messagerie/ecrire/{enfance.pk}/", {"subject": "", "body": "Mon texte"}).content.decode()

@@ -1,3 +1,6 @@
+"""`{% load town %}`: filters every town page shares — the town's clock, and the one policy for showing
+formatted text people wrote (welcome text, messages)."""
+
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
@@ -18,5 +21,8 @@ def town_datetime(value, fmt: str = "j N Y H:i"):
 
 @register.filter
 def clean_html(value):
-    """Stored formatted text, sanitised once more on the way out (it already was on save)."""
+    """Stored formatted text, sanitised once more on the way out (it already was on save).
+
+    The only way a template shows HTML people wrote: never `|safe` on such a field.
+    """
     return mark_safe(sanitize_html(value))  # noqa: S308 - nh3 output
