@@ -1,6 +1,7 @@
 """Sign-in, sign-out and password creation pages of a town's portal."""
 
-from django.conf import settings
+import math
+
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,11 +22,19 @@ from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetR
 from .generators import generate_password
 from .passphrase import passphrase_convert
 from .password_policy import RULES, SAME_RULE_LABEL
+from .throttling import lock_lifts_at
 
-LOCKED_MESSAGE = _(
-    "Trop de tentatives de connexion ont échoué. Pour protéger votre compte, la connexion est "
-    "bloquée pendant %(minutes)s minutes : réessayez à partir de %(time)s."
-)
+
+def _locked_message(*, minutes: int, retry_at: str) -> str:
+    return ngettext(
+        "Trop de tentatives de connexion ont échoué depuis cet appareil ou ce réseau. Par sécurité, la "
+        "connexion y est bloquée pendant %(minutes)s minute : réessayez à partir de %(time)s. Depuis un "
+        "autre réseau (par exemple les données mobiles de votre téléphone), vous pouvez vous connecter.",
+        "Trop de tentatives de connexion ont échoué depuis cet appareil ou ce réseau. Par sécurité, la "
+        "connexion y est bloquée pendant %(minutes)s minutes : réessayez à partir de %(time)s. Depuis un "
+        "autre réseau (par exemple les données mobiles de votre téléphone), vous pouvez vous connecter.",
+        minutes,
+    ) % {"minutes": minutes, "time": retry_at}
 
 
 class LoginView(auth_views.LoginView):
@@ -56,15 +66,13 @@ class LogoutView(auth_views.LogoutView):
 
 
 def lockout(request, original_response=None, credentials=None, *args, **kwargs):
-    """Shown by django-axes when an account or an address has failed too many times.
-
-    Each refused attempt during the lock restarts the cool-off (axes'
-    AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so the retry time is now + cool-off.
-    """
-    cool_off = timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
-    minutes = int(cool_off.total_seconds() // 60)
-    retry_at = timezone.localtime(timezone.now() + cool_off)
-    message = LOCKED_MESSAGE % {"minutes": minutes, "time": retry_at.strftime("%H:%M")}
+    """Shown by django-axes when this address, or this account from this address, has failed
+    too many times. The retry time is when the lock lifts: refused tries do not extend it."""
+    lifts_at = lock_lifts_at(request, credentials)
+    seconds = max(1, math.ceil((lifts_at - timezone.now()).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    retry_at = timezone.localtime(lifts_at)
+    message = _locked_message(minutes=minutes, retry_at=retry_at.strftime("%H:%M"))
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
     else:
@@ -74,7 +82,7 @@ def lockout(request, original_response=None, credentials=None, *args, **kwargs):
             {"message": message, "minutes": minutes, "retry_at": retry_at},
             status=429,
         )
-    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    response["Retry-After"] = str(seconds)
     return response
 
 
