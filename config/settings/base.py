@@ -148,10 +148,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Each one also declares the lines of the password page's live checklist (password_policy.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tenant_apps.accounts.password_policy.CnilPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "tenant_apps.accounts.password_policy.NotLikeAccountValidator"},
+    {"NAME": "tenant_apps.accounts.password_policy.NotCommonValidator"},
 ]
 LOGIN_URL = "accounts:login"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "tenant_apps.accounts"
     label = "accounts"
     verbose_name = "Comptes"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tenant_apps.core.permissions import is_staff_only
@@ -21,7 +22,7 @@ from . import services
 from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm
 from .generators import generate_password
 from .passphrase import passphrase_convert
-from .password_policy import RULES, SAME_RULE_LABEL
+from .password_policy import SAME_RULE_LABEL, checklist, common_passwords
 from .throttling import lock_lifts_at
 
 
@@ -138,7 +139,7 @@ def _page(request, *, token, link, form=None, generated=None, phrase_form=None, 
         "token": token,
         "link_user": link.user,
         "form": form or PasswordCreateForm(user=link.user),
-        "rules": RULES,
+        "checklist": checklist(link.user),
         "same_rule_label": SAME_RULE_LABEL,
         "generated": generated,
         "phrase_form": phrase_form or PassphraseForm(),
@@ -169,6 +170,15 @@ def password_create(request, token):
             return redirect("accounts:login")
     status = 400 if form.is_bound else 200
     return _page(request, token=token, link=link, form=form, status=status)
+
+
+@require_GET
+@gzip_page
+def common_passwords_list(request):
+    """The list the checklist's "mot de passe courant" line checks against (public data)."""
+    response = JsonResponse(common_passwords(), safe=False)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache
