@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -88,10 +88,16 @@ class ChecklistLine:
         return json.dumps(self.data, ensure_ascii=False) if self.data else ""
 
 
+class ChecklistValidator(Protocol):
+    """What every configured password validator is (system check `accounts.E001`)."""
+
+    def checklist(self, user=None) -> list[ChecklistLine]: ...
+
+
 def checklist(user=None) -> list[ChecklistLine]:
     """The lines of every configured validator, in AUTH_PASSWORD_VALIDATORS' order."""
-    return [line for validator in password_validation.get_default_password_validators()
-            for line in validator.checklist(user)]
+    validators = cast(list[ChecklistValidator], password_validation.get_default_password_validators())
+    return [line for validator in validators for line in validator.checklist(user)]
 
 
 class CnilPasswordValidator:

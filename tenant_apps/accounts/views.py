@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and password creation pages of a town's portal."""
+"""Sign-in, sign-out, password creation and login e-mail confirmation pages of a town's portal."""
 
 import math
 
@@ -17,8 +17,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tenant_apps.core.permissions import is_staff_only
+from tenants.errors import DomainError
 
-from . import services
+from . import email_change, services
 from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm
 from .generators import generate_password
 from .passphrase import passphrase_convert
@@ -221,3 +222,29 @@ def password_from_phrase(request, token):
         )
     return _page(request, token=token, link=link, phrase_form=phrase_form, conversion=conversion,
                  conversion_errors=conversion_errors, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token):
+    """The link e-mailed to a new address: a page with a button (a mail scanner opening the
+    link confirms nothing), whose POST makes it the account's login."""
+    try:
+        change = email_change.email_change_get(token=token)
+    except services.LinkInvalid as error:
+        return render(request, "accounts/email_change_invalid.html", {"error": error}, status=410)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            change = email_change.email_change_confirm(token=token)
+        except services.LinkInvalid as refusal:
+            return render(request, "accounts/email_change_invalid.html", {"error": refusal}, status=410)
+        except DomainError as refusal:
+            error, status = refusal, refusal.http_status
+        else:
+            messages.success(request, _("Votre adresse e-mail de connexion est désormais %(email)s.")
+                             % {"email": change.new_email})
+            return redirect("accounts:login")
+    context = {"token": token, "change": change, "old_email_masked": email_change.masked(change.old_email),
+               "error": error}
+    return render(request, "accounts/email_change_confirm.html", context, status=status)

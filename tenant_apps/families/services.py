@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.email_change import email_change_request
 from tenants.errors import DomainError
 
 from . import forms as family_forms
+from . import login_email
 from .fields import BY_KEY, SPECS, FieldSpec, display_value
 from .models import (
     Allergy,
@@ -214,7 +216,13 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
         if spec.key == "guardian.email":
             value = value.lower()
             if value != (old or "").lower():
+                if as_parent and not login_email.parent_may_change_email(actor=actor, guardian=obj):
+                    raise FieldReadOnly(login_email.not_yours_message(obj))
                 _email_available(value, guardian=obj)
+                if obj.user_id:
+                    # The e-mail is the login: the record takes it when the new address confirms.
+                    email_change_request(user=obj.user, new_email=value, requested_by=actor)
+                    continue
         if old == value:
             continue
         setattr(obj, spec.attr, value)
@@ -456,7 +464,8 @@ def guardian_email_check(*, email: str, guardian: Guardian | None) -> None:
 @transaction.atomic
 def guardian_login_sync(*, guardian: Guardian) -> Guardian:
     """After a staff edit: give the guardian a login account if they have an e-mail and none,
-    and keep the account's e-mail and name in step with the guardian's."""
+    and keep the account's name in step with the guardian's. An existing login's e-mail is
+    not changed here (see login_email.py): the record is put back to it."""
     if not guardian.email:
         return guardian
     if guardian.user_id is None:
@@ -466,9 +475,13 @@ def guardian_login_sync(*, guardian: Guardian) -> Guardian:
         guardian.save(update_fields=["user", "updated_at"])
         return guardian
     user = guardian.user
-    if (user.email, user.first_name, user.last_name) != (guardian.email, guardian.first_name, guardian.last_name):
-        user.email, user.first_name, user.last_name = guardian.email, guardian.first_name, guardian.last_name
-        user.save(update_fields=["email", "first_name", "last_name"])
+    if guardian.email.lower() != user.email.lower():
+        # The login changes only through a confirmed request (login_email.py): the record keeps the login's.
+        guardian.email = user.email
+        guardian.save(update_fields=["email", "updated_at"])
+    if (user.first_name, user.last_name) != (guardian.first_name, guardian.last_name):
+        user.first_name, user.last_name = guardian.first_name, guardian.last_name
+        user.save(update_fields=["first_name", "last_name"])
     return guardian
 
 
