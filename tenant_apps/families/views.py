@@ -118,7 +118,7 @@ def field_edit(request, key: str, pk: int):
     if not policy.editable_by_parents:
         return _forbidden(request, services.FieldReadOnly(
             f"« {spec.label} » ne peut être modifié que par les services de la mairie."))
-    if not _row_context(spec, obj, policy, request.user)["editable"]:
+    if key == login_email.KEY and not login_email.parent_may_change_email(actor=request.user, guardian=obj):
         return _forbidden(request, services.FieldReadOnly(login_email.not_yours_message(obj)))
     if request.method == "GET" and _is_htmx(request) and request.GET.get("annuler"):
         return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy, request.user)})
