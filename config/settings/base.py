@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from environment variables only."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -150,10 +151,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Each one also declares the lines of the password page's live checklist (password_policy.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tenant_apps.accounts.password_policy.CnilPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "tenant_apps.accounts.password_policy.NotLikeAccountValidator"},
+    {"NAME": "tenant_apps.accounts.password_policy.NotCommonValidator"},
 ]
 LOGIN_URL = "accounts:login"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -170,12 +172,17 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "tenants.views.csrf_failure"
 
-# Login throttling (CNIL: 8-character passwords need access restriction).
+# Login throttling (CNIL: 8-character passwords need access restriction). Locked: an
+# (account, address) pair and an address, never an account from everywhere (someone else's
+# failures would lock its owner out); a try refused during a lock does not extend it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: axes would wipe the whole address's, so signing in to
+# one's own account between guesses would escape the lock. Failures simply expire.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "tenant_apps.accounts.views.lockout"
 AXES_CLIENT_IP_CALLABLE = "tenant_apps.accounts.throttling.client_ip"
 # Proxies (load balancers) in front of the web processes that append to X-Forwarded-For;

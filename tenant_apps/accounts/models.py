@@ -99,3 +99,38 @@ class AccessLink(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class EmailChangeRequest(models.Model):
+    """A request to change the e-mail an account signs in with, and once confirmed its record.
+
+    The login changes only when the new address opens the single-use link e-mailed to it
+    (24 hours); a newer request voids this one. Only the SHA-256 of the token is stored, and
+    only once the e-mail has been sent (the job issues the token). Who asked (the owner or a
+    gestionnaire) is kept: the rows are the audit trail of login changes.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(_("ancienne adresse"), max_length=254)
+    new_email = models.EmailField(_("nouvelle adresse"), max_length=254)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("demandé par")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valable jusqu'au"))
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changement d'adresse de connexion")
+        verbose_name_plural = _("changements d'adresse de connexion")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.old_email} → {self.new_email} – {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.voided_at is None and timezone.now() < self.expires_at

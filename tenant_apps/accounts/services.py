@@ -20,7 +20,7 @@ from .models import AccessLink, User
 LINK_VALIDITY = timedelta(hours=24)
 
 
-def _normalize_email(email: str) -> str:
+def email_normalize(email: str) -> str:
     email = User.objects.normalize_email((email or "").strip()).lower()
     try:
         validate_email(email)
@@ -95,7 +95,7 @@ def password_reset_request(*, email: str) -> None:
 
 def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> User:
     """Create a staff (gestionnaire) account and e-mail it an invitation link."""
-    email = _normalize_email(email)
+    email = email_normalize(email)
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise EmailTaken()
@@ -116,7 +116,7 @@ def account_for_guardian(*, email: str, first_name: str, last_name: str) -> User
     are filled in), so that an import can run twice. An address that belongs to a staff
     account raises EmailTaken: a gestionnaire's login is not a family's.
     """
-    email = _normalize_email(email)
+    email = email_normalize(email)
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
         if user is None:

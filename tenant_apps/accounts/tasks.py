@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from tenants.urls import town_url
 
+# The e-mails of a login change live beside their flow; imported here, the worker (which
+# discovers the `tasks` modules) registers them.
+from .email_change import send_email_change_link, send_email_changed_notice  # noqa: F401
 from .emails import send_templated_mail
 from .models import AccessLink, User
 

@@ -1,6 +1,7 @@
-"""Sign-in, sign-out and password creation pages of a town's portal."""
+"""Sign-in, sign-out, password creation and login e-mail confirmation pages of a town's portal."""
 
-from django.conf import settings
+import math
+
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
@@ -10,22 +11,33 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.permissions import is_staff_only
+from tenants.errors import DomainError
 
-from . import errors, services
+from . import email_change, errors, services
 from .forms import LoginForm, PassphraseForm, PasswordCreateForm, PasswordResetRequestForm
 from .generators import generate_password
 from .passphrase import passphrase_convert
-from .password_policy import RULES, SAME_RULE_LABEL
+from .password_policy import SAME_RULE_LABEL, checklist, common_passwords
+from .throttling import lock_lifts_at
 
-LOCKED_MESSAGE = _(
-    "Trop de tentatives de connexion ont échoué. Pour protéger votre compte, la connexion est "
-    "bloquée pendant %(minutes)s minutes : réessayez à partir de %(time)s."
-)
+
+def _locked_message(*, minutes: int, retry_at: str) -> str:
+    return ngettext(
+        "Trop de tentatives de connexion ont échoué depuis cet appareil ou ce réseau. Par sécurité, la "
+        "connexion y est bloquée pendant %(minutes)s minute : réessayez à partir de %(time)s. Depuis un "
+        "autre réseau (par exemple les données mobiles de votre téléphone), vous pouvez vous connecter.",
+        "Trop de tentatives de connexion ont échoué depuis cet appareil ou ce réseau. Par sécurité, la "
+        "connexion y est bloquée pendant %(minutes)s minutes : réessayez à partir de %(time)s. Depuis un "
+        "autre réseau (par exemple les données mobiles de votre téléphone), vous pouvez vous connecter.",
+        minutes,
+    ) % {"minutes": minutes, "time": retry_at}
 
 
 class LoginView(auth_views.LoginView):
@@ -57,15 +69,13 @@ class LogoutView(auth_views.LogoutView):
 
 
 def lockout(request, original_response=None, credentials=None, *args, **kwargs):
-    """Shown by django-axes when an account or an address has failed too many times.
-
-    Each refused attempt during the lock restarts the cool-off (axes'
-    AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so the retry time is now + cool-off.
-    """
-    cool_off = timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
-    minutes = int(cool_off.total_seconds() // 60)
-    retry_at = timezone.localtime(timezone.now() + cool_off)
-    message = LOCKED_MESSAGE % {"minutes": minutes, "time": retry_at.strftime("%H:%M")}
+    """Shown by django-axes when this address, or this account from this address, has failed
+    too many times. The retry time is when the lock lifts: refused tries do not extend it."""
+    lifts_at = lock_lifts_at(request, credentials)
+    seconds = max(1, math.ceil((lifts_at - timezone.now()).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    retry_at = timezone.localtime(lifts_at)
+    message = _locked_message(minutes=minutes, retry_at=retry_at.strftime("%H:%M"))
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
     else:
@@ -75,7 +85,7 @@ def lockout(request, original_response=None, credentials=None, *args, **kwargs):
             {"message": message, "minutes": minutes, "retry_at": retry_at},
             status=429,
         )
-    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    response["Retry-After"] = str(seconds)
     return response
 
 
@@ -127,7 +137,7 @@ def _page(request, *, token, link, form=None, generated=None, phrase_form=None, 
         "token": token,
         "link_user": link.user,
         "form": form or PasswordCreateForm(user=link.user),
-        "rules": RULES,
+        "checklist": checklist(link.user),
         "same_rule_label": SAME_RULE_LABEL,
         "generated": generated,
         "phrase_form": phrase_form or PassphraseForm(),
@@ -159,6 +169,15 @@ def password_create(request, token):
             return redirect("accounts:login")
     status = 400 if form.is_bound else 200
     return _page(request, token=token, link=link, form=form, status=status)
+
+
+@require_GET
+@gzip_page
+def common_passwords_list(request):
+    """The list the checklist's "mot de passe courant" line checks against (public data)."""
+    response = JsonResponse(common_passwords(), safe=False)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache
@@ -203,3 +222,29 @@ def password_from_phrase(request, token):
         )
     return _page(request, token=token, link=link, phrase_form=phrase_form, conversion=conversion,
                  conversion_errors=conversion_errors, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token):
+    """The link e-mailed to a new address: a page with a button (a mail scanner opening the
+    link confirms nothing), whose POST makes it the account's login."""
+    try:
+        change = email_change.email_change_get(token=token)
+    except errors.LinkInvalid as error:
+        return render(request, "accounts/email_change_invalid.html", {"error": error}, status=410)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            change = email_change.email_change_confirm(token=token)
+        except errors.LinkInvalid as refusal:
+            return render(request, "accounts/email_change_invalid.html", {"error": refusal}, status=410)
+        except DomainError as refusal:
+            error, status = refusal, refusal.http_status
+        else:
+            messages.success(request, _("Votre adresse e-mail de connexion est désormais %(email)s.")
+                             % {"email": change.new_email})
+            return redirect("accounts:login")
+    context = {"token": token, "change": change, "old_email_masked": email_change.masked(change.old_email),
+               "error": error}
+    return render(request, "accounts/email_change_confirm.html", context, status=status)

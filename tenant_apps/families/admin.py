@@ -1,13 +1,17 @@
 """The family record in the town's admin (`/<ville>/gestion/admin/`), with search and inlines.
 
 Saving a guardian goes through the services: their login account is created (no password)
-or kept in step with the e-mail.
+and kept in step with the names. A new e-mail for a guardian who has a login is sent a
+confirmation link: it becomes the login, and the record's e-mail, once confirmed.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.email_change import email_change_request
 from tenant_apps.core.admin_site import town_admin_site
+from tenants.errors import DomainError
 
 from . import errors, services
 from .models import (
@@ -34,12 +38,19 @@ class GuardianAdminForm(forms.ModelForm):
                   "mobile_phone", "home_phone", "work_phone", "birth_date", "marital_status", "profession",
                   "employer"]
 
+    requested_login_email = ""
+
     def clean_email(self):
         email = (self.cleaned_data.get("email") or "").strip().lower()
         try:
             services.guardian_email_check(email=email, guardian=self.instance if self.instance.pk else None)
         except errors.InvalidValue as error:
             raise forms.ValidationError(error.message) from None
+        login = self.instance.user if self.instance.pk and self.instance.user_id else None
+        if login is not None and email and email != login.email.lower():
+            # Their login: the record keeps it until the new address confirms (see `request_login_email`).
+            self.requested_login_email = email
+            return login.email
         return email
 
     def clean(self):
@@ -50,6 +61,22 @@ class GuardianAdminForm(forms.ModelForm):
             except forms.ValidationError as error:
                 self.add_error(attr, error)
         return cleaned
+
+
+def request_login_email(request, form: GuardianAdminForm) -> None:
+    """After saving a guardian whose login e-mail the gestionnaire changed: send the new
+    address its confirmation link (the change is recorded with who asked)."""
+    if not form.requested_login_email:
+        return
+    try:
+        email_change_request(user=form.instance.user, new_email=form.requested_login_email,
+                             requested_by=request.user)
+    except DomainError as error:
+        messages.error(request, f"{form.instance} : {error.message}")
+        return
+    messages.info(request, _("%(guardian)s : un lien de confirmation a été envoyé à %(email)s. La nouvelle "
+                             "adresse deviendra son identifiant de connexion une fois le lien ouvert.")
+                  % {"guardian": form.instance, "email": form.requested_login_email})
 
 
 class GuardianInline(admin.StackedInline):
@@ -79,6 +106,9 @@ class HouseholdAdmin(admin.ModelAdmin):
         if formset.model is Guardian:
             for guardian in formset.queryset.model.objects.filter(household=form.instance):
                 services.guardian_login_sync(guardian=guardian)
+            for guardian_form in formset.forms:
+                if isinstance(guardian_form, GuardianAdminForm) and guardian_form.instance.pk:
+                    request_login_email(request, guardian_form)
 
 
 @admin.register(Guardian, site=town_admin_site)
@@ -92,6 +122,7 @@ class GuardianAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.guardian_login_sync(guardian=obj)
+        request_login_email(request, form)
 
 
 class PlacementInline(admin.TabularInline):

@@ -16,15 +16,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.core.clock import school_year_of
 from tenants.errors import DomainError
 
-from . import errors, services
+from . import errors, login_email, services
 from . import forms as family_forms
 from .fields import BY_KEY, CATEGORY_TITLES
 from .models import Authorisation, Child
@@ -68,10 +68,23 @@ def _decorate(rows):
     return rows
 
 
-def _categories(obj, slugs, policies, opened: str = ""):
+def _login_email_row(row: dict, actor) -> dict:
+    """A guardian's e-mail row: read-only but for its owner, with the address awaiting confirmation."""
+    if row["key"] != login_email.KEY:
+        return row
+    if not login_email.parent_may_change_email(actor=actor, guardian=row["obj"]):
+        row["editable"] = False
+        row["read_only_note"] = gettext("(identifiant de connexion : modifiable par cette personne ou par la mairie)")
+    row["pending_email"] = login_email.pending_email(row["obj"])
+    return row
+
+
+def _categories(obj, slugs, policies, opened: str = "", *, actor=None):
     cats = categories(obj, slugs, policies)
     for index, cat in enumerate(cats):
         _decorate(cat["rows"])
+        for row in cat["rows"]:
+            _login_email_row(row, actor)
         cat["anchor"] = f"{cat['slug']}-{type(obj).__name__.lower()}-{obj.pk}"
         cat["open"] = cat["anchor"] == opened or (not opened and index == 0)
     return cats
@@ -83,10 +96,10 @@ def _field_form(spec, obj, data=None) -> forms.Form:
                       auto_id=f"id_{slugify(spec.key.replace('.', '-'))}_{obj.pk}_%s")
 
 
-def _row_context(spec, obj, policy, **extra):
-    return {"spec": spec, "key": spec.key, "obj": obj, "value": spec.display(obj),
-            "editable": policy.editable_by_parents, "edit_url": _edit_url(spec.key, obj),
-            "row_id": _row_id(spec.key, obj), **extra}
+def _row_context(spec, obj, policy, actor, **extra):
+    return _login_email_row({"spec": spec, "key": spec.key, "obj": obj, "value": spec.display(obj),
+                             "editable": policy.editable_by_parents, "edit_url": _edit_url(spec.key, obj),
+                             "row_id": _row_id(spec.key, obj), **extra}, actor)
 
 
 @login_required
@@ -104,8 +117,10 @@ def field_edit(request, key: str, pk: int):
     if not policy.editable_by_parents:
         return _forbidden(request, errors.FieldReadOnly(
             _("« %(label)s » ne peut être modifié que par les services de la mairie.") % {"label": spec.label}))
+    if key == login_email.KEY and not login_email.parent_may_change_email(actor=request.user, guardian=obj):
+        return _forbidden(request, errors.FieldReadOnly(login_email.not_yours_message(obj)))
     if request.method == "GET" and request.htmx and request.GET.get("annuler"):
-        return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy)})
+        return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy, request.user)})
     form = _field_form(spec, obj)
     status = 200
     if request.method == "POST":
@@ -118,17 +133,31 @@ def field_edit(request, key: str, pk: int):
             form.full_clean()
             form._errors = ErrorDict({"value": ErrorList(error.errors.get(key) or [error.message])})
             status = 400
+        except DomainError as error:
+            form.full_clean()
+            form._errors = ErrorDict({"value": ErrorList([error.message])})
+            status = error.http_status
         else:
+            obj.refresh_from_db()
+            message = _saved_message(spec, obj)
             if request.htmx:
-                obj.refresh_from_db()
                 return render(request, "families/_field.html",
-                              {"row": _row_context(spec, obj, policy, message=SAVED)})
-            messages.success(request, SAVED)
+                              {"row": _row_context(spec, obj, policy, request.user, message=message)})
+            messages.success(request, message)
             return redirect(back)
-    context = {"row": _row_context(spec, obj, policy), "form": form, "back_url": back,
+    context = {"row": _row_context(spec, obj, policy, request.user), "form": form, "back_url": back,
                "subject": obj}
     template = "families/_field_form.html" if request.htmx else "families/field_edit.html"
     return render(request, template, context, status=status)
+
+
+def _saved_message(spec, obj) -> str:
+    pending = login_email.pending_email(obj) if spec.key == login_email.KEY else ""
+    if pending:
+        return gettext("Un e-mail de confirmation a été envoyé à %(email)s. Votre adresse de connexion changera "
+                       "quand vous aurez ouvert le lien qu'il contient (valable 24 heures) ; d'ici là, rien ne "
+                       "change.") % {"email": pending}
+    return SAVED
 
 
 # --- MON PROFIL -------------------------------------------------------------------------------------
@@ -140,7 +169,8 @@ def profile(request):
     policies = services.field_policies()
     opened = request.GET.get("ouvert", "")
     guardians = [
-        {"guardian": g, "categories": _categories(g, ("coordonnees", "etat_civil", "profession"), policies, opened)}
+        {"guardian": g, "categories": _categories(g, ("coordonnees", "etat_civil", "profession"), policies, opened,
+                                                  actor=request.user)}
         for g in guardians_of(household)
     ]
     return render(request, "families/profile.html", {

@@ -66,8 +66,8 @@ def test_a_parent_creates_a_password_from_the_emailed_link_and_signs_in(live_tow
     expect(digit).not_to_have_class(re.compile("rule-met"))
     page.get_by_label("Nouveau mot de passe").fill(PASSWORD)
     page.get_by_label("Confirmer le mot de passe").fill(PASSWORD)
-    expect(rules.locator("li.rule-met")).to_have_count(6)
-    expect(page.locator("#password-rules-status")).to_have_text("6 règles sur 6 respectées.")
+    expect(rules.locator("li.rule-met")).to_have_count(8)
+    expect(page.locator("#password-rules-status")).to_have_text("8 règles sur 8 respectées.")
 
     # And the generators answer in place
     page.get_by_role("button", name="Générer un mot de passe automatiquement").click()
@@ -170,24 +170,80 @@ def test_the_login_and_password_pages_have_no_accessibility_violations(live_town
         assert results.violations_count == 0, results.generate_report()
 
 
-SAMPLES = ["Goûter-4", "ÉLÉPHANT1 ", "éléphant", "Ab1 cdef", "٣Abcdefg!", "ǅungla12?", "ß€ÆÇ9999", "abc"]
+SAMPLES = ["Goûter-4", "ÉLÉPHANT1 ", "éléphant", "Ab1 cdef", "٣Abcdefg!", "ǅungla12?", "ß€ÆÇ9999", "abc", "Soleil",
+           # meet the five CNIL rules but look like the account (alain.dupont@exemple.fr, Alain Dupont)…
+           "Dupont-2026", "Alain.Dupont1", "Exemple-1234", "DUPONT75!", "Dupont-Goûter-2026-Mercredi!",
+           # …or are common passwords, as typed or with spaces around
+           "Password1!", "P@ssw0rd", " Azerty123 ", "Marseille13\t", "Nicolas1 ",
+           # and ones that pass everything
+           "Tartine-2-Confiture", "Goûter-4-Mercredi"]
 
 
-def test_the_browser_checklist_agrees_with_the_server_policy(live_town, page):
+def server_unmet_codes(sample: str, user) -> list[str]:
+    """The checklist codes the server's validators refuse `sample` for."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    from tenant_apps.accounts.password_policy import CnilPasswordValidator, unmet_rule_codes
+
+    unmet = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, CnilPasswordValidator):
+            unmet += unmet_rule_codes(sample)
+            continue
+        try:
+            validator.validate(sample, user)
+        except ValidationError:
+            unmet += [line.code for line in validator.checklist(user)]
+    return unmet
+
+
+def test_the_browser_checklist_agrees_with_every_rule_the_server_enforces(live_town, page):
     from tenant_apps.accounts.models import AccessLink, User
-    from tenant_apps.accounts.password_policy import RULES, unmet_rule_codes
+    from tenant_apps.accounts.services import access_link_issue
+
+    town, base_url = live_town
+    seed_parent(town)
+    with tenant_context(town):
+        user = User.objects.get(email=EMAIL)
+        token = access_link_issue(user=user, purpose=AccessLink.Purpose.RESET)
+    page.goto(f"{base_url}/mot-de-passe/{token}/")
+    rules = page.locator("#password-rules li[data-rule]:not([data-rule=same])")
+    # The common passwords have arrived: no line is left to the server
+    page.get_by_label("Nouveau mot de passe").fill("x")
+    expect(page.locator("#password-rules li.rule-on-submit")).to_have_count(0)
+
+    with tenant_context(town):
+        expected = {sample: server_unmet_codes(sample, user) for sample in SAMPLES}
+    assert {"not_like_account", "not_common"} <= {code for codes in expected.values() for code in codes}
+    assert [] in expected.values()
+    for sample in SAMPLES:
+        page.get_by_label("Nouveau mot de passe").fill(sample)
+        unmet_in_browser = [
+            rules.nth(index).get_attribute("data-rule") for index in range(rules.count())
+            if "rule-met" not in rules.nth(index).get_attribute("class")
+        ]
+        assert unmet_in_browser == expected[sample], sample
+
+
+def test_without_the_common_list_that_line_says_it_is_checked_on_submit(live_town, page):
+    from tenant_apps.accounts.models import AccessLink, User
     from tenant_apps.accounts.services import access_link_issue
 
     town, base_url = live_town
     seed_parent(town)
     with tenant_context(town):
         token = access_link_issue(user=User.objects.get(email=EMAIL), purpose=AccessLink.Purpose.RESET)
+    # Given the list of common passwords cannot be fetched
+    page.route("**/mots-de-passe-courants/", lambda route: route.abort())
     page.goto(f"{base_url}/mot-de-passe/{token}/")
 
-    for sample in SAMPLES:
-        page.get_by_label("Nouveau mot de passe").fill(sample)
-        unmet_in_browser = [
-            rule.code for rule in RULES
-            if "rule-met" not in (page.locator(f'#password-rules li[data-rule="{rule.code}"]').get_attribute("class"))
-        ]
-        assert unmet_in_browser == unmet_rule_codes(sample), sample
+    # When the parent types a password that meets every other line
+    page.get_by_label("Nouveau mot de passe").fill(PASSWORD)
+    page.get_by_label("Confirmer le mot de passe").fill(PASSWORD)
+
+    # Then that line is not green: it says the server checks it
+    common = page.locator('#password-rules li[data-rule="not_common"]')
+    expect(common).not_to_have_class(re.compile("rule-met"))
+    expect(common).to_contain_text("(vérifié à l'envoi)")
+    expect(page.locator("#password-rules li.rule-met")).to_have_count(7)

@@ -40,8 +40,9 @@ class AuthTokenView(APIView):
     """Exchange the portal's e-mail and password for an API token; revoke it.
 
     Failed attempts count towards the same lock as the login page (django-axes): after
-    repeated failures for an account or from an address, the answer is 429 with the time
-    to retry. The token is revoked by DELETE and by any password change.
+    repeated failures from an address, that address gets 429 with the time to retry; the
+    account's owner elsewhere is not affected. The token is revoked by DELETE and by any
+    password change.
     """
 
     authentication_classes = [TokenAuthentication]
@@ -56,7 +57,8 @@ class AuthTokenView(APIView):
         description=(
             "Exchange the e-mail and password of a town account for a token. Use it as "
             "`Authorization: Token <token>` on the other endpoints. Repeated failures lock the "
-            "account and the client address for a while (429, `code` = `locked_out`)."
+            "client address for 15 minutes (429, `code` = `locked_out`, `Retry-After`); tries "
+            "during the lock do not extend it, and other addresses are not affected."
         ),
         request=TokenRequestSerializer,
         responses={

@@ -48,21 +48,37 @@ def test_a_malformed_request_is_a_400_with_field_errors(client, town_a):
     assert "email" in response.json()["errors"] and "password" in response.json()["errors"]
 
 
-def test_api_failures_lock_the_account_like_the_login_page(client, parent):
+def test_api_failures_lock_the_address_like_the_login_page(client, parent):
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
         for _ in range(4):
-            assert ask_token(client, "camille@exemple.fr", "Mauvais-1-mot").status_code == 400
-        locked = ask_token(client, "camille@exemple.fr", "Mauvais-1-mot")
+            assert ask_token(client, "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6").status_code == 400
+        locked = ask_token(client, "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
         assert locked.status_code == 429
         assert locked.json()["code"] == "locked_out"
         assert "réessayez à partir de 09:15" in locked.json()["detail"]
-        # The right password does not open it, nor does the login page
-        assert ask_token(client, "camille@exemple.fr", PASSWORD, ip="10.2.2.2").status_code == 429
+    with time_machine.travel(datetime(2026, 3, 10, 9, 10, tzinfo=PARIS), tick=False):
+        # The right password does not open it from that address, nor does the login page
+        assert ask_token(client, "camille@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 429
         page = client.post("/ville-a/connexion/", {"username": "camille@exemple.fr", "password": PASSWORD},
-                           REMOTE_ADDR="10.3.3.3")
+                           REMOTE_ADDR="10.6.6.6")
         assert page.status_code == 429
+    # A try refused during the lock did not extend it
     with time_machine.travel(datetime(2026, 3, 10, 9, 16, tzinfo=PARIS), tick=False):
-        assert ask_token(client, "camille@exemple.fr", PASSWORD).status_code == 200
+        assert ask_token(client, "camille@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 200
+
+
+def test_someone_elses_api_failures_never_keep_the_owner_out_from_another_address(client, parent):
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
+        # Given someone locks their own address with the parent's e-mail
+        for _ in range(5):
+            response = ask_token(client, "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
+        assert response.status_code == 429
+        # Then the parent's app, from another address, still gets its token
+        assert ask_token(client, "camille@exemple.fr", PASSWORD, ip="10.1.1.1").status_code == 200
+        # And so does the login page from there
+        page = client.post("/ville-a/connexion/", {"username": "camille@exemple.fr", "password": PASSWORD},
+                           REMOTE_ADDR="10.1.1.2")
+        assert page.status_code == 302
 
 
 def test_delete_revokes_the_token(client, parent, town_a):

@@ -168,3 +168,94 @@ def test_generating_needs_a_post_with_the_csrf_token(town_a, token):
     strict = Client(enforce_csrf_checks=True)
     assert strict.get(url(token, "generer/")).status_code == 405
     assert strict.post(url(token, "generer/")).status_code == 403
+
+
+# --- The checklist is the server's rules, all of them -------------------------------------------
+
+
+def checklist_codes(body: str) -> list[str]:
+    return re.findall(r'<li data-rule="([a-z_]+)"', body)
+
+
+def test_every_rule_the_server_enforces_is_a_line_of_the_checklist(client, token, newcomer, town_a):
+    from django.contrib.auth import password_validation
+
+    body = client.get(url(token)).content.decode()
+
+    # Every validator the server runs has its lines on the page, in order, then "identical"
+    with tenant_context(town_a):
+        declared = [line.code for validator in password_validation.get_default_password_validators()
+                    for line in validator.checklist(newcomer)]
+    assert checklist_codes(body) == [*declared, "same"]
+    assert declared == ["length", "lower", "upper", "special", "digit", "not_like_account", "not_common"]
+    assert "Ne ressemble pas à votre adresse e-mail ni à votre nom" in body
+    assert "N&#x27;est pas un mot de passe courant" in body
+
+
+@pytest.mark.parametrize(
+    ("password", "line", "refusal"),
+    [
+        # Meets the five CNIL rules, yet is too close to the address nouveau@exemple.fr
+        ("Nouveau-2026", "Ne ressemble pas à votre adresse e-mail ni à votre nom",
+         "Le mot de passe est trop semblable au champ"),
+        # Meets the five CNIL rules, yet is one of the most common passwords
+        ("Password1!", "N&#x27;est pas un mot de passe courant", "Ce mot de passe est trop courant."),
+    ],
+)
+def test_a_password_refused_for_a_rule_beyond_the_five_was_on_the_checklist(
+        client, token, newcomer, town_a, password, line, refusal):
+    # Given the page shows the rule
+    assert line in client.get(url(token)).content.decode()
+    # When the parent submits a password that breaks only that rule
+    assert unmet_rules(password) == []
+    response = post_password(client, token, password)
+    # Then the server refuses it for that very rule
+    assert response.status_code == 400
+    assert refusal in response.content.decode()
+    assert not password_usable(newcomer, town_a)
+
+
+def test_the_similarity_line_carries_what_the_server_compares_the_password_with(client, token):
+    import json
+    from html import unescape
+
+    body = client.get(url(token)).content.decode()
+    data = json.loads(unescape(re.search(r'data-rule="not_like_account" data-rule-data="([^"]+)"', body).group(1)))
+    assert data["max_similarity"] == 0.7
+    assert set(data["parts"]) >= {"nouveau", "exemple", "fr", "nouveau@exemple.fr", "camille", "martin"}
+
+
+def test_the_common_passwords_list_is_served_compressed_and_cacheable(client, token):
+    import json
+    from html import unescape
+
+    body = client.get(url(token)).content.decode()
+    common_url = unescape(re.search(r'data-common-passwords="([^"]+)"', body).group(1))
+    assert common_url == "/ville-a/mots-de-passe-courants/"
+
+    response = client.get(common_url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip" and "max-age=86400" in response["Cache-Control"]
+    import gzip
+
+    common = json.loads(gzip.decompress(response.content))
+    # The very list the server compares with
+    from django.contrib.auth.password_validation import CommonPasswordValidator
+
+    assert set(common) == CommonPasswordValidator().passwords
+    assert {"password1!", "123456", "azerty"} <= set(common)
+
+
+def test_a_validator_without_checklist_lines_fails_the_system_checks(settings):
+    from django.contrib.auth import password_validation
+
+    from tenant_apps.accounts.checks import password_validators_have_checklist_lines
+
+    assert password_validators_have_checklist_lines(None) == []
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        *settings.AUTH_PASSWORD_VALIDATORS,
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ]
+    password_validation.get_default_password_validators.cache_clear()
+    [error] = password_validators_have_checklist_lines(None)
+    assert error.id == "accounts.E001" and "NumericPasswordValidator" in error.msg

@@ -3,6 +3,7 @@ the write serializers only document the accepted fields in the OpenAPI schema.""
 
 from rest_framework import serializers
 
+from ..login_email import pending_email
 from ..models import (
     Allergy,
     Authorisation,
@@ -30,11 +31,18 @@ class _BlankChoicesDocumented(serializers.ModelSerializer):
 
 
 class GuardianSerializer(_BlankChoicesDocumented):
+    pending_email = serializers.SerializerMethodField(
+        help_text="The address asked to become this guardian's e-mail and login, until it confirms through the "
+                  "link e-mailed to it (24 hours); empty if none.")
+
     class Meta:
         model = Guardian
         fields = ["id", "civility", "first_name", "last_name", "birth_date", "marital_status", "relationship", "email",
-                  "mobile_phone", "home_phone", "work_phone", "profession", "employer", "is_payer"]
+                  "pending_email", "mobile_phone", "home_phone", "work_phone", "profession", "employer", "is_payer"]
         read_only_fields = fields
+
+    def get_pending_email(self, obj) -> str:
+        return pending_email(obj)
 
 
 class GuardianPatchSerializer(serializers.ModelSerializer):

@@ -58,8 +58,14 @@ class GuardianListView(APIView):
 
 @extend_schema_view(
     get=extend_schema(summary="Un responsable légal du foyer", responses=s.GuardianSerializer, tags=["familles"]),
-    patch=extend_schema(summary="Modifier un responsable (changer l'e-mail change l'identifiant de connexion)",
-                        request=s.GuardianPatchSerializer, responses=s.GuardianSerializer, tags=["familles"]),
+    patch=extend_schema(
+        summary="Modifier un responsable",
+        description=(
+            "L'e-mail est l'identifiant de connexion : un responsable ne change que le sien, et la nouvelle adresse "
+            "reçoit un lien de confirmation (24 heures) ; `email` ne change qu'après confirmation, `pending_email` "
+            "montre l'adresse en attente. Changer l'e-mail d'un autre responsable répond 403 (`field_read_only`)."
+        ),
+        request=s.GuardianPatchSerializer, responses=s.GuardianSerializer, tags=["familles"]),
 )
 class GuardianView(APIView):
     def get(self, request, guardian_id: int):

@@ -28,7 +28,8 @@ def guardian_email_check(*, email: str, guardian: Guardian | None) -> None:
 @transaction.atomic
 def guardian_login_sync(*, guardian: Guardian) -> Guardian:
     """After a staff edit: give the guardian a login account if they have an e-mail and none,
-    and keep the account's e-mail and name in step with the guardian's."""
+    and keep the account's name in step with the guardian's. An existing login's e-mail is
+    not changed here (see login_email.py): the record is put back to it."""
     if not guardian.email:
         return guardian
     if guardian.user_id is None:
@@ -38,7 +39,11 @@ def guardian_login_sync(*, guardian: Guardian) -> Guardian:
         guardian.save(update_fields=["user", "updated_at"])
         return guardian
     user = guardian.user
-    if (user.email, user.first_name, user.last_name) != (guardian.email, guardian.first_name, guardian.last_name):
-        user.email, user.first_name, user.last_name = guardian.email, guardian.first_name, guardian.last_name
-        user.save(update_fields=["email", "first_name", "last_name"])
+    if guardian.email.lower() != user.email.lower():
+        # The login changes only through a confirmed request (login_email.py): the record keeps the login's.
+        guardian.email = user.email
+        guardian.save(update_fields=["email", "updated_at"])
+    if (user.first_name, user.last_name) != (guardian.first_name, guardian.last_name):
+        user.first_name, user.last_name = guardian.first_name, guardian.last_name
+        user.save(update_fields=["first_name", "last_name"])
     return guardian

@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..errors import InvalidValue, UnknownField
+from tenant_apps.accounts.email_change import email_change_request
+
+from .. import login_email
+from ..errors import FieldReadOnly, InvalidValue, UnknownField
 from ..fields import BY_KEY, FieldSpec, display_value
 from ..models import Child, FieldChange, Guardian, Household
 from .audit import audit_change, audit_subject, household_of_record
@@ -73,7 +76,13 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
         if spec.key == "guardian.email":
             value = value.lower()
             if value != (old or "").lower():
+                if as_parent and not login_email.parent_may_change_email(actor=actor, guardian=obj):
+                    raise FieldReadOnly(login_email.not_yours_message(obj))
                 guardian_email_check(email=value, guardian=obj)
+                if obj.user_id:
+                    # The e-mail is the login: the record takes it when the new address confirms.
+                    email_change_request(user=obj.user, new_email=value, requested_by=actor)
+                    continue
         if old == value:
             continue
         setattr(obj, spec.attr, value)

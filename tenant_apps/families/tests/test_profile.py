@@ -85,19 +85,6 @@ def test_an_email_used_by_another_family_is_refused(parent_client, family, other
     assert "déjà utilisée" in response.content.decode()
 
 
-def test_changing_a_guardians_email_changes_their_login(parent_client, family):
-    # When the parent changes their e-mail
-    response = parent_client.post(edit_url("guardian.email", family.guardian.pk), {"value": "Marie.Neuve@Exemple.fr"})
-    assert response.status_code == 302
-    # Then their login follows
-    family.guardian.user.refresh_from_db()
-    assert family.guardian.user.email == "marie.neuve@exemple.fr"
-    # and the change is in the audit trail (e-mail is a sensitive field by default)
-    change = FieldChange.objects.get(field_key="guardian.email")
-    assert (change.old_value, change.new_value) == ("marie.alain@exemple.fr", "marie.neuve@exemple.fr")
-    assert change.changed_by == family.guardian.user
-
-
 def test_a_parent_edits_the_other_guardian_of_the_household(parent_client, family):
     from .factories import GuardianFactory
 
@@ -134,11 +121,4 @@ def test_a_yes_no_field_is_edited_with_radio_buttons(parent_client, family):
     assert "PAI (projet d&#x27;accueil individualisé)" in parent_client.get(f"/ville-a/mes-enfants/{family.child.pk}/").content.decode()
 
 
-def test_giving_an_email_to_a_guardian_without_login_creates_their_account(parent_client, family):
-    from .factories import GuardianFactory
-
-    father = GuardianFactory(household=family.household, first_name="Pierre", user=None, email="")
-    response = parent_client.post(edit_url("guardian.email", father.pk), {"value": "pierre@exemple.fr"})
-    assert response.status_code == 302
-    father.refresh_from_db()
-    assert father.user.email == "pierre@exemple.fr" and not father.user.has_usable_password()
+# A guardian's e-mail (their login) is changed through a confirmed request: see test_login_email.py.

@@ -1,7 +1,6 @@
 """Staff side: the Familles menu, the household detail, the town admin with inlines and logins."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from tenant_apps.core.menu import entries
 
@@ -53,15 +52,7 @@ def test_the_admin_refuses_an_email_used_by_another_account(staff_client, family
     assert not Guardian.objects.filter(household=household).exists()
 
 
-def test_staff_change_a_guardians_email_in_the_admin_and_the_login_follows(staff_client, family):
-    g = family.guardian
-    response = staff_client.post(f"/ville-a/gestion/admin/families/guardian/{g.pk}/change/", {
-        "household": g.household_id, "civility": "mme", "last_name": "ALAIN", "first_name": "Marie",
-        "email": "marie@nouvelle.fr", "relationship": "mere", "mobile_phone": "06 12 34 56 78", "home_phone": "",
-        "work_phone": "", "birth_date": "", "marital_status": "", "profession": "", "employer": "",
-    })
-    assert response.status_code == 302
-    assert get_user_model().objects.get(pk=g.user_id).email == "marie@nouvelle.fr"
+# Staff changing a guardian's login e-mail in the admin: see test_login_email.py.
 
 
 def test_admin_pages_of_the_family_record_open(staff_client, family):
