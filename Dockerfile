@@ -15,7 +15,8 @@ RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN SECRET_KEY=collectstatic DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
+RUN SECRET_KEY=collectstatic PAYMENT_CONFIG_KEY=collectstatic CACHE_URL=redis://localhost:6379/1 \
+    DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 portail && mkdir -p /app/var && chown portail /app/var
 USER portail

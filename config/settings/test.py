@@ -7,6 +7,7 @@ from .base import BASE_DIR, DATABASES, DRAMATIQ_BROKER, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+PAYMENT_CONFIG_KEY = f"payment-config:{SECRET_KEY}"
 ALLOWED_HOSTS = ["*"]
 PUBLIC_BASE_URL = "http://testserver"
 
