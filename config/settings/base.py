@@ -42,6 +42,7 @@ SHARED_APPS = [
 ]
 
 TENANT_APPS = [
+    "tenants.outbox",  # town jobs waiting for the broker
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -249,8 +250,9 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.TimeLimit",
         "dramatiq.middleware.Callbacks",
         "dramatiq.middleware.Retries",
-        "tenants.jobs.TownContextMiddleware",
+        # Stale connections are closed before the town is looked up, not after.
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        "tenants.jobs.TownContextMiddleware",
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from tenants.errors import DomainError
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 
 from .models import AccessLink, User
 

@@ -20,7 +20,7 @@ from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 from tenants.urls import town_url
 
 from .errors import (

@@ -11,7 +11,7 @@ from tenant_apps.core import files
 from tenant_apps.core.html import format_message
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 
 from .models import ATTACHMENT_FOLDER, Conversation, Message, TownService
 
