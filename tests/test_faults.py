@@ -3,7 +3,17 @@
 Every case runs the application as it runs in production, in subprocesses (gunicorn, a
 dramatiq worker) configured by environment variables, against real servers the test
 starts and kills: a Redis cache, a Redis broker, an SMTP server, PostgreSQL. The harness
-is in `tests/support/faults.py`; a new case takes the `stack` and `fault_town` fixtures.
+is in `tests/support/faults.py`.
+
+Adding a case: take `fault_town` (a committed town; build its data in-process with
+`tenant_context(fault_town)` and the apps' factories), `stack` and whichever of
+`cache_server`, `broker_server`, `mail_server` the story needs. Start what the case needs
+(`stack.web().start()`, `worker = stack.worker().start()`, optionally with environment
+overrides), act as a user would (`requests` against `stack.web_url`) or put a message on the
+broker (`enqueue`), break something (`broker_server.kill()`, `cache_server.kill()`,
+`worker.kill()`: SIGKILL), bring it back (`.start()`), then wait for what a user would notice
+(`wait_until(...)`: an e-mail in `mail_server.messages`, a row in the database) and read
+`worker.log()` for what the process said. Every process and server is killed after the test.
 """
 
 import datetime as dt
@@ -45,8 +55,9 @@ def ask_for_a_new_password(stack, town, email: str = PARENT) -> requests.Respons
     url = f"{stack.web_url}/{town.slug}/nouveau-mot-de-passe/"
     form = browser.get(url, timeout=30)
     assert form.status_code == 200, explain(form)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    return browser.post(url, data={"csrfmiddlewaretoken": token, "email": email}, headers={"Referer": url},
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    assert token is not None, explain(form)
+    return browser.post(url, data={"csrfmiddlewaretoken": token.group(1), "email": email}, headers={"Referer": url},
                         timeout=30)
 
 

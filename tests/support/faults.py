@@ -77,10 +77,10 @@ class RedisServer:
 
     def kill(self) -> None:
         """SIGKILL: the server vanishes as in a crash; its port refuses connections."""
-        if self.running:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def database_url() -> str:
@@ -142,12 +142,13 @@ class AppProcess:
 
     def stop(self) -> None:
         """SIGTERM, as a deployment stops a process; SIGKILL after 20 s."""
-        if not self.running:
+        process = self.process
+        if process is None or process.poll() is not None:
             self.process = None
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout=20)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.kill()
         self.process = None
