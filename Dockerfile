@@ -16,7 +16,8 @@ COPY pyproject.toml uv.lock ./
 # Production's dependencies only: no test tools (dev), no embedded servers (local).
 RUN uv sync --frozen --no-default-groups --no-install-project
 COPY . .
-RUN SECRET_KEY=collectstatic DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
+RUN SECRET_KEY=collectstatic PAYMENT_CONFIG_KEY=collectstatic CACHE_URL=redis://localhost:6379/1 \
+    DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 portail && mkdir -p /app/var && chown portail /app/var
 USER portail

@@ -10,7 +10,7 @@ from django.db import connection
 
 from tests.support import jobs as job_support
 
-pytest_plugins = ["tests.support.live", "tests.support.services"]
+pytest_plugins = ["tests.support.live", "tests.support.services", "tests.support.faults"]
 
 TOWN_A = {"slug": "ville-a", "name": "Mairie de Ville-A", "zone": "B"}
 TOWN_B = {"slug": "ville-b", "name": "Mairie de Ville-B", "zone": "C"}

@@ -1,10 +1,17 @@
 """dramatiq glue: every message carries the schema it was sent from.
 
 `TownContextMiddleware` stamps the sender's schema on enqueue, activates that town in
-the worker before the actor runs and resets after. A message with no schema, or with a
-schema that is not an active town, is refused (skipped and logged): it fails closed.
+the worker before the actor runs and resets after. It fails closed:
+
+- a message with no schema, or with a schema that is not an active town, is refused and
+  dead-lettered (logged, kept for inspection, never run);
+- when the town cannot be looked up at all (database or cache failure, any exception),
+  the actor does not run either: the message is retried later by dramatiq's `Retries`,
+  then dead-lettered once its retries are spent.
+
 Actors that run for the whole platform (schedulers fanning out to towns) declare
-`platform=True` and run in the public schema.
+`platform=True` and run in the public schema. Town jobs are sent through the outbox
+(`tenants.outbox.services.send_on_commit`).
 """
 
 import logging
@@ -12,11 +19,22 @@ import logging
 import dramatiq
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
-from dramatiq.middleware import Middleware, SkipMessage
+from dramatiq.middleware import Middleware, MiddlewareError, SkipMessage
+
+# No model import at module level: django_dramatiq imports this module (the middleware)
+# while the app registry is loading, before any model can be.
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_OPTION = "town_schema"
+
+
+class TownUnavailable(MiddlewareError):
+    """The message's town could not be looked up; the actor must not run (it is retried).
+
+    A MiddlewareError, unlike any other exception, is not swallowed by the broker's hook
+    dispatch: the worker treats it as the message's failure, so `Retries` re-enqueues it.
+    """
 
 
 class TownContextMiddleware(Middleware):
@@ -29,25 +47,38 @@ class TownContextMiddleware(Middleware):
             message.options[SCHEMA_OPTION] = connection.schema_name
 
     def before_process_message(self, broker, message):
+        try:
+            self._activate(broker, message)
+        except SkipMessage:
+            raise
+        except Exception as error:
+            connection.set_schema_to_public()
+            logger.warning(
+                "Message %s (%s) for %r not run: its town could not be looked up (%s); it will be retried.",
+                message.message_id, message.actor_name, message.options.get(SCHEMA_OPTION), error,
+            )
+            raise TownUnavailable(f"town {message.options.get(SCHEMA_OPTION)!r} could not be looked up") from error
+
+    def _activate(self, broker, message) -> None:
         from .routing import town_by_schema
 
         schema = message.options.get(SCHEMA_OPTION)
-        actor = broker.get_actor(message.actor_name)
-        is_platform = actor.options.get("platform", False)
+        is_platform = broker.get_actor(message.actor_name).options.get("platform", False)
         if is_platform and schema == get_public_schema_name():
             connection.set_schema_to_public()
             return
         if not schema or schema == get_public_schema_name():
-            logger.error("Refused message %s (%s): no town schema.", message.message_id, message.actor_name)
-            raise SkipMessage("message carries no town schema")
+            self._refuse(message, "no town schema")
         town = town_by_schema(schema)
         if town is None or not town.is_active:
-            logger.error(
-                "Refused message %s (%s): unknown or archived town schema %r.",
-                message.message_id, message.actor_name, schema,
-            )
-            raise SkipMessage(f"unknown town schema {schema!r}")
+            self._refuse(message, f"unknown or archived town schema {schema!r}")
         connection.set_tenant(town)
+
+    @staticmethod
+    def _refuse(message, reason: str) -> None:
+        logger.error("Refused message %s (%s): %s.", message.message_id, message.actor_name, reason)
+        message.fail()  # dead-lettered rather than dropped
+        raise SkipMessage(reason)
 
     def after_process_message(self, broker, message, *, result=None, exception=None):
         connection.set_schema_to_public()
@@ -64,15 +95,3 @@ def fan_out(actor: dramatiq.Actor, *args, **kwargs) -> int:
     for schema in schemas:
         actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema})
     return len(schemas)
-
-
-def send_on_commit(actor: dramatiq.Actor, *args, **kwargs) -> None:
-    """Send `actor` once the current transaction commits, stamped with the schema active *now*.
-
-    The commit may happen after the caller has left the town's context (provisioning runs
-    a town's setup inside a wider transaction), so the schema is captured at call time.
-    """
-    from django.db import transaction
-
-    schema = connection.schema_name
-    transaction.on_commit(lambda: actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema}))

@@ -1,6 +1,13 @@
-"""Cached lookup of the first path segment: a town, an old slug to redirect, or nothing."""
+"""Cached lookup of the first path segment: a town, an old slug to redirect, or nothing.
 
+The cache only saves a query: when it is unreachable, a read is a miss and a write is
+skipped, so the towns keep answering from the database through a cache outage.
+"""
+
+import logging
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django_tenants.utils import schema_context
@@ -8,7 +15,12 @@ from django_tenants.utils import schema_context
 from .models import Town, TownSlugRedirect
 from .validators import RESERVED_SLUGS
 
+logger = logging.getLogger(__name__)
+
 CACHE_SECONDS = 300
+# A dead cache would log on every request; one warning per process and per minute says it.
+OUTAGE_LOG_SECONDS = 60
+_last_outage_log = 0.0
 
 
 @dataclass(frozen=True)
@@ -24,16 +36,48 @@ def _cache_key(slug: str) -> str:
     return f"town-slug:{slug}"
 
 
+def _log_outage(operation: str) -> None:
+    global _last_outage_log
+    now = time.monotonic()
+    if now - _last_outage_log >= OUTAGE_LOG_SECONDS:
+        _last_outage_log = now
+        logger.warning("Cache unreachable (%s): town lookups go to the database.", operation, exc_info=True)
+
+
+def _cached(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - whatever the backend raises, a miss
+        _log_outage("get")
+        return None
+
+
+def _remember(key: str, value: Any, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # noqa: BLE001
+        _log_outage("set")
+
+
+def _forget(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # noqa: BLE001
+        # If the cache comes back with its data, these entries expire within CACHE_SECONDS.
+        logger.error("Cache unreachable: could not forget %s; stale for at most %s s.", keys, CACHE_SECONDS,
+                     exc_info=True)
+
+
 def resolve_slug(slug: str) -> SlugTarget:
     """What the first path segment points at; cached in the public schema's key space."""
     if slug in RESERVED_SLUGS:
         return _MISSING
     with schema_context("public"):
         key = _cache_key(slug)
-        target = cache.get(key)
+        target = _cached(key)
         if target is None:
             target = _lookup(slug)
-            cache.set(key, target, CACHE_SECONDS)
+            _remember(key, target, CACHE_SECONDS)
     return target
 
 
@@ -50,21 +94,26 @@ def _lookup(slug: str) -> SlugTarget:
 def forget_slugs(*slugs: str) -> None:
     """Drop cached lookups after a town is created, renamed or archived."""
     with schema_context("public"):
-        cache.delete_many([_cache_key(s) for s in slugs])
+        _forget([_cache_key(s) for s in slugs])
+
+
+def _schema_key(schema_name: str) -> str:
+    return f"town-schema:{schema_name}"
 
 
 def town_by_schema(schema_name: str) -> Town | None:
+    """The town whose schema is `schema_name` (the worker's lookup); cached for a minute."""
     with schema_context("public"):
-        key = f"town-schema:{schema_name}"
-        town = cache.get(key)
+        key = _schema_key(schema_name)
+        town = _cached(key)
         if town is None:
             town = Town.objects.filter(schema_name=schema_name).first()
             if town is None:
                 return None
-            cache.set(key, town, 60)
+            _remember(key, town, 60)
         return town
 
 
 def forget_schema(schema_name: str) -> None:
     with schema_context("public"):
-        cache.delete(f"town-schema:{schema_name}")
+        _forget([_schema_key(schema_name)])

@@ -22,10 +22,10 @@ def real_broker_settings(settings, broker_url):
     return settings
 
 
-def test_healthz_is_200_when_database_and_broker_answer(db, real_broker_settings):
+def test_healthz_is_200_when_database_broker_and_cache_answer(db, real_broker_settings):
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "broker": True}
+    assert response.json() == {"status": "ok", "database": True, "broker": True, "cache": True}
 
 
 def test_healthz_is_503_when_the_broker_is_down(db, settings):
@@ -34,6 +34,15 @@ def test_healthz_is_503_when_the_broker_is_down(db, settings):
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] is False
+
+
+def test_healthz_is_503_when_the_cache_is_down(db, real_broker_settings, cache_server):
+    real_broker_settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                               "LOCATION": cache_server.url(1)}}
+    cache_server.kill()
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": True, "broker": True, "cache": False}
 
 
 def test_healthz_is_503_when_the_database_is_down():
@@ -74,19 +83,42 @@ def test_a_town_account_cannot_enter_the_operators_console(towns, db):
     assert client.get("/ops/").status_code == 302
 
 
-@pytest.mark.parametrize(
-    ("env", "message"),
-    [({"DEBUG": "false"}, "SECRET_KEY must be set"), ({"SECRET_KEY": "x" * 50, "DEBUG": "true"}, "DEBUG must be off")],
-)
-def test_production_refuses_to_start_without_secret_or_with_debug(env, message):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
-    result = subprocess.run(
+PRODUCTION_ENV = {"SECRET_KEY": "x" * 50, "DEBUG": "false", "CACHE_URL": "redis://127.0.0.1:6379/1",
+                  "PAYMENT_CONFIG_KEY": "y" * 50}
+
+
+def start_production(**env: str | None) -> subprocess.CompletedProcess:
+    """`django.setup()` with the production settings and PRODUCTION_ENV changed by `env` (None: unset)."""
+    settings_env = {**PRODUCTION_ENV, **env}
+    base = {k: v for k, v in os.environ.items() if k not in settings_env}
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**base, **env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+        env={**base, **{k: v for k, v in settings_env.items() if v is not None},
+             "DJANGO_SETTINGS_MODULE": "config.settings.production"},
         capture_output=True, text=True,
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
+        ({"DEBUG": "true"}, "DEBUG must be off"),
+        ({"CACHE_URL": None}, "CACHE_URL must name a cache shared by every process"),
+        ({"CACHE_URL": "locmemcache://"}, "CACHE_URL must name a cache shared by every process"),
+        ({"CACHE_URL": "filecache:///tmp/cache"}, "CACHE_URL must name a cache shared by every process"),
+        ({"PAYMENT_CONFIG_KEY": None}, "PAYMENT_CONFIG_KEY must be set"),
+    ],
+)
+def test_production_refuses_to_start_when_a_setting_would_break_it_quietly(env, message):
+    result = start_production(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_starts_with_a_secret_key_a_shared_cache_and_a_payment_key():
+    result = start_production()
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_pages_carry_the_security_headers(towns, db):

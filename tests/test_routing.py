@@ -97,3 +97,26 @@ def test_the_cached_lookup_is_forgotten_at_once_on_rename_and_archive(client, to
     assert client.get("/ville-a/connexion/").status_code == 301
     assert client.get("/ville-a-22/connexion/").status_code == 200
     assert client.get("/ville-b/connexion/").status_code == 410
+
+
+@pytest.fixture
+def dead_cache(settings, cache_server):
+    """The cache is a Redis server that has just died."""
+    settings.CACHES = {"default": {**settings.CACHES["default"],
+                                   "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": cache_server.url(1),
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    cache_server.kill()
+    return settings
+
+
+def test_towns_are_routed_from_the_database_while_the_cache_is_down(client, town_a, dead_cache):
+    # A cache error is a cache miss: the town's page, a renamed slug and an unknown one all answer
+    assert client.get("/ville-a/connexion/").status_code == 200
+    assert client.get("/nulle-part/connexion/").status_code == 404
+
+
+def test_the_worker_finds_a_town_while_the_cache_is_down(town_a, dead_cache):
+    from tenants.routing import town_by_schema
+
+    assert town_by_schema(town_a.schema_name) == town_a

@@ -43,6 +43,7 @@ SHARED_APPS = [
 ]
 
 TENANT_APPS = [
+    "tenants.outbox",  # town jobs waiting for the broker
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -138,6 +139,10 @@ CACHES = {
 }
 CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
 CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # The cache only saves queries (a cache error is a miss): a Redis that stops answering
+    # must cost a request a second at most, never a hang.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 # --- Authentication ----------------------------------------------------------------------
 
@@ -233,6 +238,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portail Famille <noreply@portail-famille.localhost>")
 
+# --- Payment providers -------------------------------------------------------------------
+
+# Key of the payment providers' parameters stored encrypted in the database (any secret
+# string). Independent of SECRET_KEY, so that rotating that one keeps them readable;
+# required in production.
+PAYMENT_CONFIG_KEY = env("PAYMENT_CONFIG_KEY", default="")
+
 # --- Background jobs ---------------------------------------------------------------------
 
 BROKER_URL = env("BROKER_URL", default="redis://127.0.0.1:6379/0")
@@ -248,8 +260,9 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.TimeLimit",
         "dramatiq.middleware.Callbacks",
         "dramatiq.middleware.Retries",
-        "tenants.jobs.TownContextMiddleware",
+        # Stale connections are closed before the town is looked up, not after.
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        "tenants.jobs.TownContextMiddleware",
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]

@@ -8,6 +8,7 @@ from .embedded import embedded_pg_dump
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+PAYMENT_CONFIG_KEY = f"payment-config:{SECRET_KEY}"
 ALLOWED_HOSTS = ["*"]
 PUBLIC_BASE_URL = "http://testserver"
 

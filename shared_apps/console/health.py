@@ -1,8 +1,9 @@
-"""Reachability checks of the database and the broker, for `/healthz`."""
+"""Reachability checks of the database, the broker and the cache, for `/healthz`."""
 
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 logger = logging.getLogger(__name__)
@@ -37,4 +38,14 @@ def broker_ok() -> bool:
         return True
     except Exception:  # noqa: BLE001
         logger.warning("healthz: broker unreachable", exc_info=True)
+        return False
+
+
+def cache_ok() -> bool:
+    """The pages work through a cache outage (a miss), slower: the check says it is down."""
+    try:
+        cache.get("healthz")
+        return True
+    except Exception:  # noqa: BLE001
+        logger.warning("healthz: cache unreachable", exc_info=True)
         return False

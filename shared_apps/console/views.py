@@ -16,6 +16,6 @@ def landing(request):
 
 @never_cache
 def healthz(request):
-    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
+    checks = {"database": health.database_ok(), "broker": health.broker_ok(), "cache": health.cache_ok()}
     ok = all(checks.values())
     return JsonResponse({"status": "ok" if ok else "unavailable", **checks}, status=200 if ok else 503)

@@ -1,16 +1,17 @@
 """Encryption at rest of payment-provider parameters (Fernet).
 
-The key comes from the PAYMENT_CONFIG_KEY environment variable (a Fernet key, or any
-secret string) or, by default, is derived from SECRET_KEY.
+The key is the PAYMENT_CONFIG_KEY setting (any secret string), independent of SECRET_KEY:
+rotating the secret key keeps the stored parameters readable. Production refuses to start
+without it; local and test settings default it to what it was derived from before.
 """
 
 import base64
 import hashlib
 import json
-import os
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 # Parameters that are not secret and may be displayed in full.
 PUBLIC_PARAMS = frozenset(
@@ -23,10 +24,9 @@ class ParamsUnreadable(Exception):
 
 
 def _secret() -> bytes:
-    raw = os.environ.get("PAYMENT_CONFIG_KEY") or getattr(settings, "PAYMENT_CONFIG_KEY", "") or ""
-    if not raw:
-        raw = f"payment-config:{settings.SECRET_KEY}"
-    return raw.encode()
+    if not settings.PAYMENT_CONFIG_KEY:
+        raise ImproperlyConfigured("PAYMENT_CONFIG_KEY is not set.")
+    return settings.PAYMENT_CONFIG_KEY.encode()
 
 
 def fernet() -> Fernet:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from tenant_apps.core.clock import town_zone
 from tenants.errors import DomainError
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 from tenants.urls import town_url
 
 from .emails import send_templated_mail

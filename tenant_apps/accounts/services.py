@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 
 from .errors import EmailInvalid, EmailTaken, LinkExpired, LinkInvalid, LinkUsed
 from .models import AccessLink, User

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts.email_change import email_change_pending
-from tenant_apps.accounts.models import EmailChangeRequest
 from tenant_apps.accounts.errors import EmailTaken
+from tenant_apps.accounts.models import EmailChangeRequest
 
 from .models import FieldChange, Guardian
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tenant_apps.core import files
 from tenant_apps.core.html import format_message
 from tenant_apps.families.models import Household
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 
 from .errors import ConversationClosed, EmptyMessage, ServiceUnavailable, SubjectRequired
 from .models import ATTACHMENT_FOLDER, Conversation, Message, TownService

@@ -2,10 +2,12 @@
 
 The stub broker keeps encoded messages in memory queues; `drain` decodes each one and
 runs it between the same middleware hooks a worker calls, so the town context is
-activated (or the message refused) exactly as in production.
+activated (or the message refused) exactly as in production. A town that cannot be looked
+up raises `TownUnavailable` here (a worker would retry the message).
 """
 
 import dramatiq
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import SkipMessage
 
 from tenants.jobs import TownContextMiddleware
@@ -28,13 +30,16 @@ def drain(max_messages: int = 1000) -> dict:
                 break
         if data is None:
             break
-        message = dramatiq.Message.decode(data)
+        message = MessageProxy(dramatiq.Message.decode(data))
         try:
             middleware.before_process_message(broker, message)
         except SkipMessage:
             skipped += 1
             middleware.after_skip_message(broker, message)
             continue
+        except Exception:
+            middleware.after_process_message(broker, message)
+            raise
         try:
             broker.get_actor(message.actor_name).fn(*message.args, **message.kwargs)
             processed += 1

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from shared_apps.payments.crypto import mask_params
+from shared_apps.payments.crypto import ParamsUnreadable, mask_params
 from shared_apps.payments.errors import InvalidParameter, UnknownBackend, UnknownParameter
 from shared_apps.payments.models import PaymentProviderConfig
 from shared_apps.payments.selectors import provider_config_for_current_town
@@ -103,3 +103,17 @@ def test_the_ops_admin_refuses_bad_parameters_with_a_message(town_a, client, set
     assert "Paramètres obligatoires manquants pour payfip_ws : numcli" in response.content.decode()
     connection.set_schema_to_public()
     assert not PaymentProviderConfig.objects.exists()
+
+
+def test_rotating_the_secret_key_keeps_the_stored_parameters_readable(town_a, settings):
+    # Given PayFiP configured under the deployment's PAYMENT_CONFIG_KEY
+    payment_config_set(town=town_a, backend="payfip_ws", params={"numcli": "987654"})
+
+    # When the operators rotate SECRET_KEY
+    settings.SECRET_KEY = "a-brand-new-secret-key-after-rotation"
+
+    # Then the town's parameters still read, and only a change of PAYMENT_CONFIG_KEY loses them
+    assert PaymentProviderConfig.objects.get(town=town_a).params == {"numcli": "987654"}
+    settings.PAYMENT_CONFIG_KEY = "another-payment-key"
+    with pytest.raises(ParamsUnreadable):
+        PaymentProviderConfig.objects.get(town=town_a).params  # noqa: B018

@@ -15,7 +15,7 @@ from tenant_apps.bookings.models import Booking
 from tenant_apps.core.errors import InvalidPeriod
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 
 from ..errors import RunAlreadyActive
 from ..models import ZERO, BillingSettings, Invoice, InvoiceLine, InvoiceRun, NumberSequence

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
 from shared_apps.payments.selectors import provider_config_for_current_town
-from tenants.jobs import send_on_commit
+from tenants.outbox.services import send_on_commit
 from tenants.urls import town_url
 
 from ..errors import (

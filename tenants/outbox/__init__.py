@@ -1,0 +1,1 @@
+"""The transactional outbox of town jobs (a town-schema app; see `services`)."""
