@@ -7,13 +7,14 @@ segments from the public schema, and resets everything after the response.
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import get_script_prefix, set_script_prefix, set_urlconf
 from django.utils import timezone
 
+from .api import request_too_large_data
 from .routing import resolve_slug
-from .validators import RESERVED_SLUGS
+from .validators import RESERVED_SLUGS, SLUG_RE
 
 PUBLIC_COOKIE_PATH = "/ops/"
 
@@ -40,15 +41,20 @@ class TownRoutingMiddleware:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
 
-        target = resolve_slug(segment)
+        # Only a slug-shaped segment can name a town: anything else (a NUL byte, spaces, capitals)
+        # is unknown without asking the cache or the database, which refuse some of it.
+        target = resolve_slug(segment) if SLUG_RE.fullmatch(segment) else None
+        if target is None or (target.town is None and not target.redirect_to):
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return render(request, "tenants/unknown_town.html", {"slug": _printable(segment)}, status=404)
         query = request.META.get("QUERY_STRING", "")
         suffix = f"?{query}" if query else ""
         if target.redirect_to:
-            return HttpResponsePermanentRedirect(f"/{target.redirect_to}/{rest}{suffix}")
+            # 308 for anything but a read: the client repeats the same method with the same
+            # body (a payment provider's POST notification to the old address is not lost).
+            redirect_class = HttpResponsePermanentRedirect if request.method in ("GET", "HEAD") else PermanentRedirect308
+            return redirect_class(f"/{target.redirect_to}/{rest}{suffix}")
         town = target.town
-        if town is None:
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
-            return render(request, "tenants/unknown_town.html", {"slug": segment}, status=404)
         if not town.is_active:
             return render(request, "tenants/closed_town.html", {"closed_town": town}, status=410)
         if not slash:
@@ -64,6 +70,40 @@ class TownRoutingMiddleware:
         request.META["SCRIPT_NAME"] = prefix
         set_script_prefix(f"{prefix}/")
         timezone.activate(town.zoneinfo)
+        return self.get_response(request)
+
+
+class PermanentRedirect308(HttpResponsePermanentRedirect):
+    status_code = 308
+
+
+def _printable(text: str) -> str:
+    return "".join(char for char in text if char.isprintable())
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body exceeds REQUEST_MAX_BYTES (files included), before
+    anything reads it: 413, in the API's error shape under `api/`, the French page elsewhere.
+
+    Django itself only bounds the part of a body kept in memory (DATA_UPLOAD_MAX_MEMORY_SIZE);
+    uploaded files would otherwise be streamed to disk whatever their size.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            if request.path_info.startswith("/api/"):
+                return JsonResponse(request_too_large_data(), status=413)
+            # Django sets the request's URLconf only once every middleware has let it through;
+            # the page links into the town (reset when the request finishes).
+            set_urlconf(getattr(request, "urlconf", None))
+            return render(request, "tenants/request_too_large.html", status=413)
         return self.get_response(request)
 
 

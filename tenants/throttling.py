@@ -1,6 +1,14 @@
-"""The client address that login throttling (django-axes) counts failures against."""
+"""Who is asking: the client address behind trusted proxies, and the API's rate limits.
+
+Login throttling (django-axes) and the API throttles count against the same address.
+The API's limits (README, "Limits") are `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`: per
+account once signed in (`user`), per address without credentials (`anon`). Counters live
+in the shared cache, whose keys are prefixed by the town's schema: each town counts apart.
+"""
 
 from django.conf import settings
+from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 
 def client_ip(request) -> str:
@@ -16,3 +24,24 @@ def client_ip(request) -> str:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+class _SettingsRate:
+    """The rate read from the settings when the throttle is built (DRF reads them once, at
+    import), and the client address as axes sees it."""
+
+    scope: str
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class UserRateThrottle(_SettingsRate, throttling.UserRateThrottle):
+    """Per signed-in account (per address for anonymous requests)."""
+
+
+class AnonRateThrottle(_SettingsRate, throttling.AnonRateThrottle):
+    """Per address, for requests without credentials (the token endpoint)."""
