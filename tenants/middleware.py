@@ -13,7 +13,7 @@ from django.urls import get_script_prefix, set_script_prefix, set_urlconf
 from django.utils import timezone
 
 from .api import request_too_large_data
-from .routing import resolve_slug
+from .routing import SlugTarget, resolve_slug
 from .validators import RESERVED_SLUGS, SLUG_RE
 
 PUBLIC_COOKIE_PATH = "/ops/"
@@ -41,20 +41,20 @@ class TownRoutingMiddleware:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
 
-        # Only a slug-shaped segment can name a town: anything else (a NUL byte, spaces, capitals)
+        # Only a slug-shaped segment can name a town: anything else (a NUL byte, a space, capitals)
         # is unknown without asking the cache or the database, which refuse some of it.
-        target = resolve_slug(segment) if SLUG_RE.fullmatch(segment) else None
-        if target is None or (target.town is None and not target.redirect_to):
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
-            return render(request, "tenants/unknown_town.html", {"slug": _printable(segment)}, status=404)
+        target = resolve_slug(segment) if SLUG_RE.fullmatch(segment) else SlugTarget()
         query = request.META.get("QUERY_STRING", "")
         suffix = f"?{query}" if query else ""
         if target.redirect_to:
             # 308 for anything but a read: the client repeats the same method with the same
             # body (a payment provider's POST notification to the old address is not lost).
-            redirect_class = HttpResponsePermanentRedirect if request.method in ("GET", "HEAD") else PermanentRedirect308
-            return redirect_class(f"/{target.redirect_to}/{rest}{suffix}")
+            redirect = HttpResponsePermanentRedirect if request.method in ("GET", "HEAD") else PermanentRedirect308
+            return redirect(f"/{target.redirect_to}/{rest}{suffix}")
         town = target.town
+        if town is None:
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return render(request, "tenants/unknown_town.html", {"slug": _printable(segment)}, status=404)
         if not town.is_active:
             return render(request, "tenants/closed_town.html", {"closed_town": town}, status=410)
         if not slash:
