@@ -6,15 +6,16 @@ segments from the public schema, and resets everything after the response.
 """
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import get_script_prefix, set_script_prefix, set_urlconf
 from django.utils import timezone
 
-from .api import request_too_large_data
 from .routing import SlugTarget, resolve_slug
 from .validators import RESERVED_SLUGS, SLUG_RE
+from .views import bad_request
 
 PUBLIC_COOKIE_PATH = "/ops/"
 
@@ -81,30 +82,41 @@ def _printable(text: str) -> str:
     return "".join(char for char in text if char.isprintable())
 
 
-class RequestSizeLimitMiddleware:
-    """Refuses a request whose declared body exceeds REQUEST_MAX_BYTES (files included), before
-    anything reads it: 413, in the API's error shape under `api/`, the French page elsewhere.
+class RequestLimitsMiddleware:
+    """Refuses, before anything reads it, a request no view should see, as Django's 400 handler
+    does (the API's error shape under `api/`, the French page elsewhere):
 
-    Django itself only bounds the part of a body kept in memory (DATA_UPLOAD_MAX_MEMORY_SIZE);
-    uploaded files would otherwise be streamed to disk whatever their size.
+    - a declared body over REQUEST_MAX_BYTES, files included: 413. Django itself only bounds
+      the part kept in memory (DATA_UPLOAD_MAX_MEMORY_SIZE); files would be streamed to disk
+      whatever their size;
+    - a NUL byte in the query string of a page: 400. PostgreSQL refuses it in a query, so every
+      search given one would be a 500. (The API's views validate their parameters with
+      serializers, which refuse it, once the caller is authenticated: 401 comes first.)
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        refusal = self._refusal(request)
+        if refusal is not None:
+            # Django sets the request's URLconf only once every middleware has let it through;
+            # the page links into the town (reset when the request finishes).
+            set_urlconf(getattr(request, "urlconf", None))
+            return bad_request(request, refusal)
+        return self.get_response(request)
+
+    def _refusal(self, request) -> Exception | None:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
-            if request.path_info.startswith("/api/"):
-                return JsonResponse(request_too_large_data(), status=413)
-            # Django sets the request's URLconf only once every middleware has let it through;
-            # the page links into the town (reset when the request finishes).
-            set_urlconf(getattr(request, "urlconf", None))
-            return render(request, "tenants/request_too_large.html", status=413)
-        return self.get_response(request)
+            return RequestDataTooBig("Request body exceeded settings.REQUEST_MAX_BYTES.")
+        if not request.path_info.startswith("/api/") and any(
+                "\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
+            return BadRequest("NUL byte in the query string.")
+        return None
 
 
 class TownCookiePathMiddleware:

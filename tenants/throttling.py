@@ -30,10 +30,11 @@ class _SettingsRate:
     """The rate read from the settings when the throttle is built (DRF reads them once, at
     import), and the client address as axes sees it."""
 
-    scope: str
+    scope: str | None
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
 
     def get_ident(self, request) -> str:
         return client_ip(request)

@@ -18,7 +18,8 @@ def csrf_failure(request, reason=""):
 
 
 def bad_request(request, exception=None):
-    """Django's 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields…) outside DRF's views."""
+    """Django's 400 outside DRF's views (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields…)
+    and the refusals of RequestLimitsMiddleware: 413 for a body too large, 400 otherwise."""
     too_large = isinstance(exception, RequestDataTooBig)
     status = 413 if too_large else 400
     if _is_api(request):

@@ -158,6 +158,22 @@ def test_a_page_posted_too_much_answers_the_french_page(anonymous, settings):
     assert response.status_code == 413 and "Envoi trop volumineux" in response.content.decode()
 
 
+# --- A NUL byte in the query string ----------------------------------------------------------------------
+
+
+def test_a_nul_byte_in_a_search_is_a_400_page_not_a_500(in_town_a):
+    from tenant_apps.accounts.models import User
+
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_user("agent@mairie.fr", "x", is_staff=True))
+    # When a gestionnaire's search holds a NUL byte (PostgreSQL refuses it in a query)
+    for path in ("/ville-a/gestion/familles/?q=%00", "/ville-a/gestion/facturation/factures/?q=a%00b"):
+        response = client.get(path)
+        # Then the French page says the request is invalid
+        assert response.status_code == 400
+        assert "Demande invalide" in response.content.decode()
+
+
 # --- Whatever fails, the API answers JSON -------------------------------------------------------------------
 
 

@@ -74,7 +74,7 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MULTIPROCESSING_MAX_PROCE
 
 MIDDLEWARE = [
     "tenants.middleware.TownRoutingMiddleware",
-    "tenants.middleware.RequestSizeLimitMiddleware",
+    "tenants.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TownCookiePathMiddleware",

@@ -65,13 +65,15 @@ class AuthTokenView(APIView):
         description=(
             "Exchange the e-mail and password of a town account for a token. Use it as "
             "`Authorization: Token <token>` on the other endpoints. Repeated failures lock the "
-            "account and the client address for a while (429, `code` = `locked_out`)."
+            "account and the client address for a while (429, `code` = `locked_out`); too many "
+            "requests from one address are slowed down (429, `code` = `throttled`, `Retry-After`)."
         ),
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Wrong e-mail or password (one message for both)."),
-            429: OpenApiResponse(ErrorSerializer, description="Too many failures: locked until the given time."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many failures: locked until the given time; or "
+                                                              "too many requests: retry after `Retry-After` seconds."),
         },
         examples=[OpenApiExample("Request", value={"email": "parent@example.fr", "password": "…"}, request_only=True)],
         auth=[],
