@@ -53,13 +53,17 @@ def request_too_large_data() -> dict[str, str]:
     return {"code": "request_too_large", "detail": _("La requête est trop volumineuse.")}
 
 
+def bad_request_data() -> dict[str, str]:
+    return {"code": "invalid", "detail": _("Requête invalide.")}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, RequestDataTooBig):
         # Raised by Django while DRF reads the body (DATA_UPLOAD_MAX_MEMORY_SIZE).
         return Response(request_too_large_data(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, SuspiciousOperation):
         # Too many fields or files in a form body: bad input, not a server error.
-        return Response({"code": "invalid", "detail": _("Requête invalide.")}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(bad_request_data(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DomainError):
         data = {"code": exc.code, "detail": str(exc.message)}
         errors = getattr(exc, "errors", None)

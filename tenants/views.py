@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from .api import request_too_large_data
+from .api import bad_request_data, request_too_large_data
 
 
 def _is_api(request) -> bool:
@@ -23,8 +23,7 @@ def bad_request(request, exception=None):
     too_large = isinstance(exception, RequestDataTooBig)
     status = 413 if too_large else 400
     if _is_api(request):
-        data = request_too_large_data() if too_large else {"code": "invalid", "detail": _("Requête invalide.")}
-        return JsonResponse(data, status=status)
+        return JsonResponse(request_too_large_data() if too_large else bad_request_data(), status=status)
     template = "tenants/request_too_large.html" if too_large else "tenants/bad_request.html"
     return render(request, template, status=status)
 
