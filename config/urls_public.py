@@ -10,3 +10,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ops/", ops_site.urls),
 ]
+
+handler400 = "tenants.views.bad_request"

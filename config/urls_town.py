@@ -40,4 +40,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
 ]
 
+handler400 = "tenants.views.bad_request"
 handler404 = "tenant_apps.portal.views.not_found"
+handler500 = "tenants.views.server_error"

@@ -1,10 +1,13 @@
 """REST API glue: every error is a 4xx JSON answer of one shape, and the OpenAPI says so.
 
 The shape is `{"code": <stable code>, "detail": <French message>, "errors": {<field>: [<message>]}}`
-(`errors` only for invalid input). Domain errors, DRF's validation and authentication errors
-and unknown addresses all answer it; `AutoSchema` documents it on every operation.
+(`errors` only for invalid input). Domain errors, DRF's validation, authentication and
+throttling errors, bodies over the size limit and unknown addresses all answer it;
+`AutoSchema` documents it on every operation.
 """
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
@@ -46,7 +49,21 @@ def _field_errors(detail) -> dict[str, list[str]]:
     return {"non_field_errors": _messages(detail)}
 
 
+def request_too_large_data() -> dict[str, str]:
+    return {"code": "request_too_large", "detail": _("La requête est trop volumineuse.")}
+
+
+def bad_request_data() -> dict[str, str]:
+    return {"code": "invalid", "detail": _("Requête invalide.")}
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Raised by Django while DRF reads the body (DATA_UPLOAD_MAX_MEMORY_SIZE).
+        return Response(request_too_large_data(), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):
+        # Too many fields or files in a form body: bad input, not a server error.
+        return Response(bad_request_data(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DomainError):
         data = {"code": exc.code, "detail": str(exc.message)}
         errors = getattr(exc, "errors", None)
@@ -87,6 +104,9 @@ class AutoSchema(SpectacularAutoSchema):
             errors["404"] = "Unknown or another family's object, or an account without a household."
         elif "{" in self.path:
             errors["404"] = "Unknown object."
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors["413"] = "Request body over the size limit."
+        errors["429"] = "Too many requests from this account or address: retry after `Retry-After` seconds."
         return errors
 
     def _get_response_bodies(self, direction="response"):

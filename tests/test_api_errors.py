@@ -47,12 +47,13 @@ def test_the_schema_documents_the_errors_each_operation_answers(client, town_a):
     schema = client.get("/ville-a/api/v1/schema/?format=json").json()
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     household = schema["paths"]["/api/v1/household/"]
-    # A read needing a sign-in: 401 (no token) and 404 (an account without a household)
-    assert set(household["get"]["responses"]) == {"200", "401", "404"}
+    # A read needing a sign-in: 401 (no token), 404 (an account without a household), 429 (throttled)
+    assert set(household["get"]["responses"]) == {"200", "401", "404", "429"}
     assert household["get"]["responses"]["401"]["content"] == error
-    # A write: also 400 (invalid input) and 403 (a field only the staff may change)
-    assert set(household["patch"]["responses"]) == {"200", "400", "401", "403", "404"}
+    assert household["get"]["responses"]["429"]["content"] == error
+    # A write: also 400 (invalid input), 403 (a field only the staff may change), 413 (body too large)
+    assert set(household["patch"]["responses"]) == {"200", "400", "401", "403", "404", "413", "429"}
     # The token endpoint needs no sign-in: no 401 documented, its 400 and 429 are in the Error shape
     token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
-    assert set(token) == {"200", "400", "429"} and token["400"]["content"] == error
+    assert set(token) == {"200", "400", "413", "429"} and token["400"]["content"] == error
     assert set(schema["components"]["schemas"]["Error"]["required"]) == {"code", "detail"}

@@ -120,3 +120,29 @@ def test_the_worker_finds_a_town_while_the_cache_is_down(town_a, dead_cache):
     from tenants.routing import town_by_schema
 
     assert town_by_schema(town_a.schema_name) == town_a
+
+
+@pytest.mark.parametrize("path", ["/ville%00/", "/%00/", "/ville-a%00/connexion/", "/%00", "/Ville A/", "/ville-a%0A/"])
+def test_a_segment_no_town_could_have_is_the_french_404_without_a_lookup(client, towns, db, path,
+                                                                         django_assert_num_queries):
+    # A NUL byte (PostgreSQL refuses it in a query) or any character no slug has: unknown portal
+    with django_assert_num_queries(0):
+        response = client.get(path)
+    assert response.status_code == 404
+    assert "Portail introuvable" in response.content.decode()
+
+
+def test_a_write_to_a_renamed_towns_old_address_is_redirected_with_308(client, town_a):
+    # Given a town renamed: its old address redirects permanently
+    town_rename(slug="ville-a", new_slug="ville-a-22")
+    # When a client POSTs (a payment provider's notification, say) to the old address
+    response = client.post("/ville-a/paiement/notification/?x=1", "reference=42",
+                           content_type="application/x-www-form-urlencoded")
+    # Then the answer is a 308: the client repeats the same POST, with its body, at the new address
+    assert response.status_code == 308
+    assert response["Location"] == "/ville-a-22/paiement/notification/?x=1"
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)("/ville-a/api/v1/household/").status_code == 308
+    # While reads keep their 301
+    assert client.get("/ville-a/connexion/").status_code == 301
+    assert client.head("/ville-a/connexion/").status_code == 301

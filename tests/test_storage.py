@@ -73,3 +73,21 @@ def test_settings_choose_s3_when_a_bucket_is_configured():
     code = "import django; django.setup(); from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
     output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert output.strip() == "tenants.storage.TownS3Storage"
+
+
+@pytest.mark.s3
+def test_a_file_on_s3_is_downloaded_under_a_safe_name_with_its_real_type(towns, db, s3_storage, monkeypatch):
+    import requests
+
+    from tenant_apps.core import files
+
+    monkeypatch.setattr(files, "default_storage", s3_storage)
+    with tenant_context(towns["ville-a"]):
+        name = s3_storage.save(files.new_key("messages", "pdf"), ContentFile(b"%PDF-1.4 certificat"))
+        # When the presigned address is given for a PDF uploaded as `x.html`
+        response = files.serve(name, folder="messages", filename="x.html")
+    # Then the bucket answers it as a PDF named x.pdf, shown inline
+    download = requests.get(response["Location"], timeout=10)
+    assert download.content == b"%PDF-1.4 certificat"
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"] == 'inline; filename="x.pdf"'

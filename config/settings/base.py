@@ -76,6 +76,7 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MULTIPROCESSING_MAX_PROCE
 
 MIDDLEWARE = [
     "tenants.middleware.TownRoutingMiddleware",
+    "tenants.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TownCookiePathMiddleware",
@@ -189,7 +190,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 # one's own account between guesses would escape the lock. Failures simply expire.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "tenant_apps.accounts.views.lockout"
-AXES_CLIENT_IP_CALLABLE = "tenant_apps.accounts.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "tenants.throttling.client_ip"
 # Proxies (load balancers) in front of the web processes that append to X-Forwarded-For;
 # 0 (the default): the socket address is the client's, X-Forwarded-For is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -231,7 +232,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies (README, "Limits"): the form or JSON part (files excluded) kept in memory, and
+# the whole body, files included (the largest accepted file is a 10 MB town document).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
 
 # --- E-mail ------------------------------------------------------------------------------
 
@@ -280,7 +284,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "tenants.api.AutoSchema",  # documents the JSON error answers
     "EXCEPTION_HANDLER": "tenants.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Deep nesting and lone surrogates are a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "tenants.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # 429 with Retry-After past these rates; the client address is tenants.throttling.client_ip.
+    "DEFAULT_THROTTLE_CLASSES": ["tenants.throttling.UserRateThrottle", "tenants.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     # Several models have a `status`: name each choice set after its model.

@@ -4,10 +4,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from tenant_apps.core.text import one_line
+
 
 def send_templated_mail(*, to: str, subject: str, template: str, context: dict) -> None:
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    # A line break in a header makes Django refuse the whole e-mail (BadHeaderError): the
+    # services keep subjects on one line, this covers what was stored before they did.
+    message = EmailMultiAlternatives(one_line(subject), text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()

@@ -1,4 +1,4 @@
-"""Login throttling (django-axes): the client address failures count against, and when a lock lifts.
+"""Login throttling (django-axes): when a lock lifts (the client address is `tenants.throttling.client_ip`).
 
 What is locked (settings `AXES_LOCKOUT_PARAMETERS`): an (account, address) pair and an
 address, after `AXES_FAILURE_LIMIT` failures within `AXES_COOLOFF_TIME`. An account alone
@@ -11,23 +11,7 @@ from datetime import datetime
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
-from django.conf import settings
 from django.utils import timezone
-
-
-def client_ip(request) -> str:
-    """The socket's address, or, behind TRUSTED_PROXY_COUNT proxies, the address the
-    outermost trusted proxy saw.
-
-    X-Forwarded-For is only read when proxies are declared: otherwise any client could
-    write a new address in it on every attempt and never be locked.
-    """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def lock_lifts_at(request, credentials: dict | None = None) -> datetime:

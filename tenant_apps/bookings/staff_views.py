@@ -1,6 +1,5 @@
 """Staff screens of bookings: attendance (pointage) per day and service, with PDF and CSV lists."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tenant_apps.catalog.models import Enrolment, Service, school_year_of
+from tenant_apps.core.csv_export import csv_download
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.models import Child
@@ -118,10 +118,7 @@ def attendance_csv(request):
     day, service, _all = _day_and_service(request, request.GET)
     if service is None:
         raise Http404(_("Aucune prestation."))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pointage-{day.isoformat()}-{service.pk}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_download(f"pointage-{day.isoformat()}-{service.pk}.csv")
     writer.writerow([_("Nom"), _("Prénom"), _("Classe"), _("Régime"), _("Allergies"), _("PAI"), _("Pointage"),
                      _("Sans réservation")])
     yes = _("oui")

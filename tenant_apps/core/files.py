@@ -3,7 +3,9 @@ and serving them back through permission-checking views.
 
 Keys are generated here (`<folder>/<random hex>.<ext>`), never taken from the uploaded name;
 serving refuses any stored name that does not have that exact shape, so a forged row
-(`../town_xxx/...`, another schema's key) is never read.
+(`../town_xxx/...`, another schema's key) is never read. The name people see is the uploaded
+one made safe, with the extension of the type read from the content: a PDF uploaded as
+`x.html` is kept and served as `x.pdf`, never saved by a browser as a page that runs.
 """
 
 import re
@@ -13,6 +15,7 @@ import filetype
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from tenants.storage import TownS3Storage
@@ -25,6 +28,9 @@ PDF_AND_IMAGES = {
     "image/jpeg": "jpg",
 }
 IMAGES = {"image/png": "png", "image/jpeg": "jpg"}
+# The types a browser may show in its own tab; anything else is only ever downloaded.
+INLINE_TYPES = {extension: content_type for content_type, extension in PDF_AND_IMAGES.items()}
+NAME_MAX = 100
 
 
 class CheckedUpload:
@@ -35,7 +41,7 @@ class CheckedUpload:
         self.content_type = content_type
         self.extension = extension
         self.size = file.size
-        self.original_name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1][:200]
+        self.original_name = safe_filename(getattr(file, "name", "") or "", extension)
 
 
 def check_upload(file, *, allowed: dict[str, str] = PDF_AND_IMAGES, max_bytes: int) -> CheckedUpload:
@@ -68,6 +74,15 @@ def _megabytes(size: int) -> str:
     return f"{value:.0f}" if value >= 1 else f"{value:.2f}".replace(".", ",")
 
 
+def safe_filename(name: str, extension: str, *, default: str = "fichier") -> str:
+    """`name` without its folders and extension, letters, digits, `-` and `_` only, then `.extension`:
+    `../Certificat médical.html` → `Certificat-médical.pdf` for a PDF."""
+    stem = re.split(r"[/\\]", name)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem.lstrip(".") else stem
+    stem = re.sub(r"[^\w-]+", "-", stem).strip("-_")[:NAME_MAX].strip("-_")
+    return f"{stem or default}.{extension}"
+
+
 def new_key(folder: str, extension: str) -> str:
     """A fresh storage key in `folder`; the town prefix is added by the storage itself."""
     return f"{folder}/{secrets.token_hex(16)}.{extension}"
@@ -82,20 +97,29 @@ def store(upload: CheckedUpload, folder: str) -> str:
     return default_storage.save(new_key(folder, upload.extension), upload.file)
 
 
-def serve(name: str, *, folder: str, content_type: str, filename: str, inline: bool = True):
+def serve(name: str, *, folder: str, filename: str, inline: bool = True):
     """Stream a stored file (local storage) or redirect to a short-lived presigned URL (S3).
 
     The caller has already checked that the requester may read it. 404 for a key of the
-    wrong shape (forged) or a missing file.
+    wrong shape (forged) or a missing file. The type and the download name's extension are the
+    key's (the type detected on upload), whatever `filename` says; the file opens in the
+    browser (`inline`) only if it is a PDF or an image, else it is downloaded.
     """
     if not is_safe_key(name, folder):
         raise Http404(_("Fichier introuvable."))
+    extension = name.rsplit(".", 1)[-1]
+    content_type = INLINE_TYPES.get(extension, "application/octet-stream")
+    download_name = safe_filename(filename, extension)
+    as_attachment = not (inline and extension in INLINE_TYPES)
     if isinstance(default_storage, TownS3Storage):
-        return HttpResponseRedirect(default_storage.url(name))
+        disposition = content_disposition_header(as_attachment, download_name)
+        return HttpResponseRedirect(default_storage.url(name, parameters={
+            "ResponseContentType": content_type, "ResponseContentDisposition": disposition,
+        }))
     try:
         handle = default_storage.open(name, "rb")
     except (FileNotFoundError, SuspiciousFileOperation):
         raise Http404(_("Fichier introuvable.")) from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=download_name)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@ from django.db import transaction
 from . import files
 from .html import sanitize_html
 from .models import TownProfile
+from .text import WELCOME_TEXT_MAX_CHARS, check_length
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FOLDER = "portal"
@@ -28,7 +29,9 @@ def town_profile_update(
     logo=None,
     remove_logo: bool = False,
 ) -> TownProfile:
-    """Save the town's profile; the welcome text is sanitised (nh3) before it is stored."""
+    """Save the town's profile; the welcome text (WELCOME_TEXT_MAX_CHARS at most, as typed) is
+    sanitised (nh3) before it is stored."""
+    check_length(welcome_body, max_chars=WELCOME_TEXT_MAX_CHARS, field="welcome_body")
     profile.display_name = display_name.strip()
     profile.address_line = address_line.strip()
     profile.postcode = postcode.strip()

@@ -61,5 +61,4 @@ def document_delete(request, pk: int):
 @staff_required
 def document_file(request, pk: int):
     document = get_object_or_404(Document, pk=pk)
-    return files.serve(document.file.name, folder=STORAGE_FOLDER, content_type=document.content_type,
-                       filename=document.original_name or document.title)
+    return files.serve(document.file.name, folder=STORAGE_FOLDER, filename=document.original_name or document.title)

@@ -23,8 +23,7 @@ def download(request, pk: int):
     household = household_of(request.user)
     document = selectors.document_of(household, pk, town_today())
     response = files.serve(
-        document.file.name, folder=STORAGE_FOLDER, content_type=document.content_type,
-        filename=document.original_name or f"{document.title}.{document.file.name.rsplit('.', 1)[-1]}",
+        document.file.name, folder=STORAGE_FOLDER, filename=document.original_name or document.title,
     )
     services.document_download_record(document=document, household=household)
     return response

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.core.text import MESSAGE_BODY_MAX_CHARS, MESSAGE_SUBJECT_MAX_CHARS
+
 from .models import TownService
 
 # Help texts are rendered as HTML by Django's form templates: plain words only.
@@ -8,9 +10,9 @@ MESSAGE_HELP = _("Mise en forme : utilisez les boutons Gras, Italique, Listes et
 
 
 class ComposeForm(forms.Form):
-    subject = forms.CharField(label=_("Objet du message"), max_length=200)
+    subject = forms.CharField(label=_("Objet du message"), max_length=MESSAGE_SUBJECT_MAX_CHARS)
     body = forms.CharField(
-        label=_("Votre message"), widget=forms.Textarea(attrs={"rows": 8, "data-format-toolbar": "true"}),
+        label=_("Votre message"), max_length=MESSAGE_BODY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8, "data-format-toolbar": "true"}),
         help_text=MESSAGE_HELP,
     )
     attachment = forms.FileField(label=_("Pièce jointe (PDF, PNG ou JPEG, 5 Mo au plus, facultatif)"), required=False)
@@ -22,7 +24,7 @@ class ComposeForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 6, "data-format-toolbar": "true"}),
+        label=_("Votre réponse"), max_length=MESSAGE_BODY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6, "data-format-toolbar": "true"}),
         help_text=MESSAGE_HELP,
     )
     attachment = forms.FileField(label=_("Pièce jointe (PDF, PNG ou JPEG, 5 Mo au plus, facultatif)"), required=False)

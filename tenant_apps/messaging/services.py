@@ -1,6 +1,10 @@
 """Writes of the messaging app: start a conversation, post a message (either side), mark read,
 close a conversation, manage the town's services. New messages notify the other side by
 e-mail through a background job, enqueued on commit.
+
+Limits (README, "Limits"): a subject is one line of at most MESSAGE_SUBJECT_MAX_CHARS
+characters (line breaks become spaces: it is the notification's mail subject), a body at most
+MESSAGE_BODY_MAX_CHARS characters as typed, an attachment ATTACHMENT_MAX_BYTES.
 """
 
 from django.db import transaction
@@ -8,6 +12,12 @@ from django.utils import timezone
 
 from tenant_apps.core import files
 from tenant_apps.core.html import format_message
+from tenant_apps.core.text import (
+    MESSAGE_BODY_MAX_CHARS,
+    MESSAGE_SUBJECT_MAX_CHARS,
+    check_length,
+    one_line,
+)
 from tenant_apps.families.models import Household
 from tenants.outbox.services import send_on_commit
 
@@ -15,10 +25,16 @@ from .errors import ConversationClosed, EmptyMessage, ServiceUnavailable, Subjec
 from .models import ATTACHMENT_FOLDER, Conversation, Message, TownService
 
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-SUBJECT_MAX = 200
+SUBJECT_MAX = MESSAGE_SUBJECT_MAX_CHARS
+
+
+def _subject(subject: str) -> str:
+    return check_length(one_line(subject), max_chars=SUBJECT_MAX, field="subject", code="subject_too_long")
 
 
 def _post(*, conversation: Conversation, side: str, author, body: str, subject: str = "", attachment=None) -> Message:
+    subject = _subject(subject)
+    check_length(body or "", max_chars=MESSAGE_BODY_MAX_CHARS, field="body", code="message_too_long")
     html = format_message(body)
     if not html:
         raise EmptyMessage()
@@ -32,7 +48,7 @@ def _post(*, conversation: Conversation, side: str, author, body: str, subject: 
         }
     now = timezone.now()
     message = Message.objects.create(
-        conversation=conversation, side=side, author=author, subject=subject.strip()[:SUBJECT_MAX], body=html,
+        conversation=conversation, side=side, author=author, subject=subject, body=html,
         created_at=now, **fields,
     )
     conversation.last_message_at = now
@@ -57,12 +73,12 @@ def conversation_start(
     """A parent writes to one of the town's services."""
     if not service.is_active:
         raise ServiceUnavailable()
-    subject = (subject or "").strip()
+    subject = _subject(subject)
     if not subject:
         raise SubjectRequired()
     now = timezone.now()
     conversation = Conversation.objects.create(
-        household=household, service=service, subject=subject[:SUBJECT_MAX], is_medical=is_medical,
+        household=household, service=service, subject=subject, is_medical=is_medical,
         created_at=now, last_message_at=now,
     )
     _post(conversation=conversation, side=Message.Side.FAMILY, author=author, body=body, subject=subject,
@@ -123,7 +139,7 @@ def town_service_save(
     position: int = 0,
 ) -> TownService:
     service = service or TownService()
-    service.name = name.strip()
+    service.name = one_line(name)  # in the notifications' mail subject
     service.description = description.strip()
     service.email = email.strip()
     service.is_sensitive = is_sensitive

@@ -64,7 +64,7 @@ def close(request, pk: int):
 @staff_required
 def attachment(request, pk: int):
     message = selectors.message_for_staff(pk)
-    return files.serve(message.attachment.name, folder=ATTACHMENT_FOLDER, content_type=message.attachment_type,
+    return files.serve(message.attachment.name, folder=ATTACHMENT_FOLDER,
                        filename=message.attachment_name or "piece-jointe")
 
 

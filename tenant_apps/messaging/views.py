@@ -71,5 +71,5 @@ def thread(request, pk: int):
 def attachment(request, pk: int):
     household = household_of(request.user)
     message = selectors.message_of_household(household, pk)
-    return files.serve(message.attachment.name, folder=ATTACHMENT_FOLDER, content_type=message.attachment_type,
+    return files.serve(message.attachment.name, folder=ATTACHMENT_FOLDER,
                        filename=message.attachment_name or "piece-jointe")

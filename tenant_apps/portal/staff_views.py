@@ -10,6 +10,7 @@ from tenant_apps.core import services
 from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.models import TownProfile
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.text import TextTooLong
 
 from .forms import TownProfileForm
 
@@ -25,6 +26,8 @@ def profile_edit(request):
             services.town_profile_update(profile=TownProfile.objects.get(pk=profile.pk), **data)
         except UploadRejected as error:
             form.add_error("logo", error.message)
+        except TextTooLong as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Le portail est à jour."))
             return redirect("portal_staff:profile")

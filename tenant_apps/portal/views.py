@@ -32,8 +32,7 @@ def logo(request):
     profile = TownProfile.current()
     if profile is None or not profile.logo:
         raise Http404(_("Pas de logo."))
-    return files.serve(profile.logo.name, folder=LOGO_FOLDER, content_type=profile.logo_content_type,
-                       filename="logo")
+    return files.serve(profile.logo.name, folder=LOGO_FOLDER, filename="logo")
 
 
 def not_found(request, exception=None):

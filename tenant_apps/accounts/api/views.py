@@ -58,13 +58,15 @@ class AuthTokenView(APIView):
             "Exchange the e-mail and password of a town account for a token. Use it as "
             "`Authorization: Token <token>` on the other endpoints. Repeated failures lock the "
             "client address for 15 minutes (429, `code` = `locked_out`, `Retry-After`); tries "
-            "during the lock do not extend it, and other addresses are not affected."
+            "during the lock do not extend it, and other addresses are not affected; too many "
+            "requests from one address are slowed down (429, `code` = `throttled`, `Retry-After`)."
         ),
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Wrong e-mail or password (one message for both)."),
-            429: OpenApiResponse(ErrorSerializer, description="Too many failures: locked until the given time."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many failures: locked until the given time; or "
+                                                              "too many requests: retry after `Retry-After` seconds."),
         },
         examples=[OpenApiExample("Request", value={"email": "parent@example.fr", "password": "…"}, request_only=True)],
         auth=[],

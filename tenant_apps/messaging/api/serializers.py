@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from tenant_apps.core.text import MESSAGE_BODY_MAX_CHARS, MESSAGE_SUBJECT_MAX_CHARS
+
 from ..models import Conversation, Message, TownService
 
 
@@ -45,13 +47,14 @@ class ConversationDetailSerializer(ConversationSerializer):
 
 class ConversationCreateSerializer(serializers.Serializer):
     service = serializers.IntegerField(help_text="Id of one of the town's services (GET messaging/services/).")
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(help_text="Text, with optional <strong>, <em>, <ul>/<ol>/<li>, <a href>.")
+    subject = serializers.CharField(max_length=MESSAGE_SUBJECT_MAX_CHARS, help_text="One line (line breaks become spaces).")
+    body = serializers.CharField(max_length=MESSAGE_BODY_MAX_CHARS,
+                                 help_text="Text, with optional <strong>, <em>, <ul>/<ol>/<li>, <a href>.")
     is_medical = serializers.BooleanField(default=False)
 
 
 class ReplySerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=MESSAGE_BODY_MAX_CHARS)
 
 
 class MarkReadSerializer(serializers.Serializer):
