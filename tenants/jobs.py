@@ -1,8 +1,9 @@
 """dramatiq glue: every message carries the schema it was sent from.
 
 `TownContextMiddleware` stamps the sender's schema on enqueue, activates that town in
-the worker before the actor runs and resets after. A message with no schema, or with a
-schema that is not an active town, is refused (skipped and logged): it fails closed.
+the worker before the actor runs (its schema and its time zone, as the web middleware
+does) and resets both after. A message with no schema, or with a schema that is not an
+active town, is refused (skipped and logged): it fails closed.
 Actors that run for the whole platform (schedulers fanning out to towns) declare
 `platform=True` and run in the public schema.
 """
@@ -10,9 +11,11 @@ Actors that run for the whole platform (schedulers fanning out to towns) declare
 import logging
 
 import dramatiq
-from django.db import connection
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 from dramatiq.middleware import Middleware, SkipMessage
+
+from .current import activate_public, activate_town, current_schema
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ class TownContextMiddleware(Middleware):
 
     def before_enqueue(self, broker, message, delay):
         if SCHEMA_OPTION not in message.options:
-            message.options[SCHEMA_OPTION] = connection.schema_name
+            message.options[SCHEMA_OPTION] = current_schema()
 
     def before_process_message(self, broker, message):
         from .routing import town_by_schema
@@ -35,7 +38,7 @@ class TownContextMiddleware(Middleware):
         actor = broker.get_actor(message.actor_name)
         is_platform = actor.options.get("platform", False)
         if is_platform and schema == get_public_schema_name():
-            connection.set_schema_to_public()
+            activate_public()
             return
         if not schema or schema == get_public_schema_name():
             logger.error("Refused message %s (%s): no town schema.", message.message_id, message.actor_name)
@@ -47,13 +50,13 @@ class TownContextMiddleware(Middleware):
                 message.message_id, message.actor_name, schema,
             )
             raise SkipMessage(f"unknown town schema {schema!r}")
-        connection.set_tenant(town)
+        activate_town(town)
 
     def after_process_message(self, broker, message, *, result=None, exception=None):
-        connection.set_schema_to_public()
+        activate_public()
 
     def after_skip_message(self, broker, message):
-        connection.set_schema_to_public()
+        activate_public()
 
 
 def fan_out(actor: dramatiq.Actor, *args, **kwargs) -> int:
@@ -72,7 +75,5 @@ def send_on_commit(actor: dramatiq.Actor, *args, **kwargs) -> None:
     The commit may happen after the caller has left the town's context (provisioning runs
     a town's setup inside a wider transaction), so the schema is captured at call time.
     """
-    from django.db import transaction
-
-    schema = connection.schema_name
+    schema = current_schema()
     transaction.on_commit(lambda: actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema}))

@@ -18,6 +18,7 @@ from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentR
 from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
@@ -70,12 +71,6 @@ RECONCILE_AFTER = timedelta(minutes=2)
 PROGRESS_EVERY = 20
 # The invoicing job's time limit (tasks.run_invoicing); a run older than that is dead.
 RUN_TIME_LIMIT = timedelta(hours=6)
-
-
-def today_in_town() -> date:
-    tenant = getattr(connection, "tenant", None)
-    zone = getattr(tenant, "zoneinfo", None)
-    return timezone.localdate(timezone=zone) if zone else timezone.localdate()
 
 
 # --- Numbers ---------------------------------------------------------------------------------
@@ -297,7 +292,7 @@ def household_invoice_issue(
             ))
         total = sum((line.amount for line in lines), ZERO)
         payer_name, payer_address, payer_email = _payer_snapshot(household)
-        issued_on = today_in_town()
+        issued_on = town_today()
         sequence = number_allocate(kind=NumberSequence.Kind.INVOICE)
         invoice = Invoice.objects.create(
             number=invoice_number(sequence), sequence=sequence, household=household, run=run,
@@ -337,7 +332,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
     sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
     note = CreditNote.objects.create(
         number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
-        reason=reason.strip(), issued_on=today_in_town(), issued_by=issued_by,
+        reason=reason.strip(), issued_on=town_today(), issued_by=issued_by,
     )
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenants.errors import DomainError
 
@@ -30,7 +31,7 @@ from .views import pdf_response
 
 @staff_required
 def runs(request):
-    start, end = previous_month(services.today_in_town())
+    start, end = previous_month(town_today())
     form = InvoiceRunForm(request.POST or None, initial={"period_start": start, "period_end": end, "with_pdfs": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,7 +192,7 @@ def _tariff_form_page(request, tariff: Tariff | None):
 
 @staff_required
 def tariff_list(request):
-    today = services.today_in_town()
+    today = town_today()
     service_list = list(selectors.tariffs_by_service())
     for service in service_list:
         # "Nouveau tarif" starts the day after the latest tariff ends, when it has an end.

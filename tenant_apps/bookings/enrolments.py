@@ -5,8 +5,7 @@ It lives with the bookings because it writes them; the catalogue's enrolments ne
 
 import datetime as dt
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext
 
 from tenant_apps.catalog.models import Enrolment, school_year_bounds
@@ -15,6 +14,7 @@ from tenant_apps.catalog.services import (
     EnrolmentHasBookings,
     require_staff,
 )
+from tenant_apps.core.clock import town_today
 
 from . import services as booking_services
 from .models import Booking, BookingChange
@@ -42,7 +42,7 @@ def enrolment_delete(*, enrolment: Enrolment, actor, cancel_future_bookings: boo
     bookings = enrolment_bookings(enrolment)
     if bookings.filter(invoiced=True).exists():
         raise EnrolmentHasBookings()
-    today = today or timezone.localdate(timezone=connection.tenant.zoneinfo)
+    today = today or town_today()
     _start, end = school_year_bounds(enrolment.school_year)
     first_day = max(today + dt.timedelta(days=1), _start)
     future = bookings.filter(date__gte=first_day, status=Booking.Status.BOOKED).count()

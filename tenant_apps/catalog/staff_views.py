@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.families.models import Child
 from tenants.errors import DomainError
@@ -103,7 +103,7 @@ def closure_list(request):
         closure = services.closure_day_add(**form.cleaned_data)
         messages.success(request, _("Fermeture du %(date)s enregistrée.") % {"date": f"{closure.date:%d/%m/%Y}"})
         return redirect("services_staff:closures")
-    today = timezone.localdate(timezone=request.town.zoneinfo)
+    today = town_today()
     closures = ClosureDay.objects.filter(date__gte=today).select_related("service")
     return render(request, "services/staff/closures.html", {"form": form, "closures": closures})
 
@@ -123,7 +123,7 @@ def _year_param(request, value: str | None) -> str:
             return services.validate_school_year(value.strip())
         except DomainError:
             pass
-    return school_year_of(timezone.localdate(timezone=request.town.zoneinfo))
+    return school_year_of(town_today())
 
 
 def _shift_year(year: str, by: int) -> str:
@@ -155,7 +155,7 @@ def enrolment_list(request):
     child_filter = ChildFilter.from_params(request.GET, year)
     page = Paginator(children_for_enrolment(child_filter), PAGE_SIZE).get_page(request.GET.get("page"))
     all_services = list(Service.objects.order_by("position", "name"))
-    current = school_year_of(timezone.localdate(timezone=request.town.zoneinfo))
+    current = school_year_of(town_today())
     years = sorted({_shift_year(current, -1), current, _shift_year(current, 1), year})
     params = child_filter.as_params()
     return render(request, "services/staff/enrolments.html", {

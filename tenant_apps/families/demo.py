@@ -6,7 +6,8 @@
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
+
+from tenant_apps.core.clock import town_today
 
 from . import services
 from .models import Authorisation, ChildDocument, EmergencyContact, PickupContact, SchoolPlacement
@@ -39,7 +40,7 @@ def _school_year(today: date) -> str:
 
 
 def load(town) -> None:
-    today = timezone.localdate()
+    today = town_today()
     household = services.household_create(
         name="ALAIN", address_line="1 rue des Écoles", postcode="22300", city="Lannion",
         family_quotient=850, family_quotient_valid_from=date(today.year, 1, 1),

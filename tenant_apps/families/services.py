@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.core.clock import town_today
 from tenants.errors import DomainError
 
 from . import forms as family_forms
@@ -645,7 +646,7 @@ def _import_plan(rows, errors: list[str]) -> dict:
         if not row.get("nom") or not row.get("prenom"):
             bad(_("le nom et le prénom sont obligatoires."))
         birth_date = _parse_date(row.get("date_naissance", ""), number, "date_naissance", line_errors)
-        if birth_date and birth_date > timezone.localdate():
+        if birth_date and birth_date > town_today():
             bad(_("la date de naissance ne peut pas être dans le futur."))
         entry = plan.setdefault(ref, {"household": None, "guardians": [], "children": [], "line": number})
         if kind == "responsable":

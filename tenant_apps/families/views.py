@@ -14,11 +14,10 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from tenant_apps.core.clock import school_year_of
+from tenant_apps.core.clock import school_year_of, town_today
 
 from . import forms as family_forms
 from . import services
@@ -160,7 +159,7 @@ def children(request):
 
 def _child_context(request, child: Child, *, open_section: str = "", bound: dict | None = None,
                    message: str = "") -> dict:
-    school_year = school_year_of(timezone.localdate())
+    school_year = school_year_of(town_today())
     policies = services.field_policies()
     can = {
         "allergies": policies["child.allergies"].editable_by_parents,
