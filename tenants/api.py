@@ -19,7 +19,8 @@ from .errors import DomainError
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable code (invalid, not_found, not_authenticated, deadline_passed…).")
     detail = serializers.CharField(help_text="What went wrong, in French, for people.")
-    errors = serializers.DictField(
+    # Documents the "errors" key (the serializer never validates, so Serializer.errors goes unused).
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()), required=False,
         help_text="Invalid input only: the messages of each field.",
     )
@@ -48,7 +49,7 @@ def _field_errors(detail) -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        data = {"code": exc.code, "detail": str(exc.message)}
+        data: dict[str, object] = {"code": exc.code, "detail": str(exc.message)}
         errors = getattr(exc, "errors", None)
         if errors:
             data["errors"] = {str(name): [str(m) for m in messages] for name, messages in errors.items()}

@@ -9,10 +9,12 @@ Actors that run for the whole platform (schedulers fanning out to towns) declare
 """
 
 import logging
+from typing import Any
 
 import dramatiq
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware, SkipMessage
 
 from .current import activate_public, activate_town, current_schema
@@ -22,16 +24,21 @@ logger = logging.getLogger(__name__)
 SCHEMA_OPTION = "town_schema"
 
 
+def _stamped(schema: str) -> dict[str, Any]:
+    """The message options that send a message to `schema`."""
+    return {SCHEMA_OPTION: schema}
+
+
 class TownContextMiddleware(Middleware):
     @property
-    def actor_options(self):
+    def actor_options(self) -> set[str]:
         return {"platform", SCHEMA_OPTION}
 
-    def before_enqueue(self, broker, message, delay):
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:
         if SCHEMA_OPTION not in message.options:
             message.options[SCHEMA_OPTION] = current_schema()
 
-    def before_process_message(self, broker, message):
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         from .routing import town_by_schema
 
         schema = message.options.get(SCHEMA_OPTION)
@@ -52,28 +59,29 @@ class TownContextMiddleware(Middleware):
             raise SkipMessage(f"unknown town schema {schema!r}")
         activate_town(town)
 
-    def after_process_message(self, broker, message, *, result=None, exception=None):
+    def after_process_message(self, broker: dramatiq.Broker, message: MessageProxy, *,
+                              result: Any = None, exception: BaseException | None = None) -> None:
         activate_public()
 
-    def after_skip_message(self, broker, message):
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         activate_public()
 
 
-def fan_out(actor: dramatiq.Actor, *args, **kwargs) -> int:
+def fan_out(actor: dramatiq.Actor, *args: Any, **kwargs: Any) -> int:
     """Send `actor` once per active town, each message stamped with that town's schema."""
     from .models import Town
 
     schemas = list(Town.objects.filter(status=Town.Status.ACTIVE).values_list("schema_name", flat=True))
     for schema in schemas:
-        actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema})
+        actor.send_with_options(args=args, kwargs=kwargs, **_stamped(schema))
     return len(schemas)
 
 
-def send_on_commit(actor: dramatiq.Actor, *args, **kwargs) -> None:
+def send_on_commit(actor: dramatiq.Actor, *args: Any, **kwargs: Any) -> None:
     """Send `actor` once the current transaction commits, stamped with the schema active *now*.
 
     The commit may happen after the caller has left the town's context (provisioning runs
     a town's setup inside a wider transaction), so the schema is captured at call time.
     """
     schema = current_schema()
-    transaction.on_commit(lambda: actor.send_with_options(args=args, kwargs=kwargs, **{SCHEMA_OPTION: schema}))
+    transaction.on_commit(lambda: actor.send_with_options(args=args, kwargs=kwargs, **_stamped(schema)))

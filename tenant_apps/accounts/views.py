@@ -1,11 +1,13 @@
 """Sign-in, sign-out and password creation pages of a town's portal."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,10 +63,11 @@ def lockout(request, original_response=None, credentials=None, *args, **kwargs):
     Each refused attempt during the lock restarts the cool-off (axes'
     AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so the retry time is now + cool-off.
     """
-    cool_off = timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    cool_off = timedelta(hours=settings.AXES_COOLOFF_TIME)
     minutes = int(cool_off.total_seconds() // 60)
     retry_at = timezone.localtime(timezone.now() + cool_off)
     message = LOCKED_MESSAGE % {"minutes": minutes, "time": retry_at.strftime("%H:%M")}
+    response: HttpResponse
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
     else:

@@ -20,6 +20,7 @@ from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
 from tenant_apps.families.models import Household
+from tenants.current import current_schema, require_town
 from tenants.errors import DomainError
 from tenants.jobs import send_on_commit
 from tenants.urls import town_url
@@ -363,9 +364,9 @@ def invoice_pdf_ensure(*, invoice: Invoice) -> str:
 
 
 def _gateway(config, *, return_url: str = "", callback_url: str = "") -> Gateway:
-    town = connection.tenant
+    town = require_town()
     return Gateway(
-        config, schema=connection.schema_name,
+        config, schema=town.schema_name,
         return_url=return_url or town_url(town, "billing:payment_return"),
         callback_url=callback_url or town_url(town, "billing:payment_notification"),
     )
@@ -459,12 +460,12 @@ def payment_notification_handle(*, query_string: str, channel: str) -> Notificat
     under concurrency: the invoice and transaction rows are locked, a payment is recorded once."""
     config = provider_config_for_current_town(enabled_only=False)
     if config is None:
-        logger.warning("Payment %s refused in %s: no provider configured", channel, connection.schema_name)
+        logger.warning("Payment %s refused in %s: no provider configured", channel, current_schema())
         raise NotificationRefused()
     try:
         outcome = _gateway(config).response(query_string)
     except NotificationRejected as error:
-        logger.warning("Payment %s refused in %s: %s (%r)", channel, connection.schema_name, error, query_string[:500])
+        logger.warning("Payment %s refused in %s: %s (%r)", channel, current_schema(), error, query_string[:500])
         raise NotificationRefused() from error
     return _apply_outcome(outcome, channel=channel)
 
@@ -475,7 +476,7 @@ def _apply_outcome(outcome, *, channel: str) -> NotificationResult:
         .values_list("pk", "invoice_id").first()
     )
     if found is None:
-        logger.warning("Payment %s refused in %s: unknown transaction %s", channel, connection.schema_name,
+        logger.warning("Payment %s refused in %s: unknown transaction %s", channel, current_schema(),
                        outcome.references)
         raise NotificationRefused("Transaction inconnue.")
     tx_id, invoice_id = found

@@ -194,13 +194,14 @@ def _tariff_form_page(request, tariff: Tariff | None):
 def tariff_list(request):
     today = town_today()
     service_list = list(selectors.tariffs_by_service())
+    rows = []
     for service in service_list:
         # "Nouveau tarif" starts the day after the latest tariff ends, when it has an end.
         latest = next(iter(service.tariffs.all()), None)
-        service.next_start = latest.valid_until + timedelta(days=1) if latest and latest.valid_until else None
+        rows.append((service, latest.valid_until + timedelta(days=1) if latest and latest.valid_until else None))
     in_use = {t.pk for s in service_list for t in s.tariffs.all() if selectors.tariff_in_use(t)}
     return render(request, "billing/staff/tariffs.html", {
-        "services": service_list, "today": today, "in_use": in_use,
+        "services": rows, "today": today, "in_use": in_use,
     })
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tenant_apps.catalog.models import Service, school_year_of
 from tenant_apps.catalog.selectors import enrolments_by_child, schedule_for, school_years_between
+from tenants.current import current_schema
 
 from .errors import (
     BookingInvoiced,
@@ -41,7 +42,7 @@ MAX_BULK_DAYS = 400
 
 def _lock_key(service_id: int) -> int:
     """A 32-bit signed key per (town schema, service): advisory locks are database-wide."""
-    return zlib.crc32(f"{connection.schema_name}:{service_id}".encode()) - 2**31
+    return zlib.crc32(f"{current_schema()}:{service_id}".encode()) - 2**31
 
 
 def lock_service_days(service_id: int, days) -> None:

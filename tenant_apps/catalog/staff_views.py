@@ -150,8 +150,8 @@ def enrolment_list(request):
                 messages.success(request, _("%(child)s inscrit(e) à %(service)s (%(year)s).") % {
                     "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year})
                 return redirect(f"{request.path}?annee={enrolment.school_year}")
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(map(str, field_errors)))
     child_filter = ChildFilter.from_params(request.GET, year)
     page = Paginator(children_for_enrolment(child_filter), PAGE_SIZE).get_page(request.GET.get("page"))
     all_services = list(Service.objects.order_by("position", "name"))
@@ -226,11 +226,11 @@ def enrolment_renew(request):
     try:
         lines = renewal_preview(from_year=from_year, to_year=to_year)
         services.validate_renewal(from_year, to_year)
-        error = ""
+        refusal = ""
     except DomainError as refused:
-        lines, error = [], refused.message
+        lines, refusal = [], str(refused.message)
     return render(request, "services/staff/enrolment_renew.html", {
-        "from_year": from_year, "to_year": to_year, "lines": lines, "error": error,
+        "from_year": from_year, "to_year": to_year, "lines": lines, "error": refusal,
         "to_create": sum(line.to_create for line in lines),
         "already": sum(line.already_enrolled for line in lines),
     })

@@ -1,5 +1,7 @@
 """Parents' pages of the documents app: "MES DOCUMENTS" and the download that checks access."""
 
+from pathlib import PurePath
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -24,7 +26,7 @@ def download(request, pk: int):
     document = selectors.document_of(household, pk, town_today())
     response = files.serve(
         document.file.name, folder=STORAGE_FOLDER, content_type=document.content_type,
-        filename=document.original_name or f"{document.title}.{document.file.name.rsplit('.', 1)[-1]}",
+        filename=document.original_name or f"{document.title}{PurePath(document.file.name or '').suffix}",
     )
     services.document_download_record(document=document, household=household)
     return response

@@ -114,7 +114,8 @@ def field_edit(request, key: str, pk: int):
             return _forbidden(request, error)
         except services.InvalidValue as error:
             form.full_clean()
-            form._errors = ErrorDict({"value": ErrorList(error.errors.get(key) or [error.message])})
+            form.errors.clear()  # the service's messages replace the form's own
+            form.add_error("value", error.errors.get(key) or [str(error.message)])
             status = 400
         else:
             if _is_htmx(request):

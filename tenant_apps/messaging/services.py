@@ -3,10 +3,14 @@ close a conversation, manage the town's services. New messages notify the other 
 e-mail through a background job, enqueued on commit.
 """
 
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.core import files
 from tenant_apps.core.html import format_message
 from tenant_apps.families.models import Household
@@ -39,11 +43,12 @@ class ConversationClosed(DomainError):
     default_message = _("Cette conversation est clôturée : écrivez un nouveau message.")
 
 
-def _post(*, conversation: Conversation, side: str, author, body: str, subject: str = "", attachment=None) -> Message:
+def _post(*, conversation: Conversation, side: str, author: Actor, body: str, subject: str = "",
+          attachment: UploadedFile | None = None) -> Message:
     html = format_message(body)
     if not html:
         raise EmptyMessage()
-    fields = {}
+    fields: dict[str, Any] = {}
     if attachment is not None:
         checked = files.check_upload(attachment, allowed=files.PDF_AND_IMAGES, max_bytes=ATTACHMENT_MAX_BYTES)
         fields = {
@@ -53,7 +58,7 @@ def _post(*, conversation: Conversation, side: str, author, body: str, subject: 
         }
     now = timezone.now()
     message = Message.objects.create(
-        conversation=conversation, side=side, author=author, subject=subject.strip()[:SUBJECT_MAX], body=html,
+        conversation=conversation, side=side, author=signed_in(author), subject=subject.strip()[:SUBJECT_MAX], body=html,
         created_at=now, **fields,
     )
     conversation.last_message_at = now
@@ -68,11 +73,11 @@ def _post(*, conversation: Conversation, side: str, author, body: str, subject: 
 def conversation_start(
     *,
     household: Household,
-    author,
+    author: Actor,
     service: TownService,
     subject: str,
     body: str,
-    attachment=None,
+    attachment: UploadedFile | None = None,
     is_medical: bool = False,
 ) -> Conversation:
     """A parent writes to one of the town's services."""
@@ -93,7 +98,8 @@ def conversation_start(
 
 @transaction.atomic
 def message_post(
-    *, conversation: Conversation, side: str, author, body: str, subject: str = "", attachment=None
+    *, conversation: Conversation, side: str, author: Actor, body: str, subject: str = "",
+    attachment: UploadedFile | None = None,
 ) -> Message:
     """A reply in an open conversation, from the family or from the town's service."""
     conversation = Conversation.objects.select_for_update().select_related("service").get(pk=conversation.pk)
@@ -121,13 +127,13 @@ def conversation_mark_read(*, conversation: Conversation, side: str) -> int:
 
 
 @transaction.atomic
-def conversation_close(*, conversation: Conversation, by) -> Conversation:
+def conversation_close(*, conversation: Conversation, by: Actor) -> Conversation:
     """Staff close a conversation: no more replies; the family may start a new one."""
     if conversation.is_closed:
         return conversation
     conversation.status = Conversation.Status.CLOSED
     conversation.closed_at = timezone.now()
-    conversation.closed_by = by
+    conversation.closed_by = signed_in(by)
     conversation.save(update_fields=["status", "closed_at", "closed_by"])
     return conversation
 

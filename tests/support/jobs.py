@@ -6,6 +6,7 @@ activated (or the message refused) exactly as in production.
 """
 
 import dramatiq
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import SkipMessage
 
 from tenants.jobs import TownContextMiddleware
@@ -28,7 +29,7 @@ def drain(max_messages: int = 1000) -> dict:
                 break
         if data is None:
             break
-        message = dramatiq.Message.decode(data)
+        message = MessageProxy(dramatiq.Message.decode(data))  # what a worker hands the middleware
         try:
             middleware.before_process_message(broker, message)
         except SkipMessage:
