@@ -30,7 +30,7 @@ def clock_actors():
 
     def record_clock() -> None:
         rendered = Template('{% now "j F Y H:i" %}').render(Context())
-        seen.append((connection.schema_name, town_today(), timezone.localdate(),
+        seen.append((current_schema(), town_today(), timezone.localdate(),
                      timezone.get_current_timezone_name(), rendered))
 
     suffix = uuid.uuid4().hex[:8]

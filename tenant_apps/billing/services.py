@@ -4,18 +4,26 @@ credit notes, PDFs, online payments (request, notifications, reconciliation) and
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
+from shared_apps.payments.gateway import (
+    Gateway,
+    NotificationRejected,
+    PaymentOutcome,
+    PaymentRequest,
+)
+from shared_apps.payments.models import PaymentProviderConfig
 from shared_apps.payments.selectors import provider_config_for_current_town
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
@@ -116,7 +124,8 @@ def _check_period(period_start: date, period_end: date) -> None:
 
 
 @transaction.atomic
-def invoice_run_start(*, period_start: date, period_end: date, started_by=None, with_pdfs: bool = True) -> InvoiceRun:
+def invoice_run_start(*, period_start: date, period_end: date, started_by: Actor = None,
+                      with_pdfs: bool = True) -> InvoiceRun:
     """Record a run for the period and queue its job (on commit)."""
     from .tasks import run_invoicing
 
@@ -132,7 +141,7 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
     if overlapping.filter(created_at__gte=timezone.now() - RUN_TIME_LIMIT).exists():
         raise RunAlreadyActive()
     run = InvoiceRun.objects.create(
-        period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
+        period_start=period_start, period_end=period_end, started_by=signed_in(started_by), with_pdfs=with_pdfs
     )
     send_on_commit(run_invoicing, run.pk)
     return run
@@ -229,7 +238,7 @@ def _payer_snapshot(household: Household) -> tuple[str, str, str]:
     guardians = list(household.guardians.all())
     payer = next((g for g in guardians if g.is_payer), guardians[0] if guardians else None)
     name = f"{payer.first_name} {payer.last_name.upper()}".strip() if payer else household.name
-    email = (payer.email or (payer.user.email if payer.user_id else "")) if payer else ""
+    email = (payer.email or (payer.user.email if payer.user else "")) if payer else ""
     address = "\n".join(
         part for part in [household.address_line, household.address_line2,
                           f"{household.postcode} {household.city}".strip()] if part
@@ -304,9 +313,8 @@ def household_invoice_issue(
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
-        links = []
-        for line, grouped in zip(lines, groups.values(), strict=True):
-            links.extend(InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk) for b in grouped)
+        links = [InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk)
+                 for line, grouped in zip(lines, groups.values(), strict=True) for b in grouped]
         InvoiceLine.bookings.through.objects.bulk_create(links)
         # The lock flag bookings check: an invoiced booking can no longer change.
         Booking.objects.filter(pk__in=[link.booking_id for link in links]).update(invoiced=True)
@@ -317,7 +325,7 @@ def household_invoice_issue(
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> CreditNote:
+def credit_note_issue(*, invoice: Invoice, reason: str, issued_by: Actor = None) -> CreditNote:
     """Cancel an issued invoice by an avoir of its full amount; its bookings become billable again."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not reason.strip():
@@ -333,7 +341,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
     sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
     note = CreditNote.objects.create(
         number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
-        reason=reason.strip(), issued_on=town_today(), issued_by=issued_by,
+        reason=reason.strip(), issued_on=town_today(), issued_by=signed_in(issued_by),
     )
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])
@@ -346,7 +354,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
 
 def invoice_pdf_ensure(*, invoice: Invoice) -> str:
     """The stored PDF's name; generated (once) and saved through the town's storage if missing."""
-    if invoice.pdf:
+    if invoice.pdf.name:
         return invoice.pdf.name
     from .pdf import render_invoice_pdf
 
@@ -357,13 +365,15 @@ def invoice_pdf_ensure(*, invoice: Invoice) -> str:
             locked.pdf.save(f"facture-{locked.number}.pdf", ContentFile(content), save=False)
             Invoice.objects.filter(pk=locked.pk).update(pdf=locked.pdf.name)
     invoice.refresh_from_db(fields=["pdf"])
+    if not invoice.pdf.name:
+        raise RuntimeError(f"invoice {invoice.pk}: its PDF was not stored")
     return invoice.pdf.name
 
 
 # --- Online payment --------------------------------------------------------------------------
 
 
-def _gateway(config, *, return_url: str = "", callback_url: str = "") -> Gateway:
+def _gateway(config: PaymentProviderConfig, *, return_url: str = "", callback_url: str = "") -> Gateway:
     town = require_town()
     return Gateway(
         config, schema=town.schema_name,
@@ -470,7 +480,7 @@ def payment_notification_handle(*, query_string: str, channel: str) -> Notificat
     return _apply_outcome(outcome, channel=channel)
 
 
-def _apply_outcome(outcome, *, channel: str) -> NotificationResult:
+def _apply_outcome(outcome: PaymentOutcome, *, channel: str) -> NotificationResult:
     found = (
         PaymentTransaction.objects.filter(provider_reference__in=outcome.references)
         .values_list("pk", "invoice_id").first()
@@ -561,7 +571,7 @@ def transaction_expire(*, transaction_id: int) -> None:
         _refresh_invoice_status(invoice)
 
 
-def payments_reconcile(*, now=None) -> dict:
+def payments_reconcile(*, now: datetime | None = None) -> dict[str, int]:
     """Ask the provider about pending transactions (where it can tell) and expire stale ones."""
     now = now or timezone.now()
     counts = {"checked": 0, "expired": 0}
@@ -603,7 +613,7 @@ class BracketInput:
     price: Decimal
 
 
-def _checked_amount(value, *, field: str, index: int | None = None, what: str = "") -> Decimal:
+def _checked_amount(value: object, *, field: str, index: int | None = None, what: str = "") -> Decimal:
     label = what or _("Le prix")
     if isinstance(value, float) or value is None:
         raise InvalidAmount(_("%(what)s doit être un montant en euros.") % {"what": label}, field=field, index=index)
@@ -624,7 +634,7 @@ def _checked_amount(value, *, field: str, index: int | None = None, what: str = 
     return amount.quantize(Decimal("0.01"))
 
 
-def _checked_brackets(brackets) -> list[BracketInput]:
+def _checked_brackets(brackets: Iterable[BracketInput]) -> list[BracketInput]:
     """Brackets sorted by QF, contiguous from QF 0 with the last one open-ended, each priced.
     Errors name the row as staff entered it (`index`, 0-based, in their order)."""
     rows = []
@@ -673,7 +683,8 @@ def _checked_brackets(brackets) -> list[BracketInput]:
     return [bracket for _index, bracket in rows]
 
 
-def _checked_prices(unit_price, brackets) -> tuple[str, Decimal | None, list[BracketInput]]:
+def _checked_prices(unit_price: object, brackets: Iterable[BracketInput] | None,
+                    ) -> tuple[str, Decimal | None, list[BracketInput]]:
     brackets = list(brackets or ())
     if unit_price is not None and brackets:
         raise TariffFlatAndBrackets()
@@ -691,7 +702,8 @@ def _check_validity(valid_from: date, valid_until: date | None) -> None:
         raise InvalidValidity()
 
 
-def _check_no_overlap(*, service_id: int, valid_from: date, valid_until: date | None, exclude_id=None) -> None:
+def _check_no_overlap(*, service_id: int, valid_from: date, valid_until: date | None,
+                      exclude_id: int | None = None) -> None:
     other = overlapping_tariffs(service_id=service_id, start=valid_from, end=valid_until, exclude_id=exclude_id).first()
     if other is not None:
         raise TariffOverlap(
@@ -822,7 +834,7 @@ MAX_PAYMENT_DUE_DAYS = 365
 
 
 def billing_settings_check(
-    *, unbooked_surcharge_percent: Decimal, payment_due_days: int, collection_office: str = "", **_flags
+    *, unbooked_surcharge_percent: Decimal, payment_due_days: int, collection_office: str = "", **_flags: Any
 ) -> Decimal:
     """Validate the billing rules (the admin form calls it too); returns the checked surcharge."""
     surcharge = _checked_amount(unbooked_surcharge_percent, field="unbooked_surcharge_percent",

@@ -9,16 +9,22 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from functools import partial
+from typing import IO, Any
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.actors import Actor, signed_in
+from tenant_apps.accounts.models import User
 from tenant_apps.core.clock import town_today
 from tenants.errors import DomainError
 
@@ -38,9 +44,11 @@ from .models import (
     SchoolPlacement,
     Vaccine,
 )
+from .selectors import Record
 from .validators import normalize_phone, validate_not_future, validate_postcode
 
-CONTACT_MODELS = {"emergency": EmergencyContact, "pickup": PickupContact}
+CONTACT_MODELS: dict[str, type[EmergencyContact] | type[PickupContact]] = {
+    "emergency": EmergencyContact, "pickup": PickupContact}
 CONTACT_KEYS = {"emergency": "child.emergency_contacts", "pickup": "child.pickup_contacts"}
 
 
@@ -57,7 +65,7 @@ class InvalidValue(DomainError):
     code = "invalid_value"
     default_message = "Les informations saisies ne sont pas valables."
 
-    def __init__(self, message=None, *, errors: dict[str, list[str]] | None = None):
+    def __init__(self, message: str | None = None, *, errors: dict[str, list[str]] | None = None) -> None:
         self.errors = errors or {}
         if message is None and self.errors:
             message = " ".join(m for messages in self.errors.values() for m in messages)
@@ -123,18 +131,18 @@ def _check_editable(key: str, as_parent: bool) -> Policy:
     return policy
 
 
-def _household_of(obj) -> Household:
+def _household_of(obj: Record) -> Household:
     return obj if isinstance(obj, Household) else obj.household
 
 
-def _audit(*, actor, household: Household, key: str, subject: str, old: str, new: str) -> FieldChange:
+def _audit(*, actor: Actor, household: Household, key: str, subject: str, old: str, new: str) -> FieldChange:
     return FieldChange.objects.create(
-        household=household, changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        household=household, changed_by=signed_in(actor),
         field_key=key, subject=subject, old_value=old, new_value=new, changed_at=timezone.now(),
     )
 
 
-def _subject(obj) -> str:
+def _subject(obj: Record) -> str:
     if isinstance(obj, Household):
         return f"Foyer {obj.name}"
     return str(obj)
@@ -143,7 +151,7 @@ def _subject(obj) -> str:
 # --- Single fields of Household / Guardian / Child ------------------------------------------------
 
 
-def _clean_values(obj, values: dict[str, Any]) -> dict[FieldSpec, Any]:
+def _clean_values(obj: Record, values: dict[str, Any]) -> dict[FieldSpec, Any]:
     scope = {Household: "household", Guardian: "guardian", Child: "child"}[type(obj)]
     cleaned: dict[FieldSpec, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -192,7 +200,7 @@ def _email_available(email: str, *, guardian: Guardian | None) -> None:
 
 
 @transaction.atomic
-def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str, Any],
+def record_update(*, actor: Actor, obj: Record, values: dict[str, Any],
                   as_parent: bool = True) -> list[FieldChange]:
     """Change some fields of a household, guardian or child; all or nothing.
 
@@ -215,7 +223,7 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
         if spec.key == "guardian.email":
             value = value.lower()
             if value != (old or "").lower():
-                _email_available(value, guardian=obj)
+                _email_available(value, guardian=obj if isinstance(obj, Guardian) else None)
         if old == value:
             continue
         setattr(obj, spec.attr, value)
@@ -231,28 +239,29 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
     return changes
 
 
-def field_update(*, actor, obj, key: str, value: Any, as_parent: bool = True) -> list[FieldChange]:
+def field_update(*, actor: Actor, obj: Record, key: str, value: Any, as_parent: bool = True) -> list[FieldChange]:
     return record_update(actor=actor, obj=obj, values={key: value}, as_parent=as_parent)
 
 
 # --- Sub-records of a child ------------------------------------------------------------------
 
 
-def _validated(form_class, data: dict, files: dict | None = None) -> dict:
-    form = form_class(data, files) if files is not None else form_class(data)
+def _validated(form_class: type[forms.Form], data: dict[str, Any],
+               files: MultiValueDict[str, UploadedFile] | None = None) -> dict[str, Any]:
+    form = form_class(data, files)
     if not form.is_valid():
-        raise InvalidValue(errors={name: list(errs) for name, errs in form.errors.items()})
+        raise InvalidValue(errors={name: [str(e) for e in errs] for name, errs in form.errors.items()})
     return form.cleaned_data
 
 
-def _collection_change(*, actor, child: Child, key: str, as_parent: bool, old: str = "", new: str = "") -> None:
+def _collection_change(*, actor: Actor, child: Child, key: str, as_parent: bool, old: str = "", new: str = "") -> None:
     policy = field_policy(key)
     if as_parent and policy.audited:
         _audit(actor=actor, household=child.household, key=key, subject=str(child), old=old, new=new)
 
 
 @transaction.atomic
-def allergy_add(*, actor, child: Child, name: str, details: str = "", as_parent: bool = True) -> Allergy:
+def allergy_add(*, actor: Actor, child: Child, name: str, details: str = "", as_parent: bool = True) -> Allergy:
     _check_editable("child.allergies", as_parent)
     data = _validated(family_forms.AllergyForm, {"name": name, "details": details})
     allergy = Allergy.objects.create(child=child, **data)
@@ -261,7 +270,7 @@ def allergy_add(*, actor, child: Child, name: str, details: str = "", as_parent:
 
 
 @transaction.atomic
-def allergy_remove(*, actor, child: Child, allergy_id: int, as_parent: bool = True) -> None:
+def allergy_remove(*, actor: Actor, child: Child, allergy_id: int, as_parent: bool = True) -> None:
     _check_editable("child.allergies", as_parent)
     allergy = child.allergies.filter(pk=allergy_id).first()
     if allergy is None:
@@ -271,7 +280,7 @@ def allergy_remove(*, actor, child: Child, allergy_id: int, as_parent: bool = Tr
 
 
 @transaction.atomic
-def vaccine_add(*, actor, child: Child, name: str, given_on: date | str, as_parent: bool = True) -> Vaccine:
+def vaccine_add(*, actor: Actor, child: Child, name: str, given_on: date | str, as_parent: bool = True) -> Vaccine:
     _check_editable("child.vaccines", as_parent)
     if isinstance(given_on, date):
         given_on = given_on.isoformat()
@@ -282,7 +291,7 @@ def vaccine_add(*, actor, child: Child, name: str, given_on: date | str, as_pare
 
 
 @transaction.atomic
-def vaccine_remove(*, actor, child: Child, vaccine_id: int, as_parent: bool = True) -> None:
+def vaccine_remove(*, actor: Actor, child: Child, vaccine_id: int, as_parent: bool = True) -> None:
     _check_editable("child.vaccines", as_parent)
     vaccine = child.vaccines.filter(pk=vaccine_id).first()
     if vaccine is None:
@@ -292,8 +301,8 @@ def vaccine_remove(*, actor, child: Child, vaccine_id: int, as_parent: bool = Tr
 
 
 @transaction.atomic
-def contact_add(*, actor, child: Child, kind: str, name: str, phone: str, relationship: str = "",
-                as_parent: bool = True):
+def contact_add(*, actor: Actor, child: Child, kind: str, name: str, phone: str, relationship: str = "",
+                as_parent: bool = True) -> EmergencyContact | PickupContact:
     if kind not in CONTACT_MODELS:
         raise RecordNotFound()
     _check_editable(CONTACT_KEYS[kind], as_parent)
@@ -304,7 +313,7 @@ def contact_add(*, actor, child: Child, kind: str, name: str, phone: str, relati
 
 
 @transaction.atomic
-def contact_remove(*, actor, child: Child, kind: str, contact_id: int, as_parent: bool = True) -> None:
+def contact_remove(*, actor: Actor, child: Child, kind: str, contact_id: int, as_parent: bool = True) -> None:
     if kind not in CONTACT_MODELS:
         raise RecordNotFound()
     _check_editable(CONTACT_KEYS[kind], as_parent)
@@ -316,7 +325,7 @@ def contact_remove(*, actor, child: Child, kind: str, contact_id: int, as_parent
 
 
 @transaction.atomic
-def authorisation_set(*, actor, child: Child, kind: str, granted: bool, as_parent: bool = True) -> Authorisation:
+def authorisation_set(*, actor: Actor, child: Child, kind: str, granted: bool, as_parent: bool = True) -> Authorisation:
     _check_editable("child.authorisations", as_parent)
     data = _validated(family_forms.AuthorisationForm, {"kind": kind, "granted": granted})
     row = Authorisation.objects.select_for_update().filter(child=child, kind=data["kind"]).first()
@@ -334,14 +343,14 @@ def authorisation_set(*, actor, child: Child, kind: str, granted: bool, as_paren
 
 
 @transaction.atomic
-def document_add(*, actor, child: Child, title: str, file: UploadedFile, as_parent: bool = True) -> ChildDocument:
+def document_add(*, actor: Actor, child: Child, title: str, file: UploadedFile, as_parent: bool = True) -> ChildDocument:
     """Store a parent's document after checking its real type (by content) and its size."""
     _check_editable("child.documents", as_parent)
-    data = _validated(family_forms.DocumentForm, {"title": title}, {"file": file})
+    data = _validated(family_forms.DocumentForm, {"title": title}, MultiValueDict({"file": [file]}))
     upload = data["file"]
     mime = upload.detected_mime
     document = ChildDocument(child=child, title=data["title"], content_type=mime, size=upload.size,
-                             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+                             uploaded_by=signed_in(actor))
     stored_name = f"{uuid.uuid4().hex}.{family_forms.ACCEPTED_DOCUMENT_TYPES[mime]}"
     document.file.save(stored_name, upload, save=False)
     document.save()
@@ -350,22 +359,23 @@ def document_add(*, actor, child: Child, title: str, file: UploadedFile, as_pare
 
 
 @transaction.atomic
-def document_remove(*, actor, child: Child, document_id: int, as_parent: bool = True) -> None:
+def document_remove(*, actor: Actor, child: Child, document_id: int, as_parent: bool = True) -> None:
     _check_editable("child.documents", as_parent)
     document = child.documents.filter(pk=document_id).first()
     if document is None:
         raise RecordNotFound()
     name = document.file.name
     document.delete()
-    transaction.on_commit(lambda: document.file.storage.delete(name))
+    if name:
+        transaction.on_commit(partial(document.file.storage.delete, name))
     _collection_change(actor=actor, child=child, key="child.documents", as_parent=as_parent, old=document.title)
 
 
 @transaction.atomic
-def school_placement_set(*, actor, child: Child, school_year: str, school: str, level: str = "",
+def school_placement_set(*, actor: Actor, child: Child, school_year: str, school: str, level: str = "",
                          school_class: str = "", as_parent: bool = False) -> SchoolPlacement:
     _check_editable("child.school_placement", as_parent)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not _is_school_year(school_year):
         errors["school_year"] = [_("L'année scolaire s'écrit comme 2026-2027.")]
     if not school.strip():
@@ -388,7 +398,7 @@ def _is_school_year(value: str) -> bool:
 # --- Creation (staff, import, demo) ---------------------------------------------------------------
 
 
-def account_for_guardian(*, email: str, first_name: str, last_name: str):
+def account_for_guardian(*, email: str, first_name: str, last_name: str) -> User:
     """The guardian's login account (no password: they use "Nouveau mot de passe")."""
     from tenant_apps.accounts.services import account_for_guardian as upstream
 
@@ -397,8 +407,9 @@ def account_for_guardian(*, email: str, first_name: str, last_name: str):
 
 @transaction.atomic
 def household_create(*, name: str, address_line: str = "", address_line2: str = "", postcode: str = "",
-                     city: str = "", family_quotient: int | None = None, family_quotient_valid_from=None,
-                     family_quotient_valid_until=None, external_ref: str = "") -> Household:
+                     city: str = "", family_quotient: int | None = None,
+                     family_quotient_valid_from: date | None = None, family_quotient_valid_until: date | None = None,
+                     external_ref: str = "") -> Household:
     if not name.strip():
         raise InvalidValue(errors={"name": [_("Indiquez le nom du foyer.")]})
     try:
@@ -460,13 +471,13 @@ def guardian_login_sync(*, guardian: Guardian) -> Guardian:
     and keep the account's e-mail and name in step with the guardian's."""
     if not guardian.email:
         return guardian
-    if guardian.user_id is None:
+    user = guardian.user
+    if user is None:
         _email_available(guardian.email, guardian=guardian)
         guardian.user = account_for_guardian(email=guardian.email, first_name=guardian.first_name,
                                              last_name=guardian.last_name)
         guardian.save(update_fields=["user", "updated_at"])
         return guardian
-    user = guardian.user
     if (user.email, user.first_name, user.last_name) != (guardian.email, guardian.first_name, guardian.last_name):
         user.email, user.first_name, user.last_name = guardian.email, guardian.first_name, guardian.last_name
         user.save(update_fields=["email", "first_name", "last_name"])
@@ -558,7 +569,7 @@ def _parse_date(value: str, line: int, column: str, errors: list[str]) -> date |
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return timezone.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, not a datetime
+            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, not a datetime
         except ValueError:
             continue
     errors.append(_("Ligne %(line)d : « %(column)s » n'est pas une date valide (jj/mm/aaaa).")
@@ -566,7 +577,7 @@ def _parse_date(value: str, line: int, column: str, errors: list[str]) -> date |
     return None
 
 
-def families_import_csv(*, file) -> ImportReport:
+def families_import_csv(*, file: IO[bytes] | File) -> ImportReport:
     """Import households, guardians and children from a CSV file (one row per person).
 
     Every line is checked first; if any is wrong, the report lists the errors line by
@@ -628,14 +639,14 @@ class _LineError(Exception):
         self.line, self.error = line, error
 
 
-def _import_plan(rows, errors: list[str]) -> dict:
+def _import_plan(rows: list[tuple[int, dict[str, str]]], errors: list[str]) -> dict[str, dict[str, Any]]:
     plan: dict[str, dict] = {}
     emails_seen: dict[str, int] = {}
     User = get_user_model()
     for number, row in rows:
         line_errors: list[str] = []
 
-        def bad(message, number=number, line_errors=line_errors):
+        def bad(message: str, number: int = number, line_errors: list[str] = line_errors) -> None:
             line_errors.append(_("Ligne %(line)d : %(message)s") % {"line": number, "message": message})
 
         ref, kind = row.get("foyer", ""), row.get("type", "").lower()
