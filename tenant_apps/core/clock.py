@@ -1,7 +1,8 @@
 """The town's calendar: its day and local time (its own time zone, not the server's), school years.
 
 "Today" is `town_today()`, never `timezone.localdate()`: that one follows whichever zone is
-activated, and code run by tests or scripts outside a request has none.
+activated (the web and job middlewares activate the town's; a test, a script or a
+management command entering a town activates none).
 """
 
 import datetime as dt
