@@ -19,7 +19,7 @@ from .errors import DomainError
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable code (invalid, not_found, not_authenticated, deadline_passed…).")
     detail = serializers.CharField(help_text="What went wrong, in French, for people.")
-    # Documents the "errors" key (the serializer never validates, so Serializer.errors goes unused).
+    # The serializer's metaclass pops declared fields, so Serializer.errors stays DRF's property at run time.
     errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()), required=False,
         help_text="Invalid input only: the messages of each field.",

@@ -48,7 +48,7 @@ def current_schema() -> str:
 
 def current_town() -> Town | None:
     """The town being served, or None in the public schema (or a bare `schema_context`)."""
-    tenant = getattr(connection, "tenant", None)
+    tenant = _db.tenant
     return tenant if isinstance(tenant, get_tenant_model()) else None
 
 
