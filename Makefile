@@ -25,6 +25,7 @@ test: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports
 
 bench: install

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from tenants.current import activate_public
 from tests.support import jobs as job_support
 
 pytest_plugins = ["tests.support.live", "tests.support.services", "tests.support.faults"]
@@ -81,7 +82,7 @@ def in_town_a(town_a):
 def _fresh_state():
     cache.clear()
     yield
-    connection.set_schema_to_public()
+    activate_public()  # the public schema and the default time zone
     cache.clear()
 
 

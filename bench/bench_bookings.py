@@ -40,6 +40,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
+from tenants.current import activate_public  # noqa: E402
+
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 PASSWORD = "Bench-Tartine-2-Confiture"
@@ -80,7 +82,7 @@ def ensure_database() -> None:
         with psycopg.connect(host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"],
                              password=db["PASSWORD"] or None, dbname="postgres", autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    connection.set_schema_to_public()
+    activate_public()
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('public.tenants_town')")
         migrated = cursor.fetchone()[0] is not None
@@ -266,6 +268,8 @@ def session_for(town, user) -> tuple[str, str]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
+    if session.session_key is None:
+        raise RuntimeError("the session store gave no key")
     return session.session_key, secrets.token_hex(16)
 
 
@@ -393,7 +397,7 @@ def main() -> int:
         bench_bulk(town, today)
         ok = bench_throughput(town, today)
     finally:
-        connection.set_schema_to_public()
+        activate_public()
         town_drop(town=town)
     return 0 if ok else 1
 

@@ -23,6 +23,7 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -65,6 +66,8 @@ class QueryCounter:
         return self.count
 
 from django_tenants.utils import tenant_context  # noqa: E402
+
+from tenants.current import activate_public  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 # PDFs cost ~0.1–0.2 s each: by default a quarter of the households get the PDF run, and the
@@ -125,7 +128,7 @@ def seed() -> dict:
         for service, service_days in plan:
             for day in service_days:
                 roll = rng.random()
-                fields = {}
+                fields: dict[str, Any] = {}
                 if roll < 0.02:
                     fields["status"] = S.CANCELLED
                 elif roll < 0.07:
@@ -244,7 +247,7 @@ def main() -> None:
                 print(f"  extrapolated to the whole town ({result['invoices']} invoices): {full:.0f} s"
                       f" → {result['invoices'] / full:.1f} invoices/s (BENCH_PDF_SCALE={PDF_SCALE})")
     finally:
-        connection.set_schema_to_public()
+        activate_public()
         town_drop(town=town)
         shutil.rmtree(Path(settings.MEDIA_ROOT) / town.schema_name, ignore_errors=True)
         print("\nThrow-away town dropped.")

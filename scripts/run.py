@@ -66,7 +66,9 @@ def main() -> int:
         while True:
             for child in children:
                 if child.poll() is not None:
-                    print(f"A process stopped unexpectedly: {child.args[0]}", file=sys.stderr, flush=True)
+                    command = child.args if isinstance(child.args, list) else [child.args]
+                    print(f"A process stopped unexpectedly: {' '.join(map(str, command))}", file=sys.stderr,
+                          flush=True)
                     stop()
             time.sleep(1)
     except subprocess.CalledProcessError as error:

@@ -22,7 +22,8 @@ from .errors import DomainError
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable code (invalid, not_found, not_authenticated, deadline_passed…).")
     detail = serializers.CharField(help_text="What went wrong, in French, for people.")
-    errors = serializers.DictField(
+    # The serializer's metaclass pops declared fields, so Serializer.errors stays DRF's property at run time.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()), required=False,
         help_text="Invalid input only: the messages of each field.",
     )
@@ -65,7 +66,7 @@ def exception_handler(exc, context):
         # Too many fields or files in a form body: bad input, not a server error.
         return Response(bad_request_data(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DomainError):
-        data = {"code": exc.code, "detail": str(exc.message)}
+        data: dict[str, object] = {"code": exc.code, "detail": str(exc.message)}
         errors = getattr(exc, "errors", None)
         if errors:
             data["errors"] = {str(name): [str(m) for m in messages] for name, messages in errors.items()}

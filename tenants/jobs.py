@@ -1,7 +1,8 @@
 """dramatiq glue: every message carries the schema it was sent from.
 
 `TownContextMiddleware` stamps the sender's schema on enqueue, activates that town in
-the worker before the actor runs and resets after. It fails closed:
+the worker before the actor runs (its schema and its time zone, as the web middleware
+does) and resets both after. It fails closed:
 
 - a message with no schema, or with a schema that is not an active town, is refused and
   dead-lettered (logged, kept for inspection, never run);
@@ -15,11 +16,14 @@ Actors that run for the whole platform (schedulers fanning out to towns) declare
 """
 
 import logging
+from typing import Any
 
 import dramatiq
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware, MiddlewareError, SkipMessage
+
+from .current import activate_public, activate_town, current_schema
 
 # No model import at module level: django_dramatiq imports this module (the middleware)
 # while the app registry is loading, before any model can be.
@@ -39,55 +43,56 @@ class TownUnavailable(MiddlewareError):
 
 class TownContextMiddleware(Middleware):
     @property
-    def actor_options(self):
+    def actor_options(self) -> set[str]:
         return {"platform", SCHEMA_OPTION}
 
-    def before_enqueue(self, broker, message, delay):
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:
         if SCHEMA_OPTION not in message.options:
-            message.options[SCHEMA_OPTION] = connection.schema_name
+            message.options[SCHEMA_OPTION] = current_schema()
 
-    def before_process_message(self, broker, message):
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         try:
             self._activate(broker, message)
         except SkipMessage:
             raise
         except Exception as error:
-            connection.set_schema_to_public()
+            activate_public()
             logger.warning(
                 "Message %s (%s) for %r not run: its town could not be looked up (%s); it will be retried.",
                 message.message_id, message.actor_name, message.options.get(SCHEMA_OPTION), error,
             )
             raise TownUnavailable(f"town {message.options.get(SCHEMA_OPTION)!r} could not be looked up") from error
 
-    def _activate(self, broker, message) -> None:
+    def _activate(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         from .routing import town_by_schema
 
         schema = message.options.get(SCHEMA_OPTION)
         is_platform = broker.get_actor(message.actor_name).options.get("platform", False)
         if is_platform and schema == get_public_schema_name():
-            connection.set_schema_to_public()
+            activate_public()
             return
         if not schema or schema == get_public_schema_name():
             self._refuse(message, "no town schema")
         town = town_by_schema(schema)
         if town is None or not town.is_active:
             self._refuse(message, f"unknown or archived town schema {schema!r}")
-        connection.set_tenant(town)
+        activate_town(town)
 
     @staticmethod
-    def _refuse(message, reason: str) -> None:
+    def _refuse(message: MessageProxy, reason: str) -> None:
         logger.error("Refused message %s (%s): %s.", message.message_id, message.actor_name, reason)
         message.fail()  # dead-lettered rather than dropped
         raise SkipMessage(reason)
 
-    def after_process_message(self, broker, message, *, result=None, exception=None):
-        connection.set_schema_to_public()
+    def after_process_message(self, broker: dramatiq.Broker, message: MessageProxy, *,
+                              result: Any = None, exception: BaseException | None = None) -> None:
+        activate_public()
 
-    def after_skip_message(self, broker, message):
-        connection.set_schema_to_public()
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        activate_public()
 
 
-def fan_out(actor: dramatiq.Actor, *args, **kwargs) -> int:
+def fan_out(actor: dramatiq.Actor, *args: Any, **kwargs: Any) -> int:
     """Send `actor` once per active town, each message stamped with that town's schema."""
     from .models import Town
 

@@ -7,12 +7,11 @@ segments from the public schema, and resets everything after the response.
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
-from django.db import connection
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import get_script_prefix, set_script_prefix, set_urlconf
-from django.utils import timezone
 
+from .current import activate_public, activate_town
 from .routing import SlugTarget, resolve_slug
 from .validators import RESERVED_SLUGS, SLUG_RE
 from .views import bad_request
@@ -26,13 +25,12 @@ class TownRoutingMiddleware:
 
     def __call__(self, request):
         previous_prefix = get_script_prefix()
-        connection.set_schema_to_public()
+        activate_public()
         try:
             return self._route(request)
         finally:
-            connection.set_schema_to_public()
+            activate_public()
             set_script_prefix(previous_prefix)
-            timezone.deactivate()
 
     def _route(self, request):
         segment, slash, rest = request.path_info.lstrip("/").partition("/")
@@ -62,7 +60,7 @@ class TownRoutingMiddleware:
             return HttpResponseRedirect(f"/{segment}/{suffix}")
 
         prefix = f"/{segment}"
-        connection.set_tenant(town)
+        activate_town(town)
         request.town = town
         request.tenant = town  # django-tenants' name for it (its admin templates read it)
         request.town_prefix = prefix
@@ -70,7 +68,6 @@ class TownRoutingMiddleware:
         request.path_info = f"/{rest}"
         request.META["SCRIPT_NAME"] = prefix
         set_script_prefix(f"{prefix}/")
-        timezone.activate(town.zoneinfo)
         return self.get_response(request)
 
 

@@ -8,12 +8,13 @@ import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.db import connection
 from storages.backends.s3 import S3Storage
+
+from .current import current_schema
 
 
 def current_prefix() -> str:
-    return connection.schema_name
+    return current_schema()
 
 
 class TownFileSystemStorage(FileSystemStorage):
@@ -21,7 +22,7 @@ class TownFileSystemStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        root = self._value_or_setting(self._location, settings.MEDIA_ROOT)
+        root = self._value_or_setting(self._location, settings.MEDIA_ROOT)  # type: ignore[attr-defined]  # private, not in the stubs
         return os.path.join(str(root), current_prefix())
 
     @property

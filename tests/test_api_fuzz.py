@@ -15,6 +15,7 @@ import schemathesis
 from django.db import connection
 from django_tenants.utils import tenant_context
 from schemathesis.engine import events, from_schema
+from schemathesis.schemas import BaseSchema
 
 pytestmark = pytest.mark.fuzz
 
@@ -87,7 +88,7 @@ def _fuzz(fuzz: FuzzTown, *, headers: dict[str, str], exclude=(), only_statuses=
         "phases": {"stateful": {"enabled": False}},
         "checks": {name: {"enabled": name in CHECKS} for name in ALL_CHECKS},
     })
-    schema = schemathesis.openapi.from_url(f"{fuzz.base_url}/api/v1/schema/?format=json", config=config)
+    schema: BaseSchema = schemathesis.openapi.from_url(f"{fuzz.base_url}/api/v1/schema/?format=json", config=config)
     for method, path in exclude:
         schema = schema.exclude(method=method, path=path)
     failures: list[str] = []

@@ -47,7 +47,7 @@ def snapshot(world) -> tuple:
     )
     from tenant_apps.messaging.models import Message
 
-    rows = [list(model.objects.order_by("pk").values()) for model in (
+    rows = [[dict(row) for row in model.objects.order_by("pk").values()] for model in (
         Household, Guardian, Child, Allergy, Vaccine, EmergencyContact, PickupContact, Authorisation, Booking,
         Message, FieldChange)]
     for table in rows:

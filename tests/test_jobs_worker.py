@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from dramatiq import Worker
 
+from tenants.current import current_schema
 from tenants.jobs import SCHEMA_OPTION, TownContextMiddleware
 
 pytestmark = pytest.mark.broker
@@ -38,7 +39,8 @@ def recording_actor(real_broker):
     done = threading.Event()
 
     def record_town(expected: int):
-        seen.append((connection.schema_name, TownProfile.current().display_name))
+        profile = TownProfile.current()
+        seen.append((current_schema(), profile.display_name if profile else "(no town profile)"))
         if len(seen) >= expected:
             done.set()
 

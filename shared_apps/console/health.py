@@ -1,6 +1,7 @@
 """Reachability checks of the database, the broker and the cache, for `/healthz`."""
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,8 +21,9 @@ def database_ok() -> bool:
 
 
 def broker_ok() -> bool:
-    backend = settings.DRAMATIQ_BROKER["BROKER"]
-    url = settings.DRAMATIQ_BROKER.get("OPTIONS", {}).get("url", "")
+    broker: dict[str, Any] = settings.DRAMATIQ_BROKER  # django-dramatiq's settings: a loose dict
+    backend: str = broker["BROKER"]
+    url: str = broker.get("OPTIONS", {}).get("url", "")
     try:
         if backend.endswith("RabbitmqBroker"):
             import pika

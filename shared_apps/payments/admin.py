@@ -43,7 +43,8 @@ class PaymentProviderConfigForm(forms.ModelForm):
         return parse_param_lines(self.cleaned_data.get("new_params", ""))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors or not data.get("town") or not data.get("backend"):
             return data
         try:

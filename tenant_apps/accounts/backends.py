@@ -8,8 +8,9 @@ public schema keep Django's ordinary permissions.
 
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
+
+from tenants.current import current_schema
 
 
 def _town_app_labels() -> frozenset[str]:
@@ -24,7 +25,7 @@ def _town_app_labels() -> frozenset[str]:
 
 class TownStaffBackend(BaseBackend):
     def _is_town_staff(self, user) -> bool:
-        return (user.is_active and user.is_staff and connection.schema_name != get_public_schema_name())
+        return (user.is_active and user.is_staff and current_schema() != get_public_schema_name())
 
     def has_perm(self, user_obj, perm, obj=None):
         return self._is_town_staff(user_obj) and perm.split(".", 1)[0] in _town_app_labels()

@@ -4,10 +4,10 @@ import logging
 from datetime import timedelta
 
 import dramatiq
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenants.current import require_town
 from tenants.urls import town_url
 
 # The e-mails of a login change live beside their flow; imported here, the worker (which
@@ -36,7 +36,7 @@ def send_password_link(email: str, purpose: str) -> None:
         logger.warning("Password link not sent to account %s: %s links in the last hour.", user.pk, recent)
         return
     token = access_link_issue(user=user, purpose=purpose)
-    town = connection.tenant
+    town = require_town()
     context = {
         "town": town,
         "user": user,

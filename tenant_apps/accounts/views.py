@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,7 @@ def lockout(request, original_response=None, credentials=None, *args, **kwargs):
     minutes = math.ceil(seconds / 60)
     retry_at = timezone.localtime(lifts_at)
     message = _locked_message(minutes=minutes, retry_at=retry_at.strftime("%H:%M"))
+    response: HttpResponse
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
     else:

@@ -8,8 +8,10 @@ figure, none per service, family or message): counts are aggregated in the datab
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from tenant_apps.billing.models import Invoice, InvoiceRun
 from tenant_apps.billing.selectors import UNPAID_STATUSES, recent_runs, transactions_needing_review
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.calendar import TownCalendar
 from tenant_apps.catalog.models import Service
 from tenant_apps.catalog.selectors import active_services, schedule_for
 from tenant_apps.documents.models import Document
@@ -64,7 +67,7 @@ def today_overview(day: dt.date) -> Today:
             running.append(service)
         elif why[0] == "closed" and not town_closure:
             closed.append(ClosedService(service, why[1]))
-    counts = {
+    counts: dict[int, Mapping[str, Any]] = {
         row["service_id"]: row
         for row in Booking.objects.filter(date=day, status=Booking.Status.BOOKED, service__in=running)
         .values("service_id")
@@ -78,7 +81,7 @@ def today_overview(day: dt.date) -> Today:
     return Today(day=day, town_closure=town_closure, services=rows, closed_services=closed)
 
 
-def _town_closure(calendar, day: dt.date) -> str | None:
+def _town_closure(calendar: TownCalendar, day: dt.date) -> str | None:
     if holiday := calendar.public_holiday(day):
         return _("Jour férié : %(name)s") % {"name": holiday}
     if reason := calendar.closure(day):  # a closure day with no service: the whole town

@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts import services as account_services
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error
 
@@ -17,7 +17,7 @@ from .selectors import staff_dashboard
 @staff_required
 def home(request):
     """Tableau de bord: today's services, unread messages, billing, families and documents."""
-    today = timezone.localdate(timezone=request.town.zoneinfo)
+    today = town_today()
     return render(request, "backoffice/home.html", {"dashboard": staff_dashboard(today)})
 
 

@@ -43,8 +43,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class TariffBracketInline(admin.TabularInline):
     model = TariffBracket
-    fields = ["qf_min", "qf_max", "price"]
-    readonly_fields = fields
+    fields = readonly_fields = ("qf_min", "qf_max", "price")
     extra = 0
     can_delete = False
 
@@ -60,8 +59,7 @@ class TariffAdmin(ReadOnlyAdmin):
     list_display = ["service", "label", "period", "prices", "edit_link"]
     list_filter = ["mode", "service"]
     search_fields = ["label", "service__name"]
-    fields = ["service", "label", "valid_from", "valid_until", "mode", "unit_price", "edit_link"]
-    readonly_fields = fields
+    fields = readonly_fields = ("service", "label", "valid_from", "valid_until", "mode", "unit_price", "edit_link")
     inlines = [TariffBracketInline]
 
     def get_queryset(self, request):
@@ -93,7 +91,8 @@ class BillingSettingsAdminForm(forms.ModelForm):
                   "payment_due_days", "collection_office"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
@@ -123,8 +122,7 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
-    fields = ["child_name", "service_name", "quantity", "unit_price", "amount"]
-    readonly_fields = fields
+    fields = readonly_fields = ("child_name", "service_name", "quantity", "unit_price", "amount")
     extra = 0
     can_delete = False
 

@@ -1,7 +1,15 @@
+from __future__ import annotations
+
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from tenant_apps.catalog.models import Service
+
+if TYPE_CHECKING:  # django-stubs-ext is a development package: for the type checker only
+    from django_stubs_ext import StrOrPromise
 
 
 def previous_month(today: date) -> tuple[date, date]:
@@ -14,8 +22,9 @@ class InvoiceRunForm(forms.Form):
     period_end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
     with_pdfs = forms.BooleanField(label=_("Générer les PDF pendant la facturation"), required=False, initial=True)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             raise forms.ValidationError(_("La fin de la période doit suivre son début."))
         return data
@@ -38,7 +47,7 @@ MAX_BRACKET_ROWS = 30
 BRACKET_FIELDS = ("qf_min", "qf_max", "price")
 
 
-def _price_field(label: str, **kwargs) -> forms.DecimalField:
+def _price_field(label: StrOrPromise, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, required=False, max_digits=8, decimal_places=2, localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **kwargs,
@@ -46,7 +55,8 @@ def _price_field(label: str, **kwargs) -> forms.DecimalField:
 
 
 class TariffForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Prestation"), queryset=None, empty_label=None)
+    service = forms.ModelChoiceField(label=_("Prestation"), empty_label=None,
+                                     queryset=Service.objects.order_by("-is_active", "position", "name"))
     label = forms.CharField(label=_("Libellé (facultatif)"), max_length=120, required=False,
                             help_text=_("Ex. « Repas Enfant 2026-2027 »."))
     valid_from = forms.DateField(label=_("Valable du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -57,11 +67,8 @@ class TariffForm(forms.Form):
                               help_text=_("Le même prix pour toutes les familles. Sinon, laissez vide et remplissez "
                                           "les tranches de quotient familial ci-dessous."))
 
-    def __init__(self, *args, service_locked: bool = False, **kwargs):
-        from tenant_apps.catalog.models import Service
-
+    def __init__(self, *args: Any, service_locked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.order_by("-is_active", "position", "name")
         if service_locked:
             # A tariff stays with its service; a price for another service is another tariff.
             self.fields["service"].disabled = True
@@ -76,8 +83,9 @@ class BracketForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return all(data.get(name) in (None, "") for name in BRACKET_FIELDS)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.is_blank() and data.get("price") is None and "price" not in self.errors:
             self.add_error("price", _("Indiquez le prix de la tranche."))
         if not self.is_blank() and data.get("qf_min") is None and "qf_min" not in self.errors:

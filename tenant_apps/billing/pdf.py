@@ -4,11 +4,11 @@ import base64
 import logging
 from itertools import groupby
 
-from django.db import connection
 from django.template.loader import render_to_string
 
 from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.core.models import TownProfile
+from tenants.current import require_town
 from tenants.urls import town_url
 
 from .models import BillingSettings, Invoice
@@ -33,7 +33,7 @@ def _logo_data_uri(profile) -> str:
 
 def invoice_context(invoice: Invoice) -> dict:
     profile = TownProfile.current()
-    town = connection.tenant
+    town = require_town()
     lines = list(invoice.lines.order_by("child_name", "service_name", "kind", "unit_price"))
     by_child = [(child, list(child_lines)) for child, child_lines in groupby(lines, key=lambda line: line.child_name)]
     return {

@@ -1,13 +1,15 @@
 """Reads of billing. Parents' reads start from their household."""
 
 from collections import OrderedDict
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Household
 
 from .models import Invoice, InvoiceLine, InvoiceRun, PaymentTransaction, Tariff
@@ -32,7 +34,7 @@ def unpaid_invoices(household: Household) -> QuerySet[Invoice]:
     return invoices_of(household).filter(status__in=UNPAID_STATUSES, amount_paid__lt=F("total"))
 
 
-def invoices_by_year(invoices) -> "OrderedDict[int, list[Invoice]]":
+def invoices_by_year(invoices: Iterable[Invoice]) -> OrderedDict[int, list[Invoice]]:
     grouped: OrderedDict[int, list[Invoice]] = OrderedDict()
     for invoice in invoices:
         grouped.setdefault(invoice.period_start.year, []).append(invoice)
@@ -43,7 +45,7 @@ def pending_transaction(invoice: Invoice) -> PaymentTransaction | None:
     return invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).order_by("-created_at").first()
 
 
-def invoices_with_recent_payment(household: Household, *, within) -> set[int]:
+def invoices_with_recent_payment(household: Household, *, within: timedelta) -> set[int]:
     """Ids of the household's invoices with a payment attempt started less than `within` ago
     (PAYER is not offered again for those)."""
     since = timezone.now() - within
@@ -113,16 +115,15 @@ def tariff_in_use(tariff: Tariff) -> bool:
     return last_invoiced_day(service_id=tariff.service_id, start=tariff.valid_from, end=tariff.valid_until) is not None
 
 
-def tariffs_by_service():
+def tariffs_by_service() -> QuerySet[Service]:
     """Every service (active ones first) with its tariffs, latest first, brackets prefetched."""
-    from tenant_apps.catalog.models import Service
-
     return Service.objects.order_by("-is_active", "position", "name").prefetch_related(
         Prefetch("tariffs", queryset=Tariff.objects.order_by("-valid_from").prefetch_related("brackets"))
     )
 
 
-def overlapping_tariffs(*, service_id: int, start: date, end: date | None, exclude_id: int | None = None):
+def overlapping_tariffs(*, service_id: int, start: date, end: date | None,
+                        exclude_id: int | None = None) -> QuerySet[Tariff]:
     found = Tariff.objects.filter(service_id=service_id).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
     if end is not None:
         found = found.filter(valid_from__lte=end)

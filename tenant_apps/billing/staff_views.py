@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenants.errors import DomainError
@@ -32,7 +33,7 @@ from .views import pdf_response
 
 @staff_required
 def runs(request):
-    start, end = previous_month(services.today_in_town())
+    start, end = previous_month(town_today())
     form = InvoiceRunForm(request.POST or None, initial={"period_start": start, "period_end": end, "with_pdfs": True})
     if request.method == "POST" and form.is_valid():
         with refusal_as_form_error(form):
@@ -185,15 +186,16 @@ def _tariff_form_page(request, tariff: Tariff | None):
 
 @staff_required
 def tariff_list(request):
-    today = services.today_in_town()
+    today = town_today()
     service_list = list(selectors.tariffs_by_service())
+    rows = []
     for service in service_list:
         # "Nouveau tarif" starts the day after the latest tariff ends, when it has an end.
         latest = next(iter(service.tariffs.all()), None)
-        service.next_start = latest.valid_until + timedelta(days=1) if latest and latest.valid_until else None
+        rows.append((service, latest.valid_until + timedelta(days=1) if latest and latest.valid_until else None))
     in_use = {t.pk for s in service_list for t in s.tariffs.all() if selectors.tariff_in_use(t)}
     return render(request, "billing/staff/tariffs.html", {
-        "services": service_list, "today": today, "in_use": in_use,
+        "services": rows, "today": today, "in_use": in_use,
     })
 
 

@@ -4,6 +4,7 @@ import dramatiq
 from django.utils.translation import gettext as _
 from dramatiq_crontab import cron
 
+from tenants.current import require_town
 from tenants.jobs import fan_out
 from tenants.urls import town_url
 
@@ -17,8 +18,6 @@ def run_invoicing(run_id: int) -> None:
 
 @dramatiq.actor(max_retries=3)
 def send_payment_confirmation(transaction_id: int) -> None:
-    from django.db import connection
-
     from tenant_apps.accounts.emails import send_templated_mail
 
     from .models import PaymentTransaction
@@ -29,7 +28,7 @@ def send_payment_confirmation(transaction_id: int) -> None:
     to = tx.payer_email or tx.invoice.payer_email
     if not to:
         return
-    town = connection.tenant
+    town = require_town()
     context = {
         "town": town,
         "transaction": tx,

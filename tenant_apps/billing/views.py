@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from shared_apps.payments.gateway import dummy_signed_query
 from shared_apps.payments.selectors import provider_config_for_current_town
 from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.selectors import household_of
+from tenants.current import current_schema
 
 from . import selectors, services
 from .errors import NotificationRefused
@@ -147,7 +147,7 @@ def simulated_bank(request):
     if choice not in ("pay", "refuse", "cancel"):
         return HttpResponseBadRequest(_("Choix invalide."))
     query = dummy_signed_query(
-        connection.schema_name, transaction_id=tx.provider_reference, amount=str(Decimal(tx.amount)),
+        current_schema(), transaction_id=tx.provider_reference, amount=str(Decimal(tx.amount)),
         paid=choice == "pay", reason={"refuse": "refused", "cancel": "cancelled"}.get(choice, ""),
     )
     try:

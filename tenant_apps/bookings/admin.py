@@ -24,8 +24,7 @@ class BookingChangeInline(admin.TabularInline):
     model = BookingChange
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "action", "source", "actor", "override", "detail"]
-    fields = readonly_fields
+    fields = readonly_fields = ("at", "action", "source", "actor", "override", "detail")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -4,10 +4,9 @@
 import datetime as dt
 import logging
 
-from django.utils import timezone
-
 from tenant_apps.catalog.models import Service
 from tenant_apps.catalog.selectors import schedule_for
+from tenant_apps.core.clock import town_today
 
 from .models import Booking, BookingChange
 
@@ -28,7 +27,7 @@ def load(town) -> None:
         logger.warning("Demo: no ALAIN household, no bookings created")
         return
     services = {s.name: s for s in Service.objects.all()}
-    today = timezone.localdate(timezone=town.zoneinfo)
+    today = town_today()
     monday = today - dt.timedelta(days=today.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(14)]
     schedule = schedule_for(services.values(), days[0], days[-1], town=town)

@@ -5,12 +5,12 @@ It lives with the bookings because it writes them; the catalogue's enrolments ne
 
 import datetime as dt
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext
 
 from tenant_apps.catalog.models import Enrolment, school_year_bounds
 from tenant_apps.catalog.services import require_staff
+from tenant_apps.core.clock import town_today
 
 from . import services as booking_services
 from .errors import CancellationNotConfirmed, EnrolmentHasBookings
@@ -44,7 +44,7 @@ def enrolment_delete(*, enrolment: Enrolment, actor, cancel_future_bookings: boo
     bookings = enrolment_bookings(enrolment)
     if bookings.filter(invoiced=True).exists():
         raise EnrolmentHasBookings()
-    today = today or timezone.localdate(timezone=connection.tenant.zoneinfo)
+    today = today or town_today()
     _start, end = school_year_bounds(enrolment.school_year)
     first_day = max(today + dt.timedelta(days=1), _start)
     future = bookings.filter(date__gte=first_day, status=Booking.Status.BOOKED).count()

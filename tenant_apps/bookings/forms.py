@@ -1,10 +1,12 @@
 """Forms of the parents' bulk booking wizard ("RÉSERVER EN MASSE")."""
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +41,8 @@ class BulkServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         children = children_of(household)
         enrolled = Enrolment.objects.filter(child__in=children, school_year__in=bookable_years(today))
-        self.fields["service"].queryset = Service.objects.filter(is_active=True).filter(
+        service_field = cast(forms.ModelChoiceField, self.fields["service"])
+        service_field.queryset = Service.objects.filter(is_active=True).filter(
             Q(pk__in=enrolled.values("service_id")) | Q(enrolment_required=False)
         ).distinct().order_by("position", "name")
 
@@ -53,12 +56,13 @@ class BulkChildrenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.all_children = list(children_of(household))
         self.enrolled_ids = enrolled_child_ids(household, service, today)
-        self.fields["children"].choices = [(str(c.pk), f"{c.last_name.upper()} {c.first_name}")
-                                           for c in self.all_children if c.pk in self.enrolled_ids]
+        children_field = cast(forms.MultipleChoiceField, self.fields["children"])
+        children_field.choices = [(str(c.pk), f"{c.last_name.upper()} {c.first_name}")
+                                  for c in self.all_children if c.pk in self.enrolled_ids]
 
     def options(self):
         """Every child of the household; the non-enrolled ones are shown disabled."""
-        chosen = set(self.data.getlist("children")) if self.is_bound else set()
+        chosen = set(self.data.getlist("children")) if isinstance(self.data, MultiValueDict) else set()
         return [{"child": c, "enrolled": c.pk in self.enrolled_ids, "checked": str(c.pk) in chosen}
                 for c in self.all_children]
 
@@ -103,7 +107,8 @@ class BulkParamsForm(forms.Form):
         return [self[name] for name in ("start", "end", "action", "criterion")]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

@@ -4,13 +4,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tenant_apps.catalog.models import Enrolment, Service, school_year_of
-from tenant_apps.catalog.selectors import schedule_for, school_years_between
+from tenant_apps.catalog.selectors import ServiceSchedule, schedule_for, school_years_between
+from tenant_apps.families.models import Child, Household
 from tenant_apps.families.selectors import children_of
 
 from . import rules
@@ -18,7 +19,7 @@ from .errors import ServiceFull
 from .models import Booking
 
 
-def bookings_of_day(household, day: dt.date):
+def bookings_of_day(household: Household, day: dt.date) -> QuerySet[Booking]:
     """The booked bookings of the household's children on `day` (home dashboard)."""
     return (
         Booking.objects.filter(child__household=household, date=day, status=Booking.Status.BOOKED)
@@ -54,7 +55,7 @@ class Cell:
 
 @dataclass
 class Row:
-    child: object
+    child: Child
     service: Service
     cells: list[Cell]
     deadline_text: str = ""
@@ -66,7 +67,7 @@ class Row:
 
 @dataclass
 class ChildGrid:
-    child: object
+    child: Child
     rows: list[Row] = field(default_factory=list)
 
 
@@ -111,8 +112,8 @@ def week_param(monday: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def cell_state(*, child, service: Service, day: dt.date, booking: Booking | None, schedule, enrolled: bool,
-               taken: int, now: dt.datetime) -> Cell:
+def cell_state(*, child: Child, service: Service, day: dt.date, booking: Booking | None,
+               schedule: ServiceSchedule, enrolled: bool, taken: int, now: dt.datetime) -> Cell:
     """The state of one cell of the grid, with the reason a locked cell is locked (`rules.py` decides)."""
     facts = rules.booking_facts(service=service, day=day, schedule=schedule, enrolled=enrolled, booking=booking,
                                 taken=taken, now=now)
@@ -128,7 +129,7 @@ def cell_state(*, child, service: Service, day: dt.date, booking: Booking | None
     return Cell(day, state, str(refusal.label), False, booking, refusal.code)
 
 
-def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, only_child_id: int | None = None,
+def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None = None, only_child_id: int | None = None,
               only_service_id: int | None = None) -> WeekGrid:
     """The household's week: per child, one row per enrolled service, one cell per day.
 
@@ -193,7 +194,7 @@ def week_grid(household, monday: dt.date, *, now: dt.datetime | None = None, onl
                     deadline_message=_deadline_message(ordered, days, schedule, now))
 
 
-def _deadline_text(service: Service, days, schedule) -> str:
+def _deadline_text(service: Service, days: list[dt.date], schedule: ServiceSchedule) -> str:
     """"08:30", or for a period with a fixed closing date, that date ("10/12/2026 23:59")."""
     if service.deadline_mode == Service.DeadlineMode.FIXED_DATE:
         for period in schedule.periods.get(service.pk, ()):
@@ -205,7 +206,8 @@ def _deadline_text(service: Service, days, schedule) -> str:
     return service.deadline_label
 
 
-def _deadline_message(services, days, schedule, now) -> str:
+def _deadline_message(services: list[Service], days: list[dt.date], schedule: ServiceSchedule,
+                      now: dt.datetime) -> str:
     """The reminder of the week's deadlines shown above the grid (guide, section 4)."""
     upcoming = []
     for service in services:
@@ -226,7 +228,7 @@ def _deadline_message(services, days, schedule, now) -> str:
 @dataclass
 class AttendanceRow:
     booking: Booking
-    child: object
+    child: Child
     diet: str
     allergies: str
     care_plan: bool

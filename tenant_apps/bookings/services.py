@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -20,8 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tenant_apps.accounts.actors import Actor, signed_in
+from tenant_apps.catalog.calendar import TownCalendar
 from tenant_apps.catalog.models import Service, school_year_of
 from tenant_apps.catalog.selectors import enrolments_by_child, schedule_for, school_years_between
+from tenant_apps.families.models import Child
+from tenants.current import current_schema
 
 from . import rules
 from .errors import (
@@ -41,10 +46,10 @@ MAX_BULK_DAYS = 400
 
 def _lock_key(service_id: int) -> int:
     """A 32-bit signed key per (town schema, service): advisory locks are database-wide."""
-    return zlib.crc32(f"{connection.schema_name}:{service_id}".encode()) - 2**31
+    return zlib.crc32(f"{current_schema()}:{service_id}".encode()) - 2**31
 
 
-def lock_service_days(service_id: int, days) -> None:
+def lock_service_days(service_id: int, days: Iterable[dt.date]) -> None:
     """Serialise writers of the same service-days until the transaction ends (sorted: no deadlock)."""
     ordinals = sorted({day.toordinal() for day in days})
     if not ordinals:
@@ -56,24 +61,21 @@ def lock_service_days(service_id: int, days) -> None:
         )
 
 
-def _check_override(override: bool, actor) -> None:
+def _check_override(override: bool, actor: Actor) -> None:
     if override and not (actor is not None and getattr(actor, "is_staff", False)):
         raise OverrideNotAllowed()
 
 
-def _record(booking: Booking, action: str, *, actor, source: str, override: bool = False, detail: str = "") -> None:
-    BookingChange.objects.create(booking=booking, action=action, actor=_actor_or_none(actor), source=source,
+def _record(booking: Booking, action: str, *, actor: Actor, source: str, override: bool = False,
+            detail: str = "") -> None:
+    BookingChange.objects.create(booking=booking, action=action, actor=signed_in(actor), source=source,
                                  override=override, detail=detail)
-
-
-def _actor_or_none(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 # --- one booking ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def booking_set(*, child, service: Service, day: dt.date, actor, source: str, override: bool = False,
+def booking_set(*, child: Child, service: Service, day: dt.date, actor: Actor, source: str, override: bool = False,
                 now: dt.datetime | None = None) -> Booking:
     """Book `day` of `service` for `child` (idempotent if already booked); `rules.booking_refusal` decides."""
     _check_override(override, actor)
@@ -95,7 +97,7 @@ def booking_set(*, child, service: Service, day: dt.date, actor, source: str, ov
 
 
 @transaction.atomic
-def booking_unset(*, child, service: Service, day: dt.date, actor, source: str, override: bool = False,
+def booking_unset(*, child: Child, service: Service, day: dt.date, actor: Actor, source: str, override: bool = False,
                   now: dt.datetime | None = None) -> Booking | None:
     """Cancel the booking of `day` (idempotent: nothing booked, nothing done); `rules.cancellation_refusal` decides."""
     _check_override(override, actor)
@@ -136,7 +138,8 @@ booking_cancel = booking_unset
 
 
 @transaction.atomic
-def bookings_cancel_between(*, child, service: Service, start: dt.date, end: dt.date, actor, source: str,
+def bookings_cancel_between(*, child: Child, service: Service, start: dt.date, end: dt.date, actor: Actor,
+                            source: str,
                             override: bool = False, detail: str = "", now: dt.datetime | None = None) -> list[Booking]:
     """Cancel every booking of `child` for `service` from `start` to `end` (e.g. when staff end an enrolment).
 
@@ -163,7 +166,7 @@ def bookings_cancel_between(*, child, service: Service, start: dt.date, end: dt.
         booking.status = Booking.Status.CANCELLED
         booking.updated_at = stamp
     Booking.objects.bulk_update(bookings, ["status", "updated_at"], batch_size=500)
-    who = _actor_or_none(actor)
+    who = signed_in(actor)
     BookingChange.objects.bulk_create([
         BookingChange(booking=b, action=BookingChange.Action.CANCELLED, actor=who, source=source,
                       override=b.pk in late, detail=detail) for b in bookings], batch_size=1000)
@@ -176,7 +179,7 @@ class RowResult:
     refused: list[tuple[dt.date, str]] = field(default_factory=list)
 
 
-def booking_set_week(*, child, service: Service, days: list[dt.date], actor, source: str,
+def booking_set_week(*, child: Child, service: Service, days: list[dt.date], actor: Actor, source: str,
                      now: dt.datetime | None = None) -> RowResult:
     """"RÉSERVER POUR LA SEMAINE": book every day of the row that can still be booked."""
     result = RowResult()
@@ -217,9 +220,9 @@ SKIP_LABELS = {refusal.code: refusal.label for refusal in rules.REFUSALS}
 class BulkPlan:
     """What a bulk booking creates, cancels and skips (with reasons), child by child."""
 
-    to_create: list[tuple[object, dt.date]] = field(default_factory=list)
-    to_cancel: list[tuple[object, dt.date]] = field(default_factory=list)
-    skipped: list[tuple[object, dt.date, str]] = field(default_factory=list)
+    to_create: list[tuple[Child, dt.date]] = field(default_factory=list)
+    to_cancel: list[tuple[Child, dt.date]] = field(default_factory=list)
+    skipped: list[tuple[Child, dt.date, str]] = field(default_factory=list)
     unchanged: int = 0
     applied: bool = False
 
@@ -227,7 +230,7 @@ class BulkPlan:
         return dict(Counter(code for _child, _day, code in self.skipped))
 
     def skipped_summary(self) -> list[tuple[str, int]]:
-        return [(SKIP_LABELS.get(code, code), count) for code, count in self.skipped_counts().items()]
+        return [(str(SKIP_LABELS.get(code, code)), count) for code, count in self.skipped_counts().items()]
 
     def as_dict(self) -> dict:
         return {
@@ -239,7 +242,7 @@ class BulkPlan:
         }
 
 
-def _matches(day: dt.date, criterion: str, calendar) -> bool:
+def _matches(day: dt.date, criterion: str, calendar: TownCalendar) -> bool:
     if criterion == Criterion.SCHOOL_WEEKS:
         return not calendar.is_school_holiday(day)
     if criterion == Criterion.HOLIDAYS:
@@ -251,7 +254,8 @@ def _matches(day: dt.date, criterion: str, calendar) -> bool:
     return True
 
 
-def _validate_bulk(start: dt.date, end: dt.date, action: str, criterion: str, weekdays_by_child: dict) -> None:
+def _validate_bulk(start: dt.date, end: dt.date, action: str, criterion: str,
+                   weekdays_by_child: Mapping[Child, Iterable[int]]) -> None:
     if end < start:
         raise InvalidBulkRequest(_("La date de fin doit suivre la date de début."))
     if (end - start).days > MAX_BULK_DAYS:
@@ -267,8 +271,9 @@ def _validate_bulk(start: dt.date, end: dt.date, action: str, criterion: str, we
             raise InvalidBulkRequest(_("Jour de la semaine invalide."))
 
 
-def _plan(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.date, action: str,
-          criterion: str, now: dt.datetime, override: bool, lock: bool) -> tuple[BulkPlan, dict]:
+def _plan(*, service: Service, weekdays_by_child: Mapping[Child, Iterable[int]], start: dt.date, end: dt.date,
+          action: str, criterion: str, now: dt.datetime, override: bool,
+          lock: bool) -> tuple[BulkPlan, dict[tuple[int, dt.date], Booking]]:
     _validate_bulk(start, end, action, criterion, weekdays_by_child)
     children = list(weekdays_by_child)
     schedule = schedule_for([service], start, end)
@@ -281,7 +286,7 @@ def _plan(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.
     if lock:
         existing_qs = existing_qs.select_for_update()
     existing = {(b.child_id, b.date): b for b in existing_qs}
-    taken: Counter = Counter()
+    taken: Counter[dt.date] = Counter()
     if service.capacity is not None:
         taken.update({row["date"]: row["n"] for row in Booking.objects.filter(
             service=service, date__range=(start, end), status=Booking.Status.BOOKED).values("date").annotate(
@@ -315,8 +320,9 @@ def _plan(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.
     return plan, existing
 
 
-def bookings_bulk_preview(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.date,
-                          action: str = BulkAction.ADD, criterion: str = Criterion.NONE, actor=None,
+def bookings_bulk_preview(*, service: Service, weekdays_by_child: Mapping[Child, Iterable[int]], start: dt.date,
+                          end: dt.date, action: str = BulkAction.ADD, criterion: str = Criterion.NONE,
+                          actor: Actor = None,
                           override: bool = False, now: dt.datetime | None = None) -> BulkPlan:
     """The summary shown before confirming: nothing is written.
 
@@ -330,8 +336,8 @@ def bookings_bulk_preview(*, service: Service, weekdays_by_child: dict, start: d
 
 
 @transaction.atomic
-def bookings_bulk_apply(*, service: Service, weekdays_by_child: dict, start: dt.date, end: dt.date,
-                        action: str = BulkAction.ADD, criterion: str = Criterion.NONE, actor,
+def bookings_bulk_apply(*, service: Service, weekdays_by_child: Mapping[Child, Iterable[int]], start: dt.date,
+                        end: dt.date, action: str = BulkAction.ADD, criterion: str = Criterion.NONE, actor: Actor,
                         source: str = Source.BULK, override: bool = False,
                         now: dt.datetime | None = None) -> BulkPlan:
     """Apply a bulk booking in one transaction; invoiced bookings are never touched."""
@@ -356,7 +362,7 @@ def bookings_bulk_apply(*, service: Service, weekdays_by_child: dict, start: dt.
     for booking in to_rebook + to_cancel:
         booking.updated_at = stamp
     Booking.objects.bulk_update(to_rebook + to_cancel, ["status", "updated_at"], batch_size=500)
-    who = _actor_or_none(actor)
+    who = signed_in(actor)
     changes = [BookingChange(booking=b, action=BookingChange.Action.BOOKED, actor=who, source=source,
                              override=override) for b in created + to_rebook]
     changes += [BookingChange(booking=b, action=BookingChange.Action.CANCELLED, actor=who, source=source,
@@ -369,7 +375,7 @@ def bookings_bulk_apply(*, service: Service, weekdays_by_child: dict, start: dt.
 # --- attendance (staff) --------------------------------------------------------------------------
 
 @transaction.atomic
-def attendance_mark(*, booking: Booking, attendance: str, actor, source: str = Source.STAFF) -> Booking:
+def attendance_mark(*, booking: Booking, attendance: str, actor: Actor, source: str = Source.STAFF) -> Booking:
     """Record present / absent / justified absence for a booked child."""
     if attendance not in Booking.Attendance.values:
         raise InvalidBulkRequest(_("Pointage inconnu."))
@@ -385,7 +391,8 @@ def attendance_mark(*, booking: Booking, attendance: str, actor, source: str = S
 
 
 @transaction.atomic
-def attendance_add_walk_in(*, child, service: Service, day: dt.date, actor, source: str = Source.STAFF) -> Booking:
+def attendance_add_walk_in(*, child: Child, service: Service, day: dt.date, actor: Actor,
+                           source: str = Source.STAFF) -> Booking:
     """A child who turned up without a booking: recorded present, flagged as unbooked.
 
     The child is there, so neither the deadline nor the capacity can refuse it.
@@ -406,8 +413,8 @@ def attendance_add_walk_in(*, child, service: Service, day: dt.date, actor, sour
     return booking
 
 
-def group_by_child(pairs) -> dict:
-    grouped: dict = defaultdict(list)
+def group_by_child(pairs: Iterable[tuple[Child, dt.date] | tuple[Child, dt.date, str]]) -> dict[Child, list[dt.date]]:
+    grouped: dict[Child, list[dt.date]] = defaultdict(list)
     for child, day, *_rest in pairs:
         grouped[child].append(day)
     return dict(grouped)

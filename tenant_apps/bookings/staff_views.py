@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tenant_apps.catalog.models import Enrolment, Service, school_year_of
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.csv_export import csv_download
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_message
@@ -24,7 +24,7 @@ from .selectors import attendance_sheet
 
 
 def _day_and_service(request, source):
-    today = timezone.localdate(timezone=request.town.zoneinfo)
+    today = town_today()
     try:
         day = dt.date.fromisoformat(source.get("date", "")) if source.get("date") else today
     except ValueError:
@@ -145,7 +145,7 @@ def enrolment_remove(request, pk):
     """Confirm, then end an enrolment (refused if invoiced; future bookings cancelled once confirmed)."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("child__household", "service"), pk=pk)
     back = f"{reverse('services_staff:enrolments')}?annee={enrolment.school_year}"
-    today = timezone.localdate(timezone=request.town.zoneinfo)
+    today = town_today()
     bookings = enrolments.enrolment_bookings(enrolment)
     if request.method == "POST":
         with refusal_as_message(request):

@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.catalog.models import Service
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.selectors import child_of, children_of, household_of
 from tenants.errors import DomainError
 
@@ -27,7 +27,7 @@ from .models import BookingChange
 
 
 def _today(request) -> dt.date:
-    return timezone.localdate(timezone=request.town.zoneinfo)
+    return town_today()
 
 
 def _week_url(monday: dt.date, anchor: str = "") -> str:

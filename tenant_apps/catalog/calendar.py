@@ -14,9 +14,11 @@ import logging
 from dataclasses import dataclass, field
 
 import holidays
-from django.db import connection
 from django.utils.translation import gettext as _
 from vacances_scolaires_france import SchoolHolidayDates
+
+from tenants.current import current_town
+from tenants.models import Town
 
 logger = logging.getLogger(__name__)
 
@@ -71,17 +73,18 @@ class TownCalendar:
     closures: dict[dt.date, list[tuple[int | None, str]]] = field(default_factory=dict)
 
     @classmethod
-    def for_range(cls, start: dt.date, end: dt.date, *, town=None) -> TownCalendar:
+    def for_range(cls, start: dt.date, end: dt.date, *, town: Town | None = None) -> TownCalendar:
         """The current town's calendar with its closure days from `start` to `end` (one query)."""
         from .models import ClosureDay
 
-        town = town or connection.tenant
+        town = town or current_town()
         closures: dict[dt.date, list[tuple[int | None, str]]] = {}
         for day, service_id, reason in ClosureDay.objects.filter(date__range=(start, end)).values_list(
                 "date", "service_id", "reason"):
             closures.setdefault(day, []).append((service_id, reason))
-        return cls(zone=getattr(town, "school_zone", "B") or "B", insee_code=getattr(town, "insee_code", "") or "",
-                   closures=closures)
+        if town is None:  # a bare schema_context(): the default zone, metropolitan holidays
+            return cls(closures=closures)
+        return cls(zone=town.school_zone or "B", insee_code=town.insee_code, closures=closures)
 
     def public_holiday(self, day: dt.date) -> str | None:
         return public_holiday_name(day, self.insee_code)

@@ -6,8 +6,7 @@ Runs inside the town's schema after the families demo (which creates the ALAIN h
 import datetime as dt
 import logging
 
-from django.utils import timezone
-
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.models import Child
 
 from .calendar import TownCalendar
@@ -53,7 +52,7 @@ def load(town) -> None:
         deadline_mode=Service.DeadlineMode.FIXED_DATE, deadline_time=dt.time(12, 0), deadline_days=3,
         deadline_day_kind=Service.DayKind.WORKING,
     )
-    today = timezone.localdate(timezone=town.zoneinfo)
+    today = town_today()
     for label, start, end in holiday_periods(town, today, today + dt.timedelta(days=365)):
         closes = dt.datetime.combine(start - dt.timedelta(days=10), dt.time(23, 59), tzinfo=town.zoneinfo)
         ServicePeriod.objects.create(service=holiday_centre, label=label, start=start, end=end, closes_at=closes)

@@ -1,5 +1,7 @@
 """Staff forms of the services app."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +41,8 @@ class EnrolmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = Child.objects.select_related("household").order_by("last_name", "first_name")
+        child_field = cast(forms.ModelChoiceField, self.fields["child"])  # a foreign key's field
+        child_field.queryset = Child.objects.select_related("household").order_by("last_name", "first_name")
 
     def validate_unique(self):
         pass  # the service reports duplicates with a clear message

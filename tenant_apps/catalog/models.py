@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.core.clock import school_year_bounds, school_year_of  # noqa: F401 - part of this module's API
@@ -102,9 +103,9 @@ class Service(models.Model):
         """What parents read next to the row: "Fin de réservation: 08:30"."""
         time = self.deadline_time.strftime("%H:%M")
         if self.deadline_mode == self.DeadlineMode.FIXED_DATE:
-            return _("date de clôture de la période")
+            return gettext("date de clôture de la période")
         if self.deadline_mode == self.DeadlineMode.DAYS_BEFORE and self.deadline_days:
-            kind = _("jours ouvrés") if self.deadline_day_kind == self.DayKind.WORKING else _("jours")
+            kind = gettext("jours ouvrés") if self.deadline_day_kind == self.DayKind.WORKING else gettext("jours")
             return f"{time} ({self.deadline_days} {kind} avant)"
         return time
 

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from tenant_apps.core.clock import town_zone
 from tenant_apps.families.models import Child, SchoolPlacement
+from tenants.current import current_town
+from tenants.models import Town
 
 from . import deadlines
 from .calendar import TownCalendar
 from .models import Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
 
 
-def active_services():
+def active_services() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True).order_by("position", "name")
 
 
@@ -31,7 +34,7 @@ class ServiceSchedule:
     """When services run and when their bookings close, over a date range (loaded in ≤ 3 queries)."""
 
     calendar: TownCalendar
-    tz: object
+    tz: zoneinfo.ZoneInfo
     given_dates: dict[int, set[dt.date]] = field(default_factory=dict)
     periods: dict[int, list[ServicePeriod]] = field(default_factory=dict)
 
@@ -50,12 +53,13 @@ class ServiceSchedule:
         return deadlines.deadline_for(rule, day, tz=self.tz, is_working_day=self.calendar.is_working_day)
 
 
-def schedule_for(services: Iterable[Service], start: dt.date, end: dt.date, *, town=None) -> ServiceSchedule:
-    town = town or connection.tenant
+def schedule_for(services: Iterable[Service], start: dt.date, end: dt.date, *,
+                 town: Town | None = None) -> ServiceSchedule:
+    town = town or current_town()
     services = list(services)
     # Working-day rules look back before `start`: widen the closure window by a few weeks.
     calendar = TownCalendar.for_range(start - dt.timedelta(days=31), end, town=town)
-    schedule = ServiceSchedule(calendar=calendar, tz=town.zoneinfo)
+    schedule = ServiceSchedule(calendar=calendar, tz=town.zoneinfo if town is not None else town_zone())
     given = [s.pk for s in services if s.calendar == Service.Calendar.GIVEN_DATES]
     if given:
         dates: dict[int, set[dt.date]] = defaultdict(set)
@@ -82,13 +86,13 @@ def enrolments_by_child(child_ids: Iterable[int], school_years: Iterable[str]) -
     return result
 
 
-def is_enrolled(child, service: Service, day: dt.date) -> bool:
+def is_enrolled(child: Child, service: Service, day: dt.date) -> bool:
     if not service.enrolment_required:
         return True
     return Enrolment.objects.filter(child=child, service=service, school_year=school_year_of(day)).exists()
 
 
-def enrolments_of(child, school_year: str):
+def enrolments_of(child: Child, school_year: str) -> QuerySet[Enrolment]:
     """The child's enrolments (inscriptions) for a school year, in the grid's order."""
     return (Enrolment.objects.filter(child=child, school_year=school_year).select_related("service")
             .order_by("service__position", "service__name"))
@@ -110,7 +114,7 @@ class ChildFilter:
     PARAMS = {"ecole": "school", "niveau": "level", "classe": "school_class", "q": "query"}
 
     @classmethod
-    def from_params(cls, params, school_year: str) -> ChildFilter:
+    def from_params(cls, params: Mapping[str, str], school_year: str) -> ChildFilter:
         values = {attr: params.get(name, "").strip()[:150] for name, attr in cls.PARAMS.items()}
         service = params.get("non_inscrit", "")
         return cls(school_year=school_year, not_enrolled_in=int(service) if service.isdigit() else None, **values)
@@ -122,7 +126,7 @@ class ChildFilter:
         return {"annee": self.school_year, **params}
 
 
-def children_matching(child_filter: ChildFilter):
+def children_matching(child_filter: ChildFilter) -> QuerySet[Child]:
     """The town's children matching the staff's filter (school, level and class of that school year, name,
     not enrolled in a service), in alphabetical order."""
     year = child_filter.school_year
@@ -145,7 +149,7 @@ def children_matching(child_filter: ChildFilter):
     return children
 
 
-def children_for_enrolment(child_filter: ChildFilter):
+def children_for_enrolment(child_filter: ChildFilter) -> QuerySet[Child]:
     """`children_matching`, with each child's household, placement and enrolments of that school year
     (a constant number of queries for a page: `year_placements`, `year_enrolments`)."""
     year = child_filter.school_year

@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from tenant_apps.accounts.actors import Actor
 from tenant_apps.core.errors import InvalidPeriod
+from tenant_apps.families.models import Child
 
 from .errors import (
     AlreadyEnrolled,
@@ -51,7 +54,7 @@ def validate_school_year(value: str) -> str:
 
 
 @transaction.atomic
-def enrolment_add(*, child, service: Service, school_year: str) -> Enrolment:
+def enrolment_add(*, child: Child, service: Service, school_year: str) -> Enrolment:
     validate_school_year(school_year)
     try:
         with transaction.atomic():
@@ -60,7 +63,7 @@ def enrolment_add(*, child, service: Service, school_year: str) -> Enrolment:
         raise AlreadyEnrolled() from None
 
 
-def require_staff(actor) -> None:
+def require_staff(actor: Actor) -> None:
     if not (actor is not None and actor.is_authenticated and actor.is_staff):
         raise StaffOnly()
 
@@ -129,8 +132,8 @@ def _enrol_pairs(pairs: Iterable[tuple[int, int]], school_year: str, services: l
 
 
 @transaction.atomic
-def enrolments_bulk_create(*, children: Iterable, services: Iterable[Service], school_year: str,
-                           actor) -> EnrolmentReport:
+def enrolments_bulk_create(*, children: Iterable[Child], services: Iterable[Service], school_year: str,
+                           actor: Actor) -> EnrolmentReport:
     """Enrol every child in every service for `school_year`; those already enrolled are skipped and reported."""
     require_staff(actor)
     validate_school_year(school_year)
@@ -148,7 +151,7 @@ def validate_renewal(from_year: str, to_year: str) -> None:
         raise InvalidRenewal()
 
 
-def renewal_source(*, from_year: str, services: Iterable[Service] | None = None):
+def renewal_source(*, from_year: str, services: Iterable[Service] | None = None) -> QuerySet[Enrolment]:
     """The enrolments of `from_year` a renewal copies: those of the chosen (default: active) services."""
     enrolments = Enrolment.objects.filter(school_year=from_year)
     if services is None:
@@ -158,7 +161,7 @@ def renewal_source(*, from_year: str, services: Iterable[Service] | None = None)
 
 @transaction.atomic
 def enrolments_renew(*, from_year: str, to_year: str, services: Iterable[Service] | None = None,
-                     actor) -> EnrolmentReport:
+                     actor: Actor) -> EnrolmentReport:
     """Copy the enrolments of `from_year` into `to_year` (reconduction); existing ones are skipped and reported.
 
     Every child of the town is current (families who left are deleted), so every enrolment is renewed.

@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.models import Child
@@ -101,7 +101,7 @@ def closure_list(request):
         closure = services.closure_day_add(**form.cleaned_data)
         messages.success(request, _("Fermeture du %(date)s enregistrée.") % {"date": f"{closure.date:%d/%m/%Y}"})
         return redirect("services_staff:closures")
-    today = timezone.localdate(timezone=request.town.zoneinfo)
+    today = town_today()
     closures = ClosureDay.objects.filter(date__gte=today).select_related("service")
     return render(request, "services/staff/closures.html", {"form": form, "closures": closures})
 
@@ -121,7 +121,7 @@ def _year_param(request, value: str | None) -> str:
             return services.validate_school_year(value.strip())
         except DomainError:
             pass
-    return school_year_of(timezone.localdate(timezone=request.town.zoneinfo))
+    return school_year_of(town_today())
 
 
 def _shift_year(year: str, by: int) -> str:
@@ -145,12 +145,12 @@ def enrolment_list(request):
                 messages.success(request, _("%(child)s inscrit(e) à %(service)s (%(year)s).") % {
                     "child": enrolment.child, "service": enrolment.service, "year": enrolment.school_year})
                 return redirect(f"{request.path}?annee={enrolment.school_year}")
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(map(str, field_errors)))
     child_filter = ChildFilter.from_params(request.GET, year)
     page = Paginator(children_for_enrolment(child_filter), PAGE_SIZE).get_page(request.GET.get("page"))
     all_services = list(Service.objects.order_by("position", "name"))
-    current = school_year_of(timezone.localdate(timezone=request.town.zoneinfo))
+    current = school_year_of(town_today())
     years = sorted({_shift_year(current, -1), current, _shift_year(current, 1), year})
     params = child_filter.as_params()
     return render(request, "services/staff/enrolments.html", {
@@ -215,11 +215,11 @@ def enrolment_renew(request):
     try:
         lines = renewal_preview(from_year=from_year, to_year=to_year)
         services.validate_renewal(from_year, to_year)
-        error = ""
+        refusal = ""
     except DomainError as refused:
-        lines, error = [], refused.message
+        lines, refusal = [], str(refused.message)
     return render(request, "services/staff/enrolment_renew.html", {
-        "from_year": from_year, "to_year": to_year, "lines": lines, "error": error,
+        "from_year": from_year, "to_year": to_year, "lines": lines, "error": refusal,
         "to_create": sum(line.to_create for line in lines),
         "already": sum(line.already_enrolled for line in lines),
     })

@@ -1,17 +1,15 @@
-"""The town's calendar day and local time (its own time zone, not the server's)."""
+"""The town's calendar: its day and local time (its own time zone, not the server's), school years.
+
+"Today" is `town_today()`, never `timezone.localdate()`: that one follows whichever zone is
+activated (the web and job middlewares activate the town's; a test, a script or a
+management command entering a town activates none).
+"""
 
 import datetime as dt
 
-from django.db import connection
-from django.utils import timezone
+from tenants.current import town_now, town_today, town_zone
 
-
-def town_zone():
-    return getattr(connection.tenant, "zoneinfo", None) or timezone.get_default_timezone()
-
-
-def town_today() -> dt.date:
-    return timezone.localdate(timezone=town_zone())
+__all__ = ["school_year_bounds", "school_year_of", "town_now", "town_today", "town_zone"]
 
 
 def school_year_of(day: dt.date) -> str:

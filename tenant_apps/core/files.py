@@ -10,11 +10,13 @@ one made safe, with the extension of the type read from the content: a PDF uploa
 
 import re
 import secrets
+from typing import TypeGuard
 
 import filetype
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +90,8 @@ def new_key(folder: str, extension: str) -> str:
     return f"{folder}/{secrets.token_hex(16)}.{extension}"
 
 
-def is_safe_key(name: str, folder: str) -> bool:
+def is_safe_key(name: str | None, folder: str) -> TypeGuard[str]:
+    """Whether `name` (a FileField's name, None when empty) is a key this module made in `folder`."""
     return bool(re.fullmatch(rf"{re.escape(folder)}/[0-9a-f]{{32}}\.(?:pdf|png|jpg)", name or ""))
 
 
@@ -97,7 +100,7 @@ def store(upload: CheckedUpload, folder: str) -> str:
     return default_storage.save(new_key(folder, upload.extension), upload.file)
 
 
-def serve(name: str, *, folder: str, filename: str, inline: bool = True):
+def serve(name: str | None, *, folder: str, filename: str, inline: bool = True) -> HttpResponseBase:
     """Stream a stored file (local storage) or redirect to a short-lived presigned URL (S3).
 
     The caller has already checked that the requester may read it. 404 for a key of the

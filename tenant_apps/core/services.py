@@ -1,6 +1,7 @@
-"""Writes of the portal app: the town's profile (contact details, welcome text, logo)."""
+"""Writes of the town kernel: the town's profile (contact details, welcome text, logo)."""
 
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from . import files
@@ -26,7 +27,7 @@ def town_profile_update(
     website: str = "",
     welcome_title: str = "",
     welcome_body: str = "",
-    logo=None,
+    logo: UploadedFile | None = None,
     remove_logo: bool = False,
 ) -> TownProfile:
     """Save the town's profile; the welcome text (WELCOME_TEXT_MAX_CHARS at most, as typed) is

@@ -47,7 +47,7 @@ def documents_of(household: Household, today: datetime.date) -> QuerySet[Documen
 
 def recent_documents_of(household: Household, today: datetime.date) -> QuerySet[Document]:
     since = today - datetime.timedelta(days=RECENT_DAYS)
-    return documents_of(household, today).filter(published_on__gte=since, downloaded=False)
+    return documents_of(household, today).filter(published_on__gte=since).exclude(downloads__household=household)
 
 
 def document_of(household: Household, document_id: int, today: datetime.date) -> Document:

@@ -1,10 +1,14 @@
 """Writes of the documents app: publish, change, withdraw a document; record a download."""
 
 import datetime
+from collections.abc import Iterable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tenant_apps.accounts.models import User
+from tenant_apps.catalog.models import Service
 from tenant_apps.core import files
 from tenant_apps.families.models import Household
 
@@ -19,7 +23,7 @@ def _check_dates(published_on: datetime.date, unpublished_on: datetime.date | No
         raise DocumentDatesInvalid()
 
 
-def _check_audience(audience: str, services) -> list:
+def _check_audience(audience: str, services: Iterable[Service] | None) -> list[Service]:
     services = list(services or [])
     if audience == Document.Audience.SERVICES and not services:
         raise AudienceServicesRequired()
@@ -31,12 +35,12 @@ def document_publish(
     *,
     title: str,
     category: str,
-    upload,
+    upload: UploadedFile,
     published_on: datetime.date,
     unpublished_on: datetime.date | None = None,
     audience: str = Document.Audience.ALL,
-    services=(),
-    by=None,
+    services: Iterable[Service] = (),
+    by: User | None = None,
 ) -> Document:
     """Check the file (type by content, size), store it under the town's prefix, publish it."""
     _check_dates(published_on, unpublished_on)
@@ -68,7 +72,7 @@ def document_update(
     published_on: datetime.date,
     unpublished_on: datetime.date | None,
     audience: str = Document.Audience.ALL,
-    services=(),
+    services: Iterable[Service] = (),
 ) -> Document:
     _check_dates(published_on, unpublished_on)
     services = _check_audience(audience, services)

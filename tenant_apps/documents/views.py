@@ -1,5 +1,7 @@
 """Parents' pages of the documents app: "MES DOCUMENTS" and the download that checks access."""
 
+from pathlib import PurePath
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -23,7 +25,8 @@ def download(request, pk: int):
     household = household_of(request.user)
     document = selectors.document_of(household, pk, town_today())
     response = files.serve(
-        document.file.name, folder=STORAGE_FOLDER, filename=document.original_name or document.title,
+        document.file.name, folder=STORAGE_FOLDER,
+        filename=document.original_name or f"{document.title}{PurePath(document.file.name or '').suffix}",
     )
     services.document_download_record(document=document, household=household)
     return response

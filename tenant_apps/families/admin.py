@@ -54,7 +54,8 @@ class GuardianAdminForm(forms.ModelForm):
         return email
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for attr in ("mobile_phone", "home_phone", "work_phone"):
             try:
                 cleaned[attr] = normalize_phone(cleaned.get(attr, ""))

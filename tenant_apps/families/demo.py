@@ -6,7 +6,8 @@
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
+
+from tenant_apps.core.clock import town_today
 
 from . import services
 from .models import Authorisation, ChildDocument, EmergencyContact, PickupContact, SchoolPlacement
@@ -39,7 +40,7 @@ def _school_year(today: date) -> str:
 
 
 def load(town) -> None:
-    today = timezone.localdate()
+    today = town_today()
     household = services.household_create(
         name="ALAIN", address_line="1 rue des Écoles", postcode="22300", city="Lannion",
         family_quotient=850, family_quotient_valid_from=date(today.year, 1, 1),
@@ -50,8 +51,11 @@ def load(town) -> None:
         relationship="mere", marital_status="marie", mobile_phone="06 12 34 56 78", home_phone="02 96 00 00 01",
         profession="Infirmière", employer="Centre hospitalier de Lannion", is_payer=True,
     )
-    mother.user.set_password(DEMO_PARENT_PASSWORD)
-    mother.user.save(update_fields=["password", "password_changed_at"])
+    account = mother.user
+    if account is None:
+        raise RuntimeError("the demo parent has an e-mail address, hence an account")
+    account.set_password(DEMO_PARENT_PASSWORD)
+    account.save(update_fields=["password", "password_changed_at"])
     services.guardian_create(
         household=household, first_name="Pierre", last_name="ALAIN", email="pierre.alain@demo.portail-famille.fr",
         civility="m", relationship="pere", marital_status="marie", mobile_phone="06 98 76 54 32",

@@ -6,6 +6,7 @@ audited?) per key with `FieldPolicy` rows. Collections (allergies, contacts…) 
 """
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django import forms
 from django.utils.formats import date_format
@@ -44,6 +45,13 @@ class YesNoField(forms.TypedChoiceField):
         return super().to_python(value)
 
 
+class _FieldOptions(TypedDict):
+    """What every form field of a spec takes, whatever its kind."""
+
+    label: str
+    required: bool
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     key: str
@@ -71,7 +79,7 @@ class FieldSpec:
         return self.kind == "collection"
 
     def form_field(self) -> forms.Field:
-        common = {"label": self.label, "required": self.required}
+        common = _FieldOptions(label=self.label, required=self.required)
         model_field = self.model_field
         if self.kind == "email":
             return forms.EmailField(max_length=254, error_messages={"invalid": _("Saisissez une adresse e-mail valide.")},
@@ -93,7 +101,7 @@ class FieldSpec:
                 choices = [("", _("— Non renseigné —")), *choices]
             return forms.ChoiceField(choices=choices, **common)
         if self.kind == "bool":
-            return YesNoField(**{**common, "required": True})
+            return YesNoField(label=self.label, required=True)
         if self.kind == "int":
             return forms.IntegerField(min_value=0, **common)
         if self.kind == "textarea":

@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.core.clock import town_today
+
 
 class Household(models.Model):
     """The family unit that is invoiced (foyer)."""
@@ -135,7 +137,7 @@ class Child(models.Model):
         return f"{self.last_name.upper()} {self.first_name}"
 
     def age(self, on=None) -> int:
-        on = on or timezone.localdate()
+        on = on or town_today()
         born = self.birth_date
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 

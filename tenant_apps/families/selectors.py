@@ -1,22 +1,34 @@
 """Reads scoped to the caller: a parent's queries start from their household."""
 
-from django.db.models import Count, Q
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+from tenant_apps.accounts.actors import Actor
 
 from .fields import BY_KEY, CATEGORY_TITLES, FieldSpec
 from .models import Child, ChildDocument, FieldChange, Guardian, Household
 
+if TYPE_CHECKING:
+    from .services import Policy
 
-def household_of(user) -> Household:
+Record = Household | Guardian | Child  # what a field key belongs to
+
+
+def household_of(user: Actor) -> Household:
     """The signed-in guardian's household; 404 for anyone who is not a guardian."""
-    guardian = getattr(user, "guardian", None) if user.is_authenticated else None
+    guardian = getattr(user, "guardian", None) if user is not None and user.is_authenticated else None
     if guardian is None:
         raise Http404(_("Aucun foyer n'est associé à ce compte."))
     return guardian.household
 
 
-def children_of(household: Household):
+def children_of(household: Household) -> QuerySet[Child]:
     return Child.objects.filter(household=household).order_by("first_name")
 
 
@@ -28,7 +40,7 @@ def child_of(household: Household, child_id: int) -> Child:
     return child
 
 
-def guardians_of(household: Household):
+def guardians_of(household: Household) -> QuerySet[Guardian]:
     return Guardian.objects.filter(household=household).order_by("pk")
 
 
@@ -46,7 +58,7 @@ def document_of(household: Household, child_id: int, document_id: int) -> ChildD
     return document
 
 
-def record_object(household: Household, key: str, object_id: int):
+def record_object(household: Household, key: str, object_id: int) -> Record:
     """The object of `household` that field `key` belongs to (household, guardian or child), or 404."""
     spec = BY_KEY.get(key)
     if spec is None or spec.is_collection:
@@ -60,9 +72,9 @@ def record_object(household: Household, key: str, object_id: int):
     return child_of(household, object_id)
 
 
-def field_rows(obj, keys, policies) -> list[dict]:
+def field_rows(obj: Record, keys: Iterable[str], policies: Mapping[str, Policy]) -> list[dict[str, Any]]:
     """What the page shows for each field: label, value, whether the pencil is offered."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key in keys:
         spec: FieldSpec = BY_KEY[key]
         rows.append({"spec": spec, "key": key, "obj": obj, "value": spec.display(obj),
@@ -70,7 +82,8 @@ def field_rows(obj, keys, policies) -> list[dict]:
     return rows
 
 
-def categories(obj, category_slugs, policies) -> list[dict]:
+def categories(obj: Record, category_slugs: Iterable[str],
+               policies: Mapping[str, Policy]) -> list[dict[str, Any]]:
     out = []
     for slug in category_slugs:
         keys = [s.key for s in BY_KEY.values() if s.category == slug and not s.is_collection
@@ -79,14 +92,14 @@ def categories(obj, category_slugs, policies) -> list[dict]:
     return out
 
 
-def _scope(obj) -> str:
+def _scope(obj: Record) -> str:
     return {Household: "household", Guardian: "guardian", Child: "child"}[type(obj)]
 
 
 # --- Staff reads -----------------------------------------------------------------------------
 
 
-def households_search(query: str = ""):
+def households_search(query: str = "") -> QuerySet[Household]:
     qs = Household.objects.annotate(child_count=Count("children", distinct=True)).prefetch_related("guardians")
     query = (query or "").strip()
     if query:
@@ -99,14 +112,14 @@ def households_search(query: str = ""):
     return qs.order_by("name")
 
 
-def audit_trail(household: Household | None = None):
+def audit_trail(household: Household | None = None) -> QuerySet[FieldChange]:
     qs = FieldChange.objects.select_related("household", "changed_by")
     if household is not None:
         qs = qs.filter(household=household)
     return qs
 
 
-def child_enrolments(child: Child, school_year: str):
+def child_enrolments(child: Child, school_year: str) -> QuerySet[Any]:
     """The child's enrolments (inscriptions) of a school year, in the grid's order.
 
     Read through the child's reverse relation, so the family record needs nothing from the catalogue app.

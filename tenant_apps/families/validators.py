@@ -4,8 +4,9 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tenant_apps.core.clock import town_today
 
 POSTCODE = re.compile(r"^\d{5}$")
 
@@ -38,5 +39,5 @@ def validate_postcode(value: str) -> None:
 
 
 def validate_not_future(value) -> None:
-    if value and value > timezone.localdate():
+    if value and value > town_today():
         raise ValidationError(_("La date ne peut pas être dans le futur."), code="future_date")

@@ -14,14 +14,13 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from tenant_apps.core.clock import school_year_of
+from tenant_apps.core.clock import school_year_of, town_today
 from tenants.errors import DomainError
 
 from . import errors, login_email, services
@@ -131,7 +130,8 @@ def field_edit(request, key: str, pk: int):
             return _forbidden(request, error)
         except errors.InvalidValue as error:
             form.full_clean()
-            form._errors = ErrorDict({"value": ErrorList(error.errors.get(key) or [error.message])})
+            form.errors.clear()  # the service's messages replace the form's own
+            form.add_error("value", error.errors.get(key) or [str(error.message)])
             status = 400
         except DomainError as error:
             form.full_clean()
@@ -191,7 +191,7 @@ def children(request):
 
 def _child_context(request, child: Child, *, open_section: str = "", bound: dict | None = None,
                    message: str = "") -> dict:
-    school_year = school_year_of(timezone.localdate())
+    school_year = school_year_of(town_today())
     policies = services.field_policies()
     can = {
         "allergies": policies["child.allergies"].editable_by_parents,

@@ -65,7 +65,8 @@ def message_of_household(household: Household, message_id: int) -> Message:
 # --- staff -------------------------------------------------------------------------------
 
 
-def conversations_for_staff(*, service: TownService | None = None, status: str | None = None):
+def conversations_for_staff(*, service: TownService | None = None,
+                            status: str | None = None) -> QuerySet[Conversation]:
     qs = (
         Conversation.objects.select_related("service", "household")
         .annotate(unread=_unread_for(Message.Side.TOWN))

@@ -7,9 +7,13 @@ characters (line breaks become spaces: it is the notification's mail subject), a
 MESSAGE_BODY_MAX_CHARS characters as typed, an attachment ATTACHMENT_MAX_BYTES.
 """
 
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.core import files
 from tenant_apps.core.html import format_message
 from tenant_apps.core.text import (
@@ -32,13 +36,14 @@ def _subject(subject: str) -> str:
     return check_length(one_line(subject), max_chars=SUBJECT_MAX, field="subject", code="subject_too_long")
 
 
-def _post(*, conversation: Conversation, side: str, author, body: str, subject: str = "", attachment=None) -> Message:
+def _post(*, conversation: Conversation, side: str, author: Actor, body: str, subject: str = "",
+          attachment: UploadedFile | None = None) -> Message:
     subject = _subject(subject)
     check_length(body or "", max_chars=MESSAGE_BODY_MAX_CHARS, field="body", code="message_too_long")
     html = format_message(body)
     if not html:
         raise EmptyMessage()
-    fields = {}
+    fields: dict[str, Any] = {}
     if attachment is not None:
         checked = files.check_upload(attachment, allowed=files.PDF_AND_IMAGES, max_bytes=ATTACHMENT_MAX_BYTES)
         fields = {
@@ -48,7 +53,7 @@ def _post(*, conversation: Conversation, side: str, author, body: str, subject: 
         }
     now = timezone.now()
     message = Message.objects.create(
-        conversation=conversation, side=side, author=author, subject=subject, body=html,
+        conversation=conversation, side=side, author=signed_in(author), subject=subject, body=html,
         created_at=now, **fields,
     )
     conversation.last_message_at = now
@@ -63,11 +68,11 @@ def _post(*, conversation: Conversation, side: str, author, body: str, subject: 
 def conversation_start(
     *,
     household: Household,
-    author,
+    author: Actor,
     service: TownService,
     subject: str,
     body: str,
-    attachment=None,
+    attachment: UploadedFile | None = None,
     is_medical: bool = False,
 ) -> Conversation:
     """A parent writes to one of the town's services."""
@@ -88,7 +93,8 @@ def conversation_start(
 
 @transaction.atomic
 def message_post(
-    *, conversation: Conversation, side: str, author, body: str, subject: str = "", attachment=None
+    *, conversation: Conversation, side: str, author: Actor, body: str, subject: str = "",
+    attachment: UploadedFile | None = None,
 ) -> Message:
     """A reply in an open conversation, from the family or from the town's service."""
     conversation = Conversation.objects.select_for_update().select_related("service").get(pk=conversation.pk)
@@ -116,13 +122,13 @@ def conversation_mark_read(*, conversation: Conversation, side: str) -> int:
 
 
 @transaction.atomic
-def conversation_close(*, conversation: Conversation, by) -> Conversation:
+def conversation_close(*, conversation: Conversation, by: Actor) -> Conversation:
     """Staff close a conversation: no more replies; the family may start a new one."""
     if conversation.is_closed:
         return conversation
     conversation.status = Conversation.Status.CLOSED
     conversation.closed_at = timezone.now()
-    conversation.closed_by = by
+    conversation.closed_by = signed_in(by)
     conversation.save(update_fields=["status", "closed_at", "closed_by"])
     return conversation
 

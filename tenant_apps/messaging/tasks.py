@@ -2,18 +2,18 @@
 
 import dramatiq
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts.emails import send_templated_mail
 from tenant_apps.core.html import plain_text
+from tenants.current import require_town
 from tenants.urls import town_url
 
-from .models import Message
+from .models import Conversation, Message
 
 
-def _family_addresses(conversation) -> list[str]:
-    addresses = []
+def _family_addresses(conversation: Conversation) -> list[str]:
+    addresses: list[str] = []
     for guardian in conversation.household.guardians.select_related("user"):
         user = guardian.user
         address = user.email if user is not None and user.is_active else guardian.email
@@ -22,7 +22,7 @@ def _family_addresses(conversation) -> list[str]:
     return addresses
 
 
-def _staff_addresses(conversation) -> list[str]:
+def _staff_addresses(conversation: Conversation) -> list[str]:
     if conversation.service.email:
         return [conversation.service.email]
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
@@ -40,7 +40,7 @@ def notify_new_message(message_id: int) -> None:
     if message is None:
         return
     conversation = message.conversation
-    town = connection.tenant
+    town = require_town()
     to_family = message.side == Message.Side.TOWN
     if to_family:
         recipients = _family_addresses(conversation)

@@ -6,8 +6,9 @@ import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
 from django_tenants.utils import tenant_context
+
+from tenants.current import activate_public
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +37,12 @@ def seed(town) -> dict:
             for position, name in enumerate(("ALSH Mercredi matin", "ALSH Mercredi après-midi")):
                 service, _ = Service.objects.get_or_create(name=name, defaults={"position": position})
                 Booking.objects.create(child=child, service=service, date=town_today())
-        service = TownService.objects.create(name="Service enfance")
-        conversation = conversation_start(household=household, author=user, service=service, subject="Attestation",
+        town_service = TownService.objects.create(name="Service enfance")
+        conversation = conversation_start(household=household, author=user, service=town_service, subject="Attestation",
                                           body="Bonjour Madame,\n<ul>\n<li>Théo</li>\n<li>Anna</li>\n</ul>")
         message_post(conversation=conversation, side=Message.Side.TOWN, author=None, body="C'est noté.")
-        ids = {"conversation": conversation.pk, "service": service.pk}
-    connection.set_schema_to_public()
+        ids = {"conversation": conversation.pk, "service": town_service.pk}
+    activate_public()
     return ids
 
 

@@ -33,7 +33,9 @@ def watch_csp(page) -> list[str]:
 
 def link_from_mail(smtp_capture, base_url) -> str:
     [body] = smtp_capture.bodies()
-    link = re.search(r"https?://\S+/mot-de-passe/\S+/", body).group(0)
+    found = re.search(r"https?://\S+/mot-de-passe/\S+/", body)
+    assert found, f"no password link in {body!r}"
+    link = found.group(0)
     return link.replace("http://testserver", base_url.rsplit("/", 1)[0])
 
 

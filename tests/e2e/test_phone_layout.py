@@ -11,8 +11,10 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import tenant_context
+
+from tenants.current import activate_public
 
 pytestmark = pytest.mark.e2e
 
@@ -53,14 +55,14 @@ def seed(town, monday: dt.date) -> dict:
 
     with tenant_context(town), transaction.atomic():
         portal_demo.load(town)  # the town's contact details, shown in the footer and the messaging
-        guardian = GuardianFactory(household__name="ALAIN", user__email=EMAIL)
+        guardian = GuardianFactory.create(household__name="ALAIN", user__email=EMAIL)
         household = guardian.household
-        theo = ChildFactory(household=household, first_name="Théo", last_name="ALAIN")
-        anna = ChildFactory(household=household, first_name="Anna", last_name="ALAIN")
+        theo = ChildFactory.create(household=household, first_name="Théo", last_name="ALAIN")
+        anna = ChildFactory.create(household=household, first_name="Anna", last_name="ALAIN")
         years = {school_year_of(monday), school_year_of(dt.date(2019, 4, 1))}
         # (no canteen on Wednesdays: those cells are locked, with a text for screen readers only)
         services = [
-            ServiceFactory(name=name, weekdays=[0, 1, 3, 4] if position == 0 else [0, 1, 2, 3, 4],
+            ServiceFactory.create(name=name, weekdays=[0, 1, 3, 4] if position == 0 else [0, 1, 2, 3, 4],
                            calendar=Service.Calendar.EVERY_OPEN_DAY, deadline_time=dt.time(8, 30), position=position)
             for position, name in enumerate(("Repas Enfant", "Accueil périscolaire matin", "Accueil périscolaire soir",
                                              "Mercredi sortie vacances scolaires", "ALSH Mercredi après-midi",
@@ -77,13 +79,14 @@ def seed(town, monday: dt.date) -> dict:
                                 period_end=dt.date(2019, 4, 30))
         document_publish(title="Menus de décembre", category=Document.Category.MENUS, upload=pdf_upload(),
                          published_on=town_today() - dt.timedelta(days=1))
-        service = TownService.objects.create(name="Service enfance")
-        conversation = conversation_start(household=household, author=guardian.user, service=service,
+        town_service = TownService.objects.create(name="Service enfance")
+        conversation = conversation_start(household=household, author=guardian.user, service=town_service,
                                           subject="Attestation de paiement pour la caisse d'allocations familiales",
                                           body="Bonjour, pourriez-vous m'envoyer une attestation ? Merci.")
         message_post(conversation=conversation, side=Message.Side.TOWN, author=None, body="C'est noté.")
-        ids = {"child": theo.pk, "conversation": conversation.pk, "service": service.pk, "canteen": services[0].pk}
-    connection.set_schema_to_public()
+        ids = {"child": theo.pk, "conversation": conversation.pk, "service": town_service.pk,
+               "canteen": services[0].pk}
+    activate_public()
     return ids
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
 from django_tenants.utils import tenant_context
+
+from tenants.current import activate_public
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +47,7 @@ def seed(town) -> dict:
                                due_on=dt.date(2026, 12, 31), total=Decimal("79.20"), payer_name="ALAIN")
         field_update(actor=user, obj=user.guardian, key="guardian.mobile_phone", value="06 12 34 56 78")
         ids = {"canteen": canteen.pk, "today": today}
-    connection.set_schema_to_public()
+    activate_public()
     return ids
 
 

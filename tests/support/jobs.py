@@ -30,7 +30,7 @@ def drain(max_messages: int = 1000) -> dict:
                 break
         if data is None:
             break
-        message = MessageProxy(dramatiq.Message.decode(data))
+        message = MessageProxy(dramatiq.Message.decode(data))  # what a worker hands the middleware
         try:
             middleware.before_process_message(broker, message)
         except SkipMessage:

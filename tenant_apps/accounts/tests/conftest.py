@@ -36,4 +36,6 @@ def staff(town_a):
 
 def link_token(message) -> str:
     """The token of the "Créer le mot de passe" link in an e-mail."""
-    return LINK_RE.search(message.body).group(1)
+    found = LINK_RE.search(message.body)
+    assert found, f"no password link in {message.body!r}"
+    return found.group(1)

@@ -55,7 +55,9 @@ class PaymentStartSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["url", "form", "html"], help_text="How to reach the provider's page.")
     url = serializers.CharField(allow_blank=True, help_text="Open this address (kind=url), or submit the form to it.")
     method = serializers.CharField(allow_blank=True)
-    fields = serializers.DictField(child=serializers.CharField(), help_text="Form fields (kind=form).")
+    # The serializer's metaclass pops declared fields, so Serializer.fields stays DRF's property at run time.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.CharField(), help_text="Form fields (kind=form).")
     html = serializers.CharField(allow_blank=True)
     transaction = serializers.CharField(help_text="The portal's reference of this payment attempt.")
 

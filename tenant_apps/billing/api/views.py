@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.payments.selectors import provider_config_for_current_town
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.selectors import household_of
 from tenants.api import ErrorSerializer
 
@@ -87,7 +88,7 @@ class TariffListView(APIView):
     )
     def get(self, request):
         household = household_of(request.user)
-        day = services.today_in_town()
+        day = town_today()
         if raw := request.query_params.get("date"):
             try:
                 day = dt.date.fromisoformat(raw)

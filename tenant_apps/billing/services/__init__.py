@@ -8,7 +8,6 @@ from .invoicing import (
     invoice_pdf_ensure,
     invoice_run_execute,
     invoice_run_start,
-    today_in_town,
 )
 from .numbering import credit_note_number, invoice_number, number_allocate
 from .payments import (
@@ -52,6 +51,5 @@ __all__ = [
     "tariff_close",
     "tariff_create",
     "tariff_update",
-    "today_in_town",
     "transaction_expire",
 ]

@@ -4,10 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tenant_apps.bookings.models import Booking
+from tenant_apps.core.clock import town_today
 
 from ..errors import InvoiceNotCancellable
 from ..models import CreditNote, Invoice, NumberSequence
-from .invoicing import today_in_town
 from .numbering import credit_note_number, number_allocate
 
 
@@ -28,7 +28,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
     sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
     note = CreditNote.objects.create(
         number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
-        reason=reason.strip(), issued_on=today_in_town(), issued_by=issued_by,
+        reason=reason.strip(), issued_on=town_today(), issued_by=issued_by,
     )
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])

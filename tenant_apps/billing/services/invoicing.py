@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.bookings.models import Booking
+from tenant_apps.core.clock import town_today
 from tenant_apps.core.errors import InvalidPeriod
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
@@ -28,12 +29,6 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 20
 # The invoicing job's time limit (tasks.run_invoicing); a run older than that is dead.
 RUN_TIME_LIMIT = timedelta(hours=6)
-
-
-def today_in_town() -> date:
-    tenant = getattr(connection, "tenant", None)
-    zone = getattr(tenant, "zoneinfo", None)
-    return timezone.localdate(timezone=zone) if zone else timezone.localdate()
 
 
 def _check_period(period_start: date, period_end: date) -> None:
@@ -221,7 +216,7 @@ def household_invoice_issue(
             ))
         total = sum((line.amount for line in lines), ZERO)
         payer_name, payer_address, payer_email = _payer_snapshot(household)
-        issued_on = today_in_town()
+        issued_on = town_today()
         sequence = number_allocate(kind=NumberSequence.Kind.INVOICE)
         invoice = Invoice.objects.create(
             number=invoice_number(sequence), sequence=sequence, household=household, run=run,

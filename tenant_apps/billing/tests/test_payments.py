@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from shared_apps.payments.gateway import dummy_signed_query
+from tenants.current import activate_town
 
 from ..errors import OnlinePaymentUnavailable, PaymentTooSoon
 from ..models import Invoice, Payment, PaymentTransaction
@@ -28,7 +29,7 @@ def start_payment(parent_client, invoice, town):
 
 def notify(client, town, query: str, path="/ville-a/paiement/notification/"):
     response = client.post(path, data=query, content_type="application/x-www-form-urlencoded")
-    connection.set_tenant(town)
+    activate_town(town)
     return response
 
 

@@ -3,9 +3,11 @@ it in the price list, closes it; the tariff and rules pages have no serious axe 
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
+
+from tenants.current import activate_public
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +21,7 @@ def seed(town) -> int:
     with tenant_context(town), transaction.atomic():
         User.objects.create_user(EMAIL, password=PASSWORD, is_staff=True)
         service_id = Service.objects.create(name="Repas Enfant", kind=Service.Kind.CANTEEN, weekdays=[0, 1, 3, 4]).pk
-    connection.set_schema_to_public()
+    activate_public()
     return service_id
 
 

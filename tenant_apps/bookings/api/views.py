@@ -5,7 +5,6 @@ and calls the same service functions as the portal pages.
 """
 
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 from tenant_apps.bookings import selectors, services
 from tenant_apps.bookings.models import BookingChange
 from tenant_apps.catalog.models import Service
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.selectors import child_of, household_of
 from tenants.api import ErrorSerializer
 
@@ -48,7 +48,7 @@ class WeekView(APIView):
     )
     def get(self, request):
         household = household_of(request.user)
-        today = timezone.localdate(timezone=request.town.zoneinfo)
+        today = town_today()
         monday = selectors.parse_week(request.query_params.get("semaine"), today)
         grid = selectors.week_grid(household, monday)
         return Response(WeekSerializer({

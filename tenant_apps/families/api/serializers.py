@@ -1,6 +1,8 @@
 """API representations of the family record. Writes are validated by the services, not here:
 the write serializers only document the accepted fields in the OpenAPI schema."""
 
+from django.db.models import Field as ModelField
+from django.db.models import Model
 from rest_framework import serializers
 
 from ..login_email import pending_email
@@ -24,9 +26,11 @@ class _BlankChoicesDocumented(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        model: type[Model] = self.Meta.model
         for name, field in fields.items():
             if isinstance(field, serializers.ChoiceField) and field.source in (None, name):
-                field.allow_blank = bool(self.Meta.model._meta.get_field(name).blank)
+                model_field = model._meta.get_field(name)
+                field.allow_blank = isinstance(model_field, ModelField) and model_field.blank
         return fields
 
 
@@ -55,7 +59,7 @@ class GuardianPatchSerializer(serializers.ModelSerializer):
 
 class HouseholdSerializer(serializers.ModelSerializer):
     guardians = GuardianSerializer(many=True, read_only=True)
-    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    children = serializers.PrimaryKeyRelatedField[Child](many=True, read_only=True)
 
     class Meta:
         model = Household
@@ -107,7 +111,8 @@ class PickupContactSerializer(serializers.ModelSerializer):
 
 
 class AuthorisationSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    # The serializer's metaclass pops declared fields, so Field.label is untouched at run time.
+    label = serializers.CharField(source="get_kind_display", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Authorisation

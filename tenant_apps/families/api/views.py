@@ -5,19 +5,21 @@ writes through the same services as the portal pages: same field policy (403 on 
 read-only field), same validation messages, same audit trail.
 """
 
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenant_apps.core.files import PDF_AND_IMAGES
 
 from .. import errors, services
-from ..models import Authorisation
+from ..models import Authorisation, Child
 from ..selectors import child_of, children_of, document_of, guardian_of, guardians_of, household_of
 from ..views import document_file_response
 from . import serializers as s
@@ -118,6 +120,10 @@ class _ChildSubRecords(APIView):
         child = self.child(request, child_id)
         created = self.create(request, child)
         return Response(self.serializer_class(created).data, status=status.HTTP_201_CREATED)
+
+    def create(self, request: Request, child: Child) -> Model:
+        """Add one record to the child through the families services (each list view says how)."""
+        raise NotImplementedError
 
 
 class _ChildSubRecord(APIView):

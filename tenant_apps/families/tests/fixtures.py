@@ -38,7 +38,7 @@ class Family:
 def make_family(name: str, email: str) -> Family:
     household = HouseholdFactory(name=name)
     guardian = GuardianFactory(household=household, user__email=email)
-    child = ChildFactory(household=household)
+    child = ChildFactory.create(household=household)
     return Family(household, guardian, child, child_with_records(child))
 
 

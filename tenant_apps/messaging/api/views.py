@@ -1,15 +1,17 @@
 """API of the messaging app for parents: the same services and scoping as the pages."""
 
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tenant_apps.families.models import Household
 from tenant_apps.families.selectors import household_of
 
 from .. import selectors, services
-from ..models import Message
+from ..models import Conversation, Message
 from .serializers import (
     ConversationCreateSerializer,
     ConversationDetailSerializer,
@@ -20,9 +22,11 @@ from .serializers import (
 )
 
 
-def _detail(household, pk):
+def _detail(household: Household, pk: int) -> Conversation:
+    """The conversation with its messages as `thread_messages`, which the detail serializer reads."""
     conversation = selectors.conversation_of(household, pk)
-    conversation.thread_messages = list(selectors.messages_of(conversation))
+    thread = Prefetch("messages", queryset=selectors.messages_of(conversation), to_attr="thread_messages")
+    prefetch_related_objects([conversation], thread)
     return conversation
 
 

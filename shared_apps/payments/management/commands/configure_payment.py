@@ -5,8 +5,8 @@
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
+from tenants.current import activate_public
 from tenants.errors import DomainError
 from tenants.models import Town
 
@@ -39,18 +39,20 @@ class Command(BaseCommand):
         parser.add_argument("--show", action="store_true", help="print the current configuration (masked)")
 
     def handle(self, *args, slug, backend, param, replace_params, enable, disable, show, **options):
-        connection.set_schema_to_public()
+        activate_public()
         town = Town.objects.filter(slug=slug).first()
         if town is None:
             raise CommandError(f"No town answers at /{slug}/.")
         config = PaymentProviderConfig.objects.filter(town=town).first()
         if not show or backend or param or enable or disable:
-            if backend is None and config is None:
-                raise CommandError("This town has no payment provider yet: give --backend.")
+            if backend is None:
+                if config is None:
+                    raise CommandError("This town has no payment provider yet: give --backend.")
+                backend = config.backend
             try:
                 config = payment_config_set(
                     town=town,
-                    backend=backend or config.backend,
+                    backend=backend,
                     params=_parse(param),
                     enabled=True if enable else (False if disable else None),
                     replace_params=replace_params,

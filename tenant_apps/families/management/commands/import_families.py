@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from tenant_apps.families.imports import IMPORT_COLUMNS, families_import_csv
+from tenants.current import activate_public
 from tenants.models import Town
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="path of the CSV file")
 
     def handle(self, *args, slug, file, **options):
-        connection.set_schema_to_public()
+        activate_public()
         town = Town.objects.filter(slug=slug).first()
         if town is None:
             raise CommandError(f"No town answers at /{slug}/.")
