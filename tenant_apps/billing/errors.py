@@ -136,3 +136,23 @@ class TariffInvoicingInProgress(TariffRuleError):
         "Une facturation est en cours sur les dates de ce tarif : attendez qu'elle se termine pour le modifier "
         "ou le clôturer."
     )
+
+
+# --- Invoicing runs --------------------------------------------------------------------------
+
+
+class PeriodNotOver(DomainError):
+    code = "invoice_period_not_over"
+    default_message = _(
+        "Cette période n'est pas encore commencée : une facturation ne couvre que les jours écoulés, "
+        "sauf pour les prestations facturées à échoir (il n'y en a aucune)."
+    )
+
+
+class RunNotStalled(DomainError):
+    code = "invoice_run_not_stalled"
+    http_status = 409
+    default_message = _(
+        "Cette facturation n'est pas bloquée : son traitement a donné signe de vie il y a moins d'une minute, "
+        "ou elle est terminée."
+    )

@@ -18,8 +18,9 @@ def previous_month(today: date) -> tuple[date, date]:
 
 
 class InvoiceRunForm(forms.Form):
-    period_start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type="date"> only takes ISO dates: a French "01/11/2026" would leave it empty.
+    period_start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     with_pdfs = forms.BooleanField(label=_("Générer les PDF pendant la facturation"), required=False, initial=True)
 
     def clean(self) -> dict[str, Any]:

@@ -4,11 +4,15 @@ Invoices snapshot everything they print (payer, child and service names, unit pr
 so later changes to a family record or a tariff never alter an issued invoice.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ZERO = Decimal("0.00")
@@ -133,6 +137,14 @@ class NumberSequence(models.Model):
         return f"{self.get_kind_display()} : {self.last_number}"
 
 
+class RunDays(Func):
+    """daterange(start, end, '[]'): the days of a run, both ends included."""
+
+    function = "daterange"
+    template = "%(function)s(%(expressions)s, '[]')"
+    output_field = DateRangeField()
+
+
 class InvoiceRun(models.Model):
     """A monthly invoicing run started by staff; the job updates status and progress as it goes."""
 
@@ -142,6 +154,11 @@ class InvoiceRun(models.Model):
         DONE = "done", _("Terminée")
         DONE_WITH_ERRORS = "done_with_errors", _("Terminée avec des erreurs")
         FAILED = "failed", _("Échouée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
+    # A pending or running run whose job gave no sign of life for that long may be resumed or cancelled by staff.
+    STALL_AFTER = timedelta(minutes=1)
 
     period_start = models.DateField(_("du"))
     period_end = models.DateField(_("au"))
@@ -157,18 +174,41 @@ class InvoiceRun(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     started_at = models.DateTimeField(_("démarrée le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie du traitement"), null=True, blank=True)
+    resumed_at = models.DateTimeField(_("reprise le"), null=True, blank=True)
+    # Households the job went through without issuing an invoice (nothing to bill, or an error):
+    # with the run's committed invoices, they make the progress a resumed job starts again from.
+    skipped_household_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("facturation")
         verbose_name_plural = _("facturations")
         ordering = ["-created_at"]
+        constraints = [
+            # One active run at a time over any day: concurrent starts cannot both get in.
+            ExclusionConstraint(
+                name="billing_one_active_run_per_period",
+                expressions=[(RunDays("period_start", "period_end"), RangeOperators.OVERLAPS)],
+                condition=Q(status__in=["pending", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y} ({self.get_status_display()})"
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+        return self.status in self.ACTIVE
+
+    @property
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.created_at
+
+    @property
+    def is_stalled(self) -> bool:
+        """Active, but its job gave no sign of life for a while: the broker or the worker is down,
+        or the worker was killed. Staff may then resume or cancel it."""
+        return self.is_active and self.last_sign_of_life < timezone.now() - self.STALL_AFTER
 
     @property
     def progress_percent(self) -> int:

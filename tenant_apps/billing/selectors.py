@@ -140,3 +140,8 @@ def current_tariffs(day: date) -> list[Tariff]:
         .select_related("service").prefetch_related("brackets")
         .order_by("service__position", "service__name")
     )
+
+
+def services_billed_in_advance() -> QuerySet[Service]:
+    """Services whose coming bookings a run bills too ("facturation à échoir")."""
+    return Service.objects.filter(billed_in_advance=True).order_by("position", "name")

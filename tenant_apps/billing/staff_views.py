@@ -42,6 +42,7 @@ def runs(request):
             return redirect("billing_staff:run_detail", run_id=run.pk)
     return render(request, "billing/staff/runs.html", {
         "form": form, "runs": selectors.recent_runs(), "reviews": selectors.transactions_needing_review(),
+        "advance_services": selectors.services_billed_in_advance(),
     })
 
 
@@ -50,7 +51,28 @@ def runs(request):
 def run_detail(request, run_id: int):
     run = get_object_or_404(InvoiceRun, pk=run_id)
     template = "billing/staff/_run_status.html" if request.htmx else "billing/staff/run_detail.html"
-    return render(request, template, {"run": run})
+    return render(request, template, {"run": run, "advance_services": selectors.services_billed_in_advance(),
+                                      "today": town_today()})
+
+
+@staff_required
+@require_POST
+def run_resume(request, run_id: int):
+    run = get_object_or_404(InvoiceRun, pk=run_id)
+    with refusal_as_message(request):
+        services.invoice_run_resume(run_id=run.pk)
+        messages.success(request, _("La facturation est relancée : elle reprend là où elle s'était arrêtée."))
+    return redirect("billing_staff:run_detail", run_id=run.pk)
+
+
+@staff_required
+@require_POST
+def run_cancel(request, run_id: int):
+    run = get_object_or_404(InvoiceRun, pk=run_id)
+    with refusal_as_message(request):
+        services.invoice_run_cancel(run_id=run.pk)
+        messages.success(request, _("La facturation est annulée. Les factures déjà émises sont conservées."))
+    return redirect("billing_staff:run_detail", run_id=run.pk)
 
 
 @staff_required

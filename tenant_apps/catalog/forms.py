@@ -18,7 +18,7 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = ["name", "kind", "weekdays", "calendar", "capacity", "enrolment_required", "colour", "position",
-                  "is_active", "deadline_mode", "deadline_time", "deadline_days", "deadline_day_kind",
+                  "is_active", "billed_in_advance", "deadline_mode", "deadline_time", "deadline_days", "deadline_day_kind",
                   "cancellation_mode", "cancellation_time", "cancellation_days", "cancellation_day_kind"]
         widgets = {
             "colour": forms.TextInput(attrs={"type": "color"}),

@@ -60,6 +60,11 @@ class Service(models.Model):
     colour = models.CharField(_("couleur"), max_length=7, default="#1f6feb")
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    billed_in_advance = models.BooleanField(
+        _("facturation à échoir"), default=False,
+        help_text=_("Les réservations à venir de la période sont facturées ; sinon une facturation ne couvre "
+                    "que les jours écoulés."),
+    )
 
     # Booking deadline rule.
     deadline_mode = models.CharField(_("règle de fin de réservation"), max_length=20,

@@ -6,7 +6,9 @@ from .credit_notes import credit_note_issue
 from .invoicing import (
     household_invoice_issue,
     invoice_pdf_ensure,
+    invoice_run_cancel,
     invoice_run_execute,
+    invoice_run_resume,
     invoice_run_start,
 )
 from .numbering import credit_note_number, invoice_number, number_allocate
@@ -41,7 +43,9 @@ __all__ = [
     "household_invoice_issue",
     "invoice_number",
     "invoice_pdf_ensure",
+    "invoice_run_cancel",
     "invoice_run_execute",
+    "invoice_run_resume",
     "invoice_run_start",
     "number_allocate",
     "payment_notification_handle",

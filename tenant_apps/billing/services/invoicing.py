@@ -7,18 +7,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.errors import InvalidPeriod
 from tenant_apps.families.models import Household
 from tenants.errors import DomainError
 from tenants.outbox.services import send_on_commit
 
-from ..errors import RunAlreadyActive
+from ..errors import PeriodNotOver, RunAlreadyActive, RunNotStalled
 from ..models import ZERO, BillingSettings, Invoice, InvoiceLine, InvoiceRun, NumberSequence
 from ..pricing import TariffBook, with_surcharge
 from ..selectors import tariffs_valid_between
@@ -26,7 +28,6 @@ from .numbering import invoice_number, number_allocate
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_EVERY = 20
 # The invoicing job's time limit (tasks.run_invoicing); a run older than that is dead.
 RUN_TIME_LIMIT = timedelta(hours=6)
 
@@ -36,35 +37,78 @@ def _check_period(period_start: date, period_end: date) -> None:
         raise InvalidPeriod(_("La fin de la période doit suivre son début."))
     if (period_end - period_start).days > 92:
         raise InvalidPeriod("Une facturation couvre au plus trois mois.")
+    if period_start >= town_today() and not Service.objects.filter(billed_in_advance=True).exists():
+        raise PeriodNotOver()
+
+
+def _billable_days() -> Q:
+    """Only days that are over in the town are billed, except for services billed in advance
+    ("facturation à échoir"), whose coming bookings of the period are billed too."""
+    return Q(service__billed_in_advance=True) | Q(date__lt=town_today())
 
 
 @transaction.atomic
 def invoice_run_start(*, period_start: date, period_end: date, started_by=None, with_pdfs: bool = True) -> InvoiceRun:
-    """Record a run for the period and queue its job (on commit)."""
+    """Record a run for the period and queue its job through the outbox (same transaction: the
+    run and its message are committed together or not at all)."""
     from ..tasks import run_invoicing
 
     _check_period(period_start, period_end)
     overlapping = InvoiceRun.objects.select_for_update().filter(
-        status__in=[InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING],
-        period_start__lte=period_end, period_end__gte=period_start,
+        status__in=InvoiceRun.ACTIVE, period_start__lte=period_end, period_end__gte=period_start,
     )
     # A run the worker never finished (killed past its time limit) must not block staff forever.
     overlapping.filter(created_at__lt=timezone.now() - RUN_TIME_LIMIT).update(
         status=InvoiceRun.Status.FAILED, finished_at=timezone.now()
     )
-    if overlapping.filter(created_at__gte=timezone.now() - RUN_TIME_LIMIT).exists():
+    if overlapping.exists():
         raise RunAlreadyActive()
-    run = InvoiceRun.objects.create(
-        period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
-    )
+    try:
+        # The database refuses a second active run over the same days, even from a start that
+        # committed after our check above.
+        with transaction.atomic():
+            run = InvoiceRun.objects.create(
+                period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
+            )
+    except IntegrityError:
+        raise RunAlreadyActive() from None
     send_on_commit(run_invoicing, run.pk)
+    return run
+
+
+@transaction.atomic
+def invoice_run_resume(*, run_id: int) -> InvoiceRun:
+    """Queue the job of a run whose job gave no sign of life (broker or worker down, worker
+    killed) again. The job goes on from what is committed; households already invoiced are skipped."""
+    from ..tasks import run_invoicing
+
+    run = InvoiceRun.objects.select_for_update().get(pk=run_id)
+    if not run.is_stalled:
+        raise RunNotStalled()
+    # Staff's click counts as a sign of life: a second click within a minute is refused.
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["heartbeat_at"])
+    send_on_commit(run_invoicing, run.pk)
+    return run
+
+
+@transaction.atomic
+def invoice_run_cancel(*, run_id: int) -> InvoiceRun:
+    """Stop a run whose job gave no sign of life. Invoices it already issued stay; a new run
+    of the period invoices the remaining households."""
+    run = InvoiceRun.objects.select_for_update().get(pk=run_id)
+    if not run.is_stalled:
+        raise RunNotStalled()
+    run.status = InvoiceRun.Status.CANCELLED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
     return run
 
 
 def _households_to_invoice(period_start: date, period_end: date) -> list[int]:
     return list(
         Booking.objects.filter(
-            date__range=(period_start, period_end), status=Booking.Status.BOOKED, invoiced=False
+            _billable_days(), date__range=(period_start, period_end), status=Booking.Status.BOOKED, invoiced=False
         )
         .values_list("child__household_id", flat=True)
         .distinct()
@@ -72,61 +116,108 @@ def _households_to_invoice(period_start: date, period_end: date) -> list[int]:
     )
 
 
+def _households_done(run: InvoiceRun) -> set[int]:
+    invoiced = set(run.invoices.values_list("household_id", flat=True))
+    return invoiced | set(run.skipped_household_ids)
+
+
+def _run_progress(run_id: int, *, household_id: int | None = None, skipped: bool = False,
+                  error: dict | None = None, total: int | None = None) -> InvoiceRun:
+    """Record one household's outcome and refresh the counters from what is committed (the run's
+    invoices and the households it went through): a resumed job never moves them backwards.
+    Also the job's heartbeat."""
+    with transaction.atomic():
+        run = InvoiceRun.objects.select_for_update().get(pk=run_id)
+        if skipped and household_id not in run.skipped_household_ids:
+            run.skipped_household_ids = [*run.skipped_household_ids, household_id]
+        if error is not None:
+            run.errors = [*(e for e in run.errors if e.get("household_id") != household_id), error]
+        invoiced = set(run.invoices.values_list("household_id", flat=True))
+        run.invoices_created = len(invoiced)
+        run.households_skipped = len(set(run.skipped_household_ids) - invoiced)
+        run.households_done = run.invoices_created + run.households_skipped
+        if total is not None:
+            run.households_total = total
+        run.households_total = max(run.households_total, run.households_done)
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["skipped_household_ids", "errors", "invoices_created", "households_skipped",
+                                "households_done", "households_total", "heartbeat_at"])
+    return run
+
+
+def _run_finish(run_id: int, *, error: dict | None = None) -> InvoiceRun:
+    with transaction.atomic():
+        run = InvoiceRun.objects.select_for_update().get(pk=run_id)
+        if run.is_active:
+            if error is not None:
+                run.errors = [*run.errors, error]
+                run.status = InvoiceRun.Status.FAILED
+            else:
+                run.status = InvoiceRun.Status.DONE_WITH_ERRORS if run.errors else InvoiceRun.Status.DONE
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "finished_at", "errors"])
+    return run
+
+
 def invoice_run_execute(*, run_id: int) -> InvoiceRun:
     """The job's body: one invoice per household, each in its own transaction; errors of one
-    household are recorded on the run and do not stop the others."""
-    run = InvoiceRun.objects.get(pk=run_id)
-    if run.status not in (InvoiceRun.Status.PENDING, InvoiceRun.Status.RUNNING):
-        return run
-    household_ids = _households_to_invoice(run.period_start, run.period_end)
-    run.status = InvoiceRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.households_total = len(household_ids)
-    run.save(update_fields=["status", "started_at", "households_total"])
+    household are recorded on the run and do not stop the others. Resumable: when the job runs
+    again (redelivered after its worker died, or resumed by staff) it skips the households the
+    run already went through, and says it was resumed."""
+    with transaction.atomic():
+        run = InvoiceRun.objects.select_for_update().get(pk=run_id)
+        if not run.is_active:
+            return run
+        now = timezone.now()
+        if run.started_at is None:
+            run.started_at = now
+        elif run.status == InvoiceRun.Status.RUNNING:
+            run.resumed_at = now
+        run.status = InvoiceRun.Status.RUNNING
+        run.heartbeat_at = now
+        run.save(update_fields=["status", "started_at", "resumed_at", "heartbeat_at"])
     try:
+        done = _households_done(run)
+        household_ids = [h for h in _households_to_invoice(run.period_start, run.period_end) if h not in done]
+        run = _run_progress(run.pk, total=len(done) + len(household_ids))
         rules = BillingSettings.current()
         tariffs = TariffBook(tariffs_valid_between(run.period_start, run.period_end))
-        created = skipped = 0
-        errors: list[dict] = list(run.errors or [])
-        for index, household_id in enumerate(household_ids, start=1):
-            invoice = None
-            try:
-                invoice = household_invoice_issue(
-                    household_id=household_id, period_start=run.period_start, period_end=run.period_end,
-                    run=run, tariffs=tariffs, rules=rules,
-                )
-            except DomainError as error:
-                errors.append({"household_id": household_id, "household": _household_name(household_id),
-                               "message": str(error.message)})
-            except Exception:
-                logger.exception("Invoicing run %s: household %s failed", run.pk, household_id)
-                errors.append({"household_id": household_id, "message": "Erreur inattendue (voir les journaux)."})
-            if invoice is None:
-                skipped += 1
-            else:
-                created += 1
-                if run.with_pdfs:
-                    try:
-                        invoice_pdf_ensure(invoice=invoice)
-                    except Exception:
-                        logger.exception("Invoice %s: PDF generation failed", invoice.number)
-                        errors.append({"household_id": household_id,
-                                       "message": _("Facture %(number)s : PDF non généré, il le sera au téléchargement.")
-                                       % {"number": invoice.number}})
-            if index % PROGRESS_EVERY == 0 or index == len(household_ids):
-                InvoiceRun.objects.filter(pk=run.pk).update(
-                    households_done=index, invoices_created=created, households_skipped=skipped, errors=errors
-                )
-        run.refresh_from_db()
-        run.status = InvoiceRun.Status.DONE_WITH_ERRORS if errors else InvoiceRun.Status.DONE
+        for household_id in household_ids:
+            if not run.is_active:
+                return run  # cancelled by staff meanwhile
+            run = _run_progress(run.pk, household_id=household_id, **_invoice_one(run, household_id, tariffs, rules))
     except Exception:
         logger.exception("Invoicing run %s failed", run.pk)
-        run.refresh_from_db()
-        run.errors = [*(run.errors or []), {"household_id": None, "message": _("La facturation s'est arrêtée sur une erreur inattendue.")}]
-        run.status = InvoiceRun.Status.FAILED
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at", "errors"])
-    return run
+        return _run_finish(run.pk, error={
+            "household_id": None, "message": _("La facturation s'est arrêtée sur une erreur inattendue.")})
+    return _run_finish(run.pk)
+
+
+def _invoice_one(run: InvoiceRun, household_id: int, tariffs: TariffBook, rules: BillingSettings) -> dict:
+    """One household of a run: its invoice (and PDF); what _run_progress records about it."""
+    try:
+        invoice = household_invoice_issue(
+            household_id=household_id, period_start=run.period_start, period_end=run.period_end,
+            run=run, tariffs=tariffs, rules=rules,
+        )
+    except DomainError as error:
+        return {"skipped": True, "error": {"household_id": household_id, "household": _household_name(household_id),
+                                           "message": str(error.message)}}
+    except Exception:
+        logger.exception("Invoicing run %s: household %s failed", run.pk, household_id)
+        return {"skipped": True, "error": {"household_id": household_id,
+                                           "message": _("Erreur inattendue (voir les journaux).")}}
+    if invoice is None:
+        return {"skipped": True}
+    if run.with_pdfs:
+        try:
+            invoice_pdf_ensure(invoice=invoice)
+        except Exception:
+            logger.exception("Invoice %s: PDF generation failed", invoice.number)
+            return {"error": {"household_id": household_id,
+                              "message": _("Facture %(number)s : PDF non généré, il le sera au téléchargement.")
+                              % {"number": invoice.number}}}
+    return {}
 
 
 def _household_name(household_id: int) -> str:
@@ -186,8 +277,8 @@ def household_invoice_issue(
         bookings = list(
             Booking.objects.select_for_update(of=("self",))
             .select_related("child", "service")
-            .filter(child__household=household, date__range=(period_start, period_end), invoiced=False,
-                    status=Booking.Status.BOOKED)
+            .filter(_billable_days(), child__household=household, date__range=(period_start, period_end),
+                    invoiced=False, status=Booking.Status.BOOKED)
             .order_by("date", "pk")
         )
         groups: dict[tuple, list[Booking]] = defaultdict(list)
