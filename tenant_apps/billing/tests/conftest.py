@@ -1,4 +1,6 @@
 import datetime as dt
+import threading
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -76,3 +78,38 @@ def drain(run_jobs):
 def _media_in_tmp(settings, tmp_path):
     """PDFs written by a test go to a temporary directory, not to the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def committed_town(live_db):
+    from provisioning.services import town_create, town_drop
+
+    town = town_create(slug=f"conc-{uuid.uuid4().hex[:8]}", name="Mairie de Concurrence")
+    try:
+        yield town
+    finally:
+        connection.set_schema_to_public()
+        town_drop(town=town)
+
+
+def in_threads(town, *targets):
+    """Run each target in its own thread and database connection, all released at once."""
+    barrier = threading.Barrier(len(targets))
+    failures = []
+
+    def runner(target):
+        try:
+            connection.set_tenant(town)
+            barrier.wait()
+            target()
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return failures

@@ -4,11 +4,8 @@ gapless, and simultaneous payment notifications record the payment once.
 These tests use their own throw-away town (committed, dropped afterwards).
 """
 
-import threading
-import uuid
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -17,7 +14,7 @@ from shared_apps.payments.services import payment_config_set
 
 from ..models import Invoice, InvoiceRun, Payment
 from ..services import invoice_run_execute, payment_notification_handle, payment_start
-from .conftest import APRIL
+from .conftest import APRIL, in_threads
 from .factories import (
     ChildFactory,
     GuardianFactory,
@@ -28,41 +25,6 @@ from .factories import (
 )
 
 MARCH = (APRIL[0].replace(month=3), APRIL[0].replace(month=3, day=31))
-
-
-@pytest.fixture
-def committed_town(live_db):
-    from provisioning.services import town_create, town_drop
-
-    town = town_create(slug=f"conc-{uuid.uuid4().hex[:8]}", name="Mairie de Concurrence")
-    try:
-        yield town
-    finally:
-        connection.set_schema_to_public()
-        town_drop(town=town)
-
-
-def in_threads(town, *targets):
-    """Run each target in its own thread and database connection, all released at once."""
-    barrier = threading.Barrier(len(targets))
-    failures = []
-
-    def runner(target):
-        try:
-            connection.set_tenant(town)
-            barrier.wait()
-            target()
-        except Exception as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return failures
 
 
 def test_two_concurrent_runs_allocate_gapless_numbers_and_never_bill_twice(committed_town):
