@@ -260,3 +260,82 @@ def test_an_email_asked_while_the_worker_is_dead_goes_out_when_a_worker_returns(
     worker.start()
     [mail] = wait_until(lambda: mails_to(mail_server, PARENT), seconds=60, what="the password e-mail")
     assert "Mairie de Pannes-sur-Mer" in mail["Subject"]
+
+
+# --- an invoicing run started while the broker is down ----------------------------------------
+
+STAFF = "agent@pannes-sur-mer.fr"
+STAFF_PASSWORD = "Facturation-du-mois-2019"
+
+
+def post_form(browser: requests.Session, url: str, data: dict) -> requests.Response:
+    """Open the page holding a form, then send it as the browser would (with its CSRF token)."""
+    page = browser.get(url, timeout=30)
+    assert page.status_code == 200, explain(page)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token is not None, explain(page)
+    return browser.post(url, data={"csrfmiddlewaretoken": token.group(1), **data}, headers={"Referer": url},
+                        timeout=30)
+
+
+def test_staff_start_an_invoicing_run_while_the_broker_is_down_and_it_runs_when_it_is_back(
+    fault_town, stack, broker_server
+):
+    from django.contrib.auth.hashers import make_password
+
+    from tenant_apps.accounts.models import User
+    from tenant_apps.billing.models import Invoice, InvoiceRun
+    from tenant_apps.billing.tests.factories import (
+        ChildFactory,
+        GuardianFactory,
+        ServiceFactory,
+        TariffFactory,
+        book,
+        school_days,
+    )
+
+    # Given three families who ate at the canteen in April 2019, and a staff member
+    with tenant_context(fault_town):
+        canteen = ServiceFactory(name="Repas Enfant")
+        TariffFactory(service=canteen, unit_price=Decimal("3.30"))
+        for _ in range(3):
+            child = ChildFactory()
+            GuardianFactory(household=child.household)
+            book(child, canteen, school_days(dt.date(2019, 4, 1), dt.date(2019, 4, 30))[:4])
+        # Hashed as the deployment checks it (the test settings' MD5 is unknown to the web process)
+        User.objects.create(email=STAFF, is_staff=True, password=make_password(STAFF_PASSWORD, hasher="argon2"))
+    connection.set_schema_to_public()
+    stack.web().start()
+    stack.worker().start()
+    browser = requests.Session()
+    signed_in = post_form(browser, f"{stack.web_url}/{fault_town.slug}/connexion/",
+                          {"username": STAFF, "password": STAFF_PASSWORD})
+    assert signed_in.status_code == 200, explain(signed_in)
+
+    # When the broker is down and staff start invoicing April
+    broker_server.kill()
+    started = post_form(browser, f"{stack.web_url}/{fault_town.slug}/gestion/facturation/",
+                        {"period_start": "2019-04-01", "period_end": "2019-04-30"})
+
+    # Then they land on the run's page, which says it waits for the worker
+    assert started.status_code == 200, explain(started)
+    assert "La facturation est lancée" in started.text, explain(started)
+    assert "En attente du service de traitement" in started.text
+    with tenant_context(fault_town):
+        run = InvoiceRun.objects.get()
+        assert run.status == InvoiceRun.Status.PENDING
+
+    # When the broker is back and the outbox is dispatched, the run is carried out, once
+    broker_server.start()
+    assert stack.manage("dispatch_outbox").returncode == 0
+
+    def finished():
+        with tenant_context(fault_town):
+            run.refresh_from_db()
+            return run.status == InvoiceRun.Status.DONE
+
+    wait_until(finished, seconds=90, what="the invoicing run done")
+    with tenant_context(fault_town):
+        assert (run.households_total, run.households_done, run.invoices_created) == (3, 3, 3)
+        assert Invoice.objects.count() == 3
+    connection.set_schema_to_public()
