@@ -278,13 +278,11 @@ def post_form(browser: requests.Session, url: str, data: dict) -> requests.Respo
                         timeout=30)
 
 
-def test_staff_start_an_invoicing_run_while_the_broker_is_down_and_it_runs_when_it_is_back(
-    fault_town, stack, broker_server
-):
+def seed_canteen_month(town, families: int) -> None:
+    """`families` families who ate at the canteen in April 2019, and a staff member who can sign in."""
     from django.contrib.auth.hashers import make_password
 
     from tenant_apps.accounts.models import User
-    from tenant_apps.billing.models import Invoice, InvoiceRun
     from tenant_apps.billing.tests.factories import (
         ChildFactory,
         GuardianFactory,
@@ -294,23 +292,45 @@ def test_staff_start_an_invoicing_run_while_the_broker_is_down_and_it_runs_when_
         school_days,
     )
 
-    # Given three families who ate at the canteen in April 2019, and a staff member
-    with tenant_context(fault_town):
+    with tenant_context(town):
         canteen = ServiceFactory(name="Repas Enfant")
         TariffFactory(service=canteen, unit_price=Decimal("3.30"))
-        for _ in range(3):
+        for _ in range(families):
             child = ChildFactory()
             GuardianFactory(household=child.household)
             book(child, canteen, school_days(dt.date(2019, 4, 1), dt.date(2019, 4, 30))[:4])
         # Hashed as the deployment checks it (the test settings' MD5 is unknown to the web process)
         User.objects.create(email=STAFF, is_staff=True, password=make_password(STAFF_PASSWORD, hasher="argon2"))
     connection.set_schema_to_public()
-    stack.web().start()
-    stack.worker().start()
+
+
+def staff_browser(stack, town) -> requests.Session:
     browser = requests.Session()
-    signed_in = post_form(browser, f"{stack.web_url}/{fault_town.slug}/connexion/",
+    signed_in = post_form(browser, f"{stack.web_url}/{town.slug}/connexion/",
                           {"username": STAFF, "password": STAFF_PASSWORD})
     assert signed_in.status_code == 200, explain(signed_in)
+    return browser
+
+
+def the_run(town):
+    from tenant_apps.billing.models import InvoiceRun
+
+    with tenant_context(town):
+        run = InvoiceRun.objects.get()
+    connection.set_schema_to_public()
+    return run
+
+
+def test_staff_start_an_invoicing_run_while_the_broker_is_down_and_it_runs_when_it_is_back(
+    fault_town, stack, broker_server
+):
+    from tenant_apps.billing.models import Invoice, InvoiceRun
+
+    # Given three families who ate at the canteen in April 2019, and a staff member
+    seed_canteen_month(fault_town, families=3)
+    stack.web().start()
+    stack.worker().start()
+    browser = staff_browser(stack, fault_town)
 
     # When the broker is down and staff start invoicing April
     broker_server.kill()
@@ -321,21 +341,71 @@ def test_staff_start_an_invoicing_run_while_the_broker_is_down_and_it_runs_when_
     assert started.status_code == 200, explain(started)
     assert "La facturation est lancée" in started.text, explain(started)
     assert "En attente du service de traitement" in started.text
-    with tenant_context(fault_town):
-        run = InvoiceRun.objects.get()
-        assert run.status == InvoiceRun.Status.PENDING
+    assert the_run(fault_town).status == InvoiceRun.Status.PENDING
 
     # When the broker is back and the outbox is dispatched, the run is carried out, once
     broker_server.start()
     assert stack.manage("dispatch_outbox").returncode == 0
-
-    def finished():
-        with tenant_context(fault_town):
-            run.refresh_from_db()
-            return run.status == InvoiceRun.Status.DONE
-
-    wait_until(finished, seconds=90, what="the invoicing run done")
+    run = wait_until(lambda: (r := the_run(fault_town)).status == InvoiceRun.Status.DONE and r,
+                     seconds=90, what="the invoicing run done")
+    assert (run.households_total, run.households_done, run.invoices_created) == (3, 3, 3)
     with tenant_context(fault_town):
-        assert (run.households_total, run.households_done, run.invoices_created) == (3, 3, 3)
         assert Invoice.objects.count() == 3
     connection.set_schema_to_public()
+
+
+def test_an_invoicing_run_whose_worker_is_killed_is_resumed_by_staff_and_counts_every_family(
+    fault_town, stack
+):
+    from tenant_apps.billing.models import Invoice, InvoiceRun
+
+    # Given sixty families who ate at the canteen in April 2019
+    seed_canteen_month(fault_town, families=60)
+    stack.web().start()
+    worker = stack.worker().start()
+    browser = staff_browser(stack, fault_town)
+    runs_page = f"{stack.web_url}/{fault_town.slug}/gestion/facturation/"
+
+    # When staff start invoicing April (with PDFs) and the worker is killed in the middle
+    started = post_form(browser, runs_page, {"period_start": "2019-04-01", "period_end": "2019-04-30",
+                                             "with_pdfs": "on"})
+    assert started.status_code == 200, explain(started)
+    wait_until(lambda: the_run(fault_town).households_done >= 3, seconds=60, what="the run under way")
+    worker.kill()
+    stopped = the_run(fault_town)
+    assert stopped.status == InvoiceRun.Status.RUNNING
+    assert 0 < stopped.households_done < 60
+
+    # And its job gave no sign of life for over a minute (time moved on)
+    with tenant_context(fault_town):
+        InvoiceRun.objects.update(heartbeat_at=stopped.heartbeat_at - dt.timedelta(minutes=2),
+                                  created_at=stopped.created_at - dt.timedelta(minutes=2))
+    connection.set_schema_to_public()
+    run_page = browser.get(f"{runs_page}facturations/{stopped.pk}/", timeout=30)
+    assert "ne donne plus signe de vie" in run_page.text
+
+    # When a worker is back and staff click "Reprendre"
+    worker.start()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', run_page.text)
+    assert token is not None, explain(run_page)
+    resumed = browser.post(f"{runs_page}facturations/{stopped.pk}/reprendre/",
+                           data={"csrfmiddlewaretoken": token.group(1)}, headers={"Referer": run_page.url}, timeout=30)
+    assert resumed.status_code == 200, explain(resumed)
+
+    # Then the run finishes with every family counted once, never going back, and says it resumed
+    seen = [stopped.households_done]
+
+    def done():
+        run = the_run(fault_town)
+        seen.append(run.households_done)
+        return run.status in (InvoiceRun.Status.DONE, InvoiceRun.Status.DONE_WITH_ERRORS) and run
+
+    run = wait_until(done, seconds=120, what="the resumed run done")
+    assert seen == sorted(seen)
+    assert (run.households_total, run.households_done, run.invoices_created) == (60, 60, 60)
+    assert run.resumed_at is not None
+    with tenant_context(fault_town):
+        assert Invoice.objects.count() == 60
+    connection.set_schema_to_public()
+    final_page = browser.get(f"{runs_page}facturations/{run.pk}/", timeout=30)
+    assert "la facturation a repris le" in final_page.text
