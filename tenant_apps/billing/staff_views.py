@@ -39,6 +39,10 @@ def runs(request):
         with refusal_as_form_error(form):
             run = services.invoice_run_start(started_by=request.user, **form.cleaned_data)
             messages.success(request, _("La facturation est lancée : suivez sa progression ci-dessous."))
+            if run.period_end < form.cleaned_data["period_end"]:
+                messages.info(request, _("Elle s'arrête au %(day)s, dernier jour écoulé : les jours suivants seront "
+                                         "facturés par une facturation ultérieure de la période.")
+                              % {"day": f"{run.period_end:%d/%m/%Y}"})
             return redirect("billing_staff:run_detail", run_id=run.pk)
     return render(request, "billing/staff/runs.html", {
         "form": form, "runs": selectors.recent_runs(), "reviews": selectors.transactions_needing_review(),

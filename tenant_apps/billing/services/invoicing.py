@@ -37,8 +37,6 @@ def _check_period(period_start: date, period_end: date) -> None:
         raise InvalidPeriod(_("La fin de la période doit suivre son début."))
     if (period_end - period_start).days > 92:
         raise InvalidPeriod("Une facturation couvre au plus trois mois.")
-    if period_start >= town_today() and not Service.objects.filter(billed_in_advance=True).exists():
-        raise PeriodNotOver()
 
 
 def _billable_days() -> Q:
@@ -54,6 +52,13 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
     from ..tasks import run_invoicing
 
     _check_period(period_start, period_end)
+    if not Service.objects.filter(billed_in_advance=True).exists():
+        # Nothing is billed in advance: the run (and its invoices) end with the last day that is
+        # over, so that a run of the whole period, once over, bills the days after it.
+        last_day_over = town_today() - timedelta(days=1)
+        if period_start > last_day_over:
+            raise PeriodNotOver()
+        period_end = min(period_end, last_day_over)
     overlapping = InvoiceRun.objects.select_for_update().filter(
         status__in=InvoiceRun.ACTIVE, period_start__lte=period_end, period_end__gte=period_start,
     )

@@ -112,6 +112,37 @@ def test_a_run_in_the_middle_of_the_month_bills_only_days_that_are_over_except_s
     assert not Booking.objects.filter(service=canteen, date__gte=dt.date(2026, 11, 16), invoiced=True).exists()
 
 
+def test_without_services_billed_in_advance_a_run_in_the_middle_of_the_month_ends_yesterday(canteen):
+    # Given November invoiced on 16 November: the run and its invoice end on 15 November
+    child = family()
+    book(child, canteen, school_days(*NOVEMBER))
+    with time_machine.travel(MID_NOVEMBER, tick=False):
+        first = invoice_run_start(period_start=NOVEMBER[0], period_end=NOVEMBER[1], with_pdfs=False)
+        invoice_run_execute(run_id=first.pk)
+    first.refresh_from_db()
+    assert first.period_end == dt.date(2026, 11, 15)
+    # When November is invoiced again on 1 December
+    with time_machine.travel(FIRST_OF_DECEMBER, tick=False):
+        second = invoice_run_start(period_start=NOVEMBER[0], period_end=NOVEMBER[1], with_pdfs=False)
+        invoice_run_execute(run_id=second.pk)
+    # Then the second run bills the days from 16 November: every November day is billed, once
+    second.refresh_from_db()
+    assert second.invoices_created == 1
+    assert not Booking.objects.filter(invoiced=False).exists()
+    billed = sorted(line.quantity for invoice in Invoice.objects.all() for line in invoice.lines.all())
+    assert billed == sorted([len(school_days(NOVEMBER[0], dt.date(2026, 11, 15))),
+                             len(school_days(dt.date(2026, 11, 16), NOVEMBER[1]))])
+
+
+def test_staff_are_told_a_run_started_in_the_middle_of_the_month_stops_yesterday(staff_client, canteen):
+    with time_machine.travel(MID_NOVEMBER, tick=False):
+        response = staff_client.post("/ville-a/gestion/facturation/",
+                                     {"period_start": "2026-11-01", "period_end": "2026-11-30"}, follow=True)
+    text = page_text(response)
+    assert "La facturation est lancée" in text
+    assert "Elle s'arrête au 15/11/2026, dernier jour écoulé" in text
+
+
 def test_the_run_form_shows_last_month_in_dates_the_browser_accepts(staff_client):
     with time_machine.travel(FIRST_OF_DECEMBER, tick=False):
         text = page_text(staff_client.get("/ville-a/gestion/facturation/"))
