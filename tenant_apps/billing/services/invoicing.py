@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.bookings.models import Booking
+from tenant_apps.catalog.models import ClosureDay
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.errors import InvalidPeriod
 from tenant_apps.families.models import Household
@@ -148,6 +149,11 @@ def _billed_kind(booking: Booking, rules: BillingSettings) -> str | None:
     return InvoiceLine.Kind.BOOKED
 
 
+def _closed_days(period_start: date, period_end: date) -> set[tuple[date, int | None]]:
+    """The period's closures as (day, service id), the service None when the whole town closed."""
+    return set(ClosureDay.objects.filter(date__range=(period_start, period_end)).values_list("date", "service_id"))
+
+
 def _payer_snapshot(household: Household) -> tuple[str, str, str]:
     guardians = list(household.guardians.all())
     payer = next((g for g in guardians if g.is_payer), guardians[0] if guardians else None)
@@ -190,9 +196,12 @@ def household_invoice_issue(
                     status=Booking.Status.BOOKED)
             .order_by("date", "pk")
         )
+        closed = _closed_days(period_start, period_end)
         groups: dict[tuple, list[Booking]] = defaultdict(list)
         prices: dict[tuple, Decimal] = {}
         for booking in bookings:
+            if (booking.date, None) in closed or (booking.date, booking.service_id) in closed:
+                continue  # the service did not run: never billed, even if the booking slipped through
             kind = _billed_kind(booking, rules)
             if kind is None:
                 continue
