@@ -63,6 +63,12 @@ class ClosureImpact:
     def families_count(self) -> int:
         return len({booking.child.household_id for booking in self.bookings})
 
+    def period(self) -> str:
+        """"du 03/12/2026 au 04/12/2026", or "du 03/12/2026" for one day."""
+        if self.start == self.end:
+            return _("du %(day)s") % {"day": f"{self.start:%d/%m/%Y}"}
+        return _("du %(start)s au %(end)s") % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"}
+
     def summary(self) -> str:
         """"12 réservations de 7 familles" — what staff read before confirming."""
         bookings = ngettext("%(count)d réservation", "%(count)d réservations", self.bookings_count) % {

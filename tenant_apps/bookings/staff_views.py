@@ -181,12 +181,11 @@ def closure_list(request):
             # Nothing to cancel: nothing to confirm. Invoiced bookings: the service says which invoices.
             if not impact.bookings or impact.invoice_numbers or request.POST.get("confirm"):
                 impact = closures.closure_apply(**closure)
-                messages.success(request, _("Fermeture du %(start)s au %(end)s enregistrée : %(summary)s annulée(s).")
-                                 % {"start": f"{impact.start:%d/%m/%Y}", "end": f"{impact.end:%d/%m/%Y}",
-                                    "summary": impact.summary()}
-                                 if impact.bookings else
-                                 _("Fermeture du %(start)s au %(end)s enregistrée : aucune réservation concernée.")
-                                 % {"start": f"{impact.start:%d/%m/%Y}", "end": f"{impact.end:%d/%m/%Y}"})
+                messages.success(request, ngettext(
+                    "Fermeture %(period)s enregistrée : %(summary)s annulée.",
+                    "Fermeture %(period)s enregistrée : %(summary)s annulées.", impact.bookings_count)
+                    % {"period": impact.period(), "summary": impact.summary()} if impact.bookings else
+                    _("Fermeture %(period)s enregistrée : aucune réservation concernée.") % {"period": impact.period()})
                 return redirect("closures_staff:list")
         if form.errors:
             impact = None

@@ -28,6 +28,7 @@ from tenant_apps.bookings.closures import closure_apply, closure_preview
 from tenant_apps.bookings.errors import ClosedDay, ClosureOverInvoiced
 from tenant_apps.bookings.models import Booking, BookingChange
 from tenant_apps.bookings.tests.test_pages import cell_html
+from tenant_apps.catalog.errors import StaffOnly
 from tenant_apps.catalog.models import ClosureDay
 from tenant_apps.catalog.tests.factories import enrol
 from tenants.outbox.models import OutboxMessage
@@ -123,6 +124,11 @@ def test_confirming_cancels_the_bookings_with_the_reason_and_mails_each_family_o
     assert "jeudi 3 décembre 2026 : Léo – Repas Enfant" in bernard_mail.body
     assert "vendredi 4 décembre 2026 : Léo – Garderie du soir" in bernard_mail.body
     assert "lundi 7 décembre" not in bernard_mail.body
+    # The same confirmation sent twice (a double click) cancels nothing more and mails no one again
+    with django_capture_on_commit_callbacks(execute=True):
+        again = closure_apply(start=THURSDAY, end=FRIDAY, reason="Grève des agents", actor=staff)
+    drain()
+    assert again.bookings_count == 0 and len(mailoutbox) == 2 and ClosureDay.objects.count() == 2
     # And the day can no longer be booked again
     enrol(town["theo"], town["canteen"], "2026-2027")
     with pytest.raises(ClosedDay):
@@ -181,7 +187,7 @@ def test_the_closures_screen_previews_then_confirms_and_the_parents_grid_shows_t
 
     done = client.post("/ville-a/gestion/prestations/fermetures/", {**form, "confirm": "1"}, follow=True)
     page = done.content.decode()
-    assert "Fermeture du 03/12/2026 au 04/12/2026 enregistrée : 4 réservations de 2 familles annulée(s)." in page
+    assert "Fermeture du 03/12/2026 au 04/12/2026 enregistrée : 4 réservations de 2 familles annulées." in page
     assert "jeudi 3 décembre 2026" in page and "Grève" in page
     assert statuses()[("Théo", "Repas Enfant", THURSDAY)] == "cancelled"
 
@@ -205,3 +211,31 @@ def test_the_closures_screen_says_which_invoices_stand_in_the_way(town, staff, c
     assert f"(facture {invoice.number})" in page and "émettez d&#x27;abord un avoir" in page
     assert not ClosureDay.objects.exists()
     assert statuses()[("Léo", "Repas Enfant", THURSDAY)] == "booked"
+
+
+def test_a_closure_touching_no_booking_is_recorded_at_once(town, staff, client):
+    client.force_login(staff)
+
+    page = client.post("/ville-a/gestion/prestations/fermetures/",
+                       {"date": "2026-12-08", "reason": "Pont"}, follow=True).content.decode()
+
+    assert "Fermeture du 08/12/2026 enregistrée : aucune réservation concernée." in page
+    assert list(ClosureDay.objects.values_list("date", "service")) == [(dt.date(2026, 12, 8), None)]
+
+
+def test_a_parent_cannot_close_days(town, client):
+    client.force_login(town["alain"].guardians.get(first_name="Claire").user)
+
+    response = client.post("/ville-a/gestion/prestations/fermetures/", {"date": "2026-12-03", "reason": "Grève"})
+
+    assert response.status_code == 302 and not ClosureDay.objects.exists()
+    with pytest.raises(StaffOnly):
+        closure_apply(start=THURSDAY, reason="Grève", actor=town["alain"].guardians.get(first_name="Claire").user)
+
+
+def test_the_admin_shows_closures_but_does_not_add_them_behind_the_bookings_back(town, client):
+    client.force_login(User.objects.create_superuser("chef@ville-a.test", "x"))
+    ClosureDay.objects.create(date=THURSDAY, reason="Grève")
+
+    assert client.get("/ville-a/gestion/admin/services/closureday/").status_code == 200
+    assert client.get("/ville-a/gestion/admin/services/closureday/add/").status_code == 403
