@@ -239,3 +239,29 @@ def test_the_admin_shows_closures_but_does_not_add_them_behind_the_bookings_back
 
     assert client.get("/ville-a/gestion/admin/services/closureday/").status_code == 200
     assert client.get("/ville-a/gestion/admin/services/closureday/add/").status_code == 403
+
+
+def test_the_screen_closes_only_the_chosen_services_once_confirmed(town, staff, client):
+    client.force_login(staff)
+    form = {"date": "2026-12-03", "end": "2026-12-04", "reason": "Travaux", "services": [town["club"].pk]}
+
+    preview = client.post("/ville-a/gestion/prestations/fermetures/", form).content.decode()
+    assert "Elle annule 1 réservation de 1 famille." in preview
+    assert f'name="services" value="{town["club"].pk}"' in preview  # carried to the confirmation
+
+    client.post("/ville-a/gestion/prestations/fermetures/", {**form, "confirm": "1"})
+
+    assert statuses()[("Léo", "Garderie du soir", FRIDAY)] == "cancelled"
+    assert statuses()[("Théo", "Repas Enfant", THURSDAY)] == "booked"
+    assert set(ClosureDay.objects.values_list("service", flat=True)) == {town["club"].pk}
+
+
+def test_a_range_ending_before_it_starts_is_refused_with_a_message(town, staff, client):
+    client.force_login(staff)
+
+    response = client.post("/ville-a/gestion/prestations/fermetures/",
+                           {"date": "2026-12-04", "end": "2026-12-03", "reason": "Grève"})
+
+    assert response.status_code == 200
+    assert "La fin de la fermeture doit suivre son début." in response.content.decode()
+    assert not ClosureDay.objects.exists() and statuses()[("Léo", "Garderie du soir", FRIDAY)] == "booked"
