@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Household
 
@@ -89,8 +90,6 @@ def last_invoiced_day(*, service_id: int, start: date, end: date | None) -> date
     are those of the bookings linked to the lines; a line without bookings (imported history)
     counts for the whole of its invoice's period.
     """
-    from tenant_apps.bookings.models import Booking
-
     booked = Booking.objects.filter(
         service_id=service_id, date__gte=start, invoice_lines__invoice__status__in=LIVE_INVOICE_STATUSES
     )
