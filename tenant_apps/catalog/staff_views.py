@@ -14,9 +14,11 @@ from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.models import Child
+from tenants.current import require_town
 from tenants.errors import DomainError
 
 from . import errors, services
+from .calendar import school_holidays_known_until
 from .forms import ClosureDayForm, EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
 from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
 from .selectors import (
@@ -103,7 +105,9 @@ def closure_list(request):
         return redirect("services_staff:closures")
     today = town_today()
     closures = ClosureDay.objects.filter(date__gte=today).select_related("service")
-    return render(request, "services/staff/closures.html", {"form": form, "closures": closures})
+    known_until = school_holidays_known_until(require_town().school_zone)
+    return render(request, "services/staff/closures.html",
+                  {"form": form, "closures": closures, "school_holidays_known_until": known_until})
 
 
 @staff_required
