@@ -143,6 +143,27 @@ def test_an_amount_mismatch_is_flagged_to_staff_and_not_applied(
     assert "Paiements à vérifier" in client.get("/ville-a/gestion/facturation/").content.decode()
 
 
+def test_a_payment_first_announced_with_a_wrong_amount_then_paid_correctly_leaves_nothing_to_review(
+    april_invoice, dummy_payment, parent_client, town_a, client
+):
+    start_payment(parent_client, april_invoice, town_a)
+    tx = PaymentTransaction.objects.get()
+    # Given the provider first announced 7.92 € instead of 79.20 € (flagged "Paiement non imputé")
+    assert notify(client, town_a, signed(tx, amount=Decimal("7.92"))).status_code == 200
+    # When it then confirms the right amount
+    assert notify(client, town_a, signed(tx)).status_code == 200
+    # Then the invoice is paid and the collection office has nothing left to check
+    april_invoice.refresh_from_db()
+    tx.refresh_from_db()
+    assert april_invoice.status == Invoice.Status.PAID and april_invoice.amount_paid == Decimal("79.20")
+    assert tx.status == PaymentTransaction.Status.PAID
+    assert not tx.needs_review and "non imputé" not in tx.review_reason
+    from tenant_apps.accounts.models import User
+
+    client.force_login(User.objects.create_user("regie@ville-a.fr", is_staff=True))
+    assert "Paiements à vérifier" not in client.get("/ville-a/gestion/facturation/").content.decode()
+
+
 @pytest.mark.parametrize(("outcome", "status"), [("refuse", "refused"), ("cancel", "cancelled")])
 def test_a_refused_or_cancelled_payment_returns_the_invoice_to_enregistre_with_a_message(
     april_invoice, dummy_payment, parent_client, town_a, outcome, status
