@@ -116,13 +116,13 @@ def booking_unset(*, child: Child, service: Service, day: dt.date, actor: Actor,
     return booking
 
 
-def _locked_booking(*, child, service: Service, day: dt.date) -> Booking | None:
+def _locked_booking(*, child: Child, service: Service, day: dt.date) -> Booking | None:
     """The child's booking of the day, once the service-day is locked (places are counted under the lock)."""
     lock_service_days(service.pk, [day])
     return Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
 
 
-def _facts_of_day(*, child, service: Service, day: dt.date, booking: Booking | None, override: bool,
+def _facts_of_day(*, child: Child, service: Service, day: dt.date, booking: Booking | None, override: bool,
                   now: dt.datetime) -> rules.BookingFacts:
     """What the rules need for one day: the calendar and deadlines, the enrolment, the places taken."""
     taken = 0
