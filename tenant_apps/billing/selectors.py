@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -46,15 +46,16 @@ def pending_transaction(invoice: Invoice) -> PaymentTransaction | None:
     return invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).order_by("-created_at").first()
 
 
-def invoices_with_recent_payment(household: Household, *, within: timedelta) -> set[int]:
-    """Ids of the household's invoices with a payment attempt started less than `within` ago
-    (PAYER is not offered again for those)."""
+def payment_retry_times(household: Household, *, within: timedelta) -> dict[int, datetime]:
+    """When PAYER comes back, for the household's invoices with a payment attempt started less
+    than `within` ago (PAYER is not offered again for those until then)."""
     since = timezone.now() - within
-    return set(
+    latest = (
         PaymentTransaction.objects.filter(
             invoice__household=household, status=PaymentTransaction.Status.PENDING, created_at__gt=since
-        ).values_list("invoice_id", flat=True)
+        ).values("invoice_id").annotate(started=Max("created_at"))
     )
+    return {row["invoice_id"]: row["started"] + within for row in latest}
 
 
 def tariffs_valid_between(start: date, end: date) -> list[Tariff]:

@@ -193,6 +193,10 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
         tx.completed_at = timezone.now()
         logger.warning("Payment %s: amount mismatch (%s reported, %s expected)", tx.order_id, reported, tx.amount)
         return "review"
+    # The review state follows the transaction's final state: an earlier notification's note
+    # (a wrong amount, since corrected by the provider) no longer holds.
+    tx.needs_review = False
+    tx.review_reason = ""
     if invoice.amount_paid + tx.amount > invoice.total or invoice.status == Invoice.Status.CANCELLED:
         tx.needs_review = True
         tx.review_reason = _("Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser.")
