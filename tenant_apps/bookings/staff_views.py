@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tenant_apps.catalog.calendar import school_holidays_known_until
 from tenant_apps.catalog.models import ClosureDay, Enrolment, Service, school_year_of
 from tenant_apps.catalog.services import closure_day_remove
 from tenant_apps.core.clock import town_today
@@ -17,6 +18,7 @@ from tenant_apps.core.csv_export import csv_download
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.models import Child
+from tenants.current import require_town
 
 from . import closures, enrolments, services
 from .forms import ClosureForm
@@ -190,7 +192,9 @@ def closure_list(request):
         if form.errors:
             impact = None
     upcoming = ClosureDay.objects.filter(date__gte=town_today()).select_related("service")
-    return render(request, "bookings/staff/closures.html", {"form": form, "closures": upcoming, "impact": impact})
+    known_until = school_holidays_known_until(require_town().school_zone)
+    return render(request, "bookings/staff/closures.html", {"form": form, "closures": upcoming, "impact": impact,
+                                                            "school_holidays_known_until": known_until})
 
 
 @staff_required

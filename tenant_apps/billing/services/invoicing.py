@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import ClosureDay
 from tenant_apps.core.clock import town_today
@@ -40,7 +41,8 @@ def _check_period(period_start: date, period_end: date) -> None:
 
 
 @transaction.atomic
-def invoice_run_start(*, period_start: date, period_end: date, started_by=None, with_pdfs: bool = True) -> InvoiceRun:
+def invoice_run_start(*, period_start: date, period_end: date, started_by: Actor = None,
+                      with_pdfs: bool = True) -> InvoiceRun:
     """Record a run for the period and queue its job (on commit)."""
     from ..tasks import run_invoicing
 
@@ -56,7 +58,7 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
     if overlapping.filter(created_at__gte=timezone.now() - RUN_TIME_LIMIT).exists():
         raise RunAlreadyActive()
     run = InvoiceRun.objects.create(
-        period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
+        period_start=period_start, period_end=period_end, started_by=signed_in(started_by), with_pdfs=with_pdfs
     )
     send_on_commit(run_invoicing, run.pk)
     return run
@@ -158,7 +160,7 @@ def _payer_snapshot(household: Household) -> tuple[str, str, str]:
     guardians = list(household.guardians.all())
     payer = next((g for g in guardians if g.is_payer), guardians[0] if guardians else None)
     name = f"{payer.first_name} {payer.last_name.upper()}".strip() if payer else household.name
-    email = (payer.email or (payer.user.email if payer.user_id else "")) if payer else ""
+    email = (payer.email or (payer.user.email if payer.user else "")) if payer else ""
     address = "\n".join(
         part for part in [household.address_line, household.address_line2,
                           f"{household.postcode} {household.city}".strip()] if part
@@ -236,9 +238,8 @@ def household_invoice_issue(
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
-        links = []
-        for line, grouped in zip(lines, groups.values(), strict=True):
-            links.extend(InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk) for b in grouped)
+        links = [InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk)
+                 for line, grouped in zip(lines, groups.values(), strict=True) for b in grouped]
         InvoiceLine.bookings.through.objects.bulk_create(links)
         # The lock flag bookings check: an invoiced booking can no longer change.
         Booking.objects.filter(pk__in=[link.booking_id for link in links]).update(invoiced=True)
@@ -247,7 +248,7 @@ def household_invoice_issue(
 
 def invoice_pdf_ensure(*, invoice: Invoice) -> str:
     """The stored PDF's name; generated (once) and saved through the town's storage if missing."""
-    if invoice.pdf:
+    if invoice.pdf.name:
         return invoice.pdf.name
     from ..pdf import render_invoice_pdf
 
@@ -258,4 +259,6 @@ def invoice_pdf_ensure(*, invoice: Invoice) -> str:
             locked.pdf.save(f"facture-{locked.number}.pdf", ContentFile(content), save=False)
             Invoice.objects.filter(pk=locked.pk).update(pdf=locked.pdf.name)
     invoice.refresh_from_db(fields=["pdf"])
+    if not invoice.pdf.name:
+        raise RuntimeError(f"invoice {invoice.pk}: its PDF was not stored")
     return invoice.pdf.name
