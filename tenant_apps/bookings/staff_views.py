@@ -169,6 +169,14 @@ def enrolment_remove(request, pk):
     })
 
 
+def _closure_done(impact: closures.ClosureImpact) -> str:
+    if not impact.bookings:
+        return _("Fermeture %(period)s enregistrée : aucune réservation concernée.") % {"period": impact.period()}
+    return ngettext("Fermeture %(period)s enregistrée : %(summary)s annulée.",
+                    "Fermeture %(period)s enregistrée : %(summary)s annulées.", impact.bookings_count) % {
+        "period": impact.period(), "summary": impact.summary()}
+
+
 @staff_required
 def closure_list(request):
     """The coming closures, and a new one: staff see the bookings it cancels before confirming."""
@@ -183,11 +191,7 @@ def closure_list(request):
             # Nothing to cancel: nothing to confirm. Invoiced bookings: the service says which invoices.
             if not impact.bookings or impact.invoice_numbers or request.POST.get("confirm"):
                 impact = closures.closure_apply(**closure)
-                messages.success(request, ngettext(
-                    "Fermeture %(period)s enregistrée : %(summary)s annulée.",
-                    "Fermeture %(period)s enregistrée : %(summary)s annulées.", impact.bookings_count)
-                    % {"period": impact.period(), "summary": impact.summary()} if impact.bookings else
-                    _("Fermeture %(period)s enregistrée : aucune réservation concernée.") % {"period": impact.period()})
+                messages.success(request, _closure_done(impact))
                 return redirect("closures_staff:list")
         if form.errors:
             impact = None
