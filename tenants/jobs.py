@@ -16,7 +16,7 @@ Actors that run for the whole platform (schedulers fanning out to towns) declare
 """
 
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 import dramatiq
 from django_tenants.utils import get_public_schema_name
@@ -79,7 +79,7 @@ class TownContextMiddleware(Middleware):
         activate_town(town)
 
     @staticmethod
-    def _refuse(message: MessageProxy, reason: str) -> None:
+    def _refuse(message: MessageProxy, reason: str) -> NoReturn:
         logger.error("Refused message %s (%s): %s.", message.message_id, message.actor_name, reason)
         message.fail()  # dead-lettered rather than dropped
         raise SkipMessage(reason)

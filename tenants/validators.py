@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .territories import department_of, is_overseas, overseas_territory
+
 # First path segments that belong to the platform, never to a town.
 RESERVED_SLUGS = frozenset(
     {
@@ -32,3 +34,9 @@ def validate_town_slug(value: str) -> None:
 def validate_insee_code(value: str) -> None:
     if value and not INSEE_RE.match(value):
         raise ValidationError(_("Code INSEE invalide (5 caractères, ex. 22113 ou 2A004)."), code="invalid")
+    if is_overseas(value) and overseas_territory(value) is None:
+        raise ValidationError(
+            _("Le code INSEE %(code)s désigne un territoire d'outre-mer (%(department)s) dont le portail ne connaît"
+              " pas les jours fériés."),
+            code="unsupported_territory", params={"code": value, "department": department_of(value)},
+        )

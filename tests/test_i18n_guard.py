@@ -77,7 +77,7 @@ def _bare_texts(node) -> list[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.JoinedStr):
-        words = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        words = "".join(part.value for part in node.values if isinstance(part, ast.Constant) and isinstance(part.value, str))
         return [ast.unparse(node)] if LETTERS.search(words) else []
     if isinstance(node, ast.BinOp):  # "…" % values: only the text; "a" + "b": both
         return _bare_texts(node.left) + (_bare_texts(node.right) if isinstance(node.op, ast.Add) else [])

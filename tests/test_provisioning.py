@@ -1,6 +1,8 @@
 """Onboarding towns: create, rename, archive, export; errors and atomicity."""
 
+import datetime as dt
 import io
+import re
 import subprocess
 import sys
 import uuid
@@ -13,6 +15,7 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from provisioning import services
 from provisioning.services import town_create
+from tenant_apps.catalog.calendar import TownCalendar
 from tenants.models import Town, TownSlugRedirect
 from tests.support.database import database_url
 
@@ -59,6 +62,50 @@ def test_create_town_refuses_bad_input_with_a_clear_error(towns, db, slug, optio
         call_command("create_town", slug, name="Mairie de Test", **options)
     assert not Town.objects.filter(slug=slug.lower(), name="Mairie de Test").exists()
     assert _town_schemas() == schemas_before
+
+
+@pytest.mark.parametrize(
+    ("insee", "message"),
+    [
+        ("97411", "La Réunion (code INSEE 97411) : le portail ne connaît pas les vacances scolaires"),
+        ("98818", "Nouvelle-Calédonie (code INSEE 98818) : le portail ne connaît pas les vacances scolaires"),
+        ("97502", "Indiquez explicitement la zone"),
+    ],
+)
+def test_an_overseas_town_without_a_zone_is_refused_rather_than_given_zone_b(towns, db, insee, message):
+    schemas_before = _town_schemas()
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("create_town", "outre-mer", name="Mairie d'outre-mer", insee=insee)
+    assert not Town.objects.filter(slug="outre-mer").exists()
+    assert _town_schemas() == schemas_before
+
+
+def test_a_town_of_a_territory_whose_holidays_are_unknown_is_refused(towns, db):
+    # 989 is Clipperton: no commune, no public holidays the portal knows
+    with pytest.raises(CommandError, match=re.escape("territoire d'outre-mer (989) dont le portail ne connaît pas")):
+        call_command("create_town", "clipperton", name="Clipperton", insee="98901", zone="B")
+    assert not Town.objects.filter(slug="clipperton").exists()
+
+
+def test_an_overseas_town_with_an_explicit_zone_gets_its_territorys_holidays_and_clock(towns, db):
+    # When the operator creates Saint-Denis de La Réunion, choosing zone B knowingly
+    call_command("create_town", "saint-denis", name="Mairie de Saint-Denis", insee="97411", zone="b",
+                 stdout=io.StringIO())
+    # Then the town keeps that zone, lives on La Réunion's time and has 20 December off
+    town = Town.objects.get(slug="saint-denis")
+    assert (town.school_zone, town.time_zone) == ("B", "Indian/Reunion")
+    with tenant_context(town):
+        calendar = TownCalendar.for_range(dt.date(2026, 12, 1), dt.date(2026, 12, 31), town=town)
+        assert calendar.public_holiday(dt.date(2026, 12, 20)) == "Abolition de l'esclavage"
+
+
+def test_a_metropolitan_town_without_zone_or_time_zone_is_unchanged(towns, db):
+    town = town_create(slug="lannion", name="Mairie de Lannion", insee_code="22113")
+    assert (town.school_zone, town.time_zone) == ("B", "Europe/Paris")
+    with tenant_context(town):
+        calendar = TownCalendar.for_range(dt.date(2026, 12, 1), dt.date(2026, 12, 31), town=town)
+        assert calendar.public_holiday(dt.date(2026, 12, 20)) is None
+        assert calendar.school_holiday(dt.date(2026, 12, 24)) == "Vacances de Noël"
 
 
 def test_create_town_exits_non_zero_from_the_shell():

@@ -138,8 +138,10 @@ class Gateway:
         bank_data = {k: v if isinstance(v, str | int | float | bool | type(None)) else str(v) for k, v in bank_data.items()}
         result = response.result
         if self.is_dummy and result == eopayment.ERROR:
-            # The simulated bank says why it did not pay, as real providers do.
-            result = {"refused": eopayment.DENIED, "cancelled": eopayment.CANCELLED}.get(
+            # The simulated bank says why it did not pay, as real providers do (PayFiP reports a
+            # payment page left without paying, "abandoned", as cancelled).
+            result = {"refused": eopayment.DENIED, "cancelled": eopayment.CANCELLED,
+                      "abandoned": eopayment.CANCELLED}.get(
                 str(bank_data.get("reason", "")), result
             )
         return PaymentOutcome(

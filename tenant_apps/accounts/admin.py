@@ -81,9 +81,8 @@ class EmailChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["created_at", "old_email", "new_email", "requested_by", "confirmed_at", "voided_at"]
     search_fields = ["old_email", "new_email", "user__email", "requested_by__email"]
     date_hierarchy = "created_at"
-    fields = ["user", "old_email", "new_email", "requested_by", "created_at", "expires_at", "confirmed_at",
-              "voided_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "old_email", "new_email", "requested_by", "created_at", "expires_at",
+                                "confirmed_at", "voided_at")
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,7 @@ from django.core import checks
 
 @checks.register(checks.Tags.security)
 def password_validators_have_checklist_lines(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for validator in password_validation.get_default_password_validators():
         if not callable(getattr(validator, "checklist", None)):
             errors.append(checks.Error(

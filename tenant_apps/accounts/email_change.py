@@ -14,12 +14,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import dramatiq
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tenant_apps.core.clock import town_zone
+from tenants.current import require_town
 from tenants.errors import DomainError
 from tenants.outbox.services import send_on_commit
 from tenants.urls import town_url
@@ -176,7 +177,7 @@ def send_email_change_link(change_id: int) -> None:
     token = secrets.token_urlsafe(32)
     change.token_hash = AccessLink.hash_token(token)
     change.save(update_fields=["token_hash"])
-    town = connection.tenant
+    town = require_town()
     context = {
         "town": town,
         "user": change.user,
@@ -195,7 +196,7 @@ def send_email_changed_notice(change_id: int) -> None:
     change = EmailChangeRequest.objects.select_related("user", "requested_by").filter(pk=change_id).first()
     if change is None or change.confirmed_at is None:
         return
-    town = connection.tenant
+    town = require_town()
     context = {
         "town": town,
         "user": change.user,

@@ -232,9 +232,10 @@ def email_change_confirm(request, token):
     link confirms nothing), whose POST makes it the account's login."""
     try:
         change = email_change.email_change_get(token=token)
-    except errors.LinkInvalid as error:
-        return render(request, "accounts/email_change_invalid.html", {"error": error}, status=410)
-    error, status = None, 200
+    except errors.LinkInvalid as invalid:
+        return render(request, "accounts/email_change_invalid.html", {"error": invalid}, status=410)
+    error: DomainError | None = None
+    status = 200
     if request.method == "POST":
         try:
             change = email_change.email_change_confirm(token=token)

@@ -2,13 +2,14 @@
 
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Household
 
@@ -45,15 +46,16 @@ def pending_transaction(invoice: Invoice) -> PaymentTransaction | None:
     return invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).order_by("-created_at").first()
 
 
-def invoices_with_recent_payment(household: Household, *, within: timedelta) -> set[int]:
-    """Ids of the household's invoices with a payment attempt started less than `within` ago
-    (PAYER is not offered again for those)."""
+def payment_retry_times(household: Household, *, within: timedelta) -> dict[int, datetime]:
+    """When PAYER comes back, for the household's invoices with a payment attempt started less
+    than `within` ago (PAYER is not offered again for those until then)."""
     since = timezone.now() - within
-    return set(
+    latest = (
         PaymentTransaction.objects.filter(
             invoice__household=household, status=PaymentTransaction.Status.PENDING, created_at__gt=since
-        ).values_list("invoice_id", flat=True)
+        ).values("invoice_id").annotate(started=Max("created_at"))
     )
+    return {row["invoice_id"]: row["started"] + within for row in latest}
 
 
 def tariffs_valid_between(start: date, end: date) -> list[Tariff]:
@@ -89,8 +91,6 @@ def last_invoiced_day(*, service_id: int, start: date, end: date | None) -> date
     are those of the bookings linked to the lines; a line without bookings (imported history)
     counts for the whole of its invoice's period.
     """
-    from tenant_apps.bookings.models import Booking
-
     booked = Booking.objects.filter(
         service_id=service_id, date__gte=start, invoice_lines__invoice__status__in=LIVE_INVOICE_STATUSES
     )

@@ -1,6 +1,8 @@
 """Parents' pages of billing (MES FACTURES, PDF, PAYER) and the payment provider's endpoints."""
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -23,9 +25,15 @@ from tenants.current import current_schema
 
 from . import selectors, services
 from .errors import NotificationRefused
-from .models import PaymentTransaction
+from .models import Invoice, PaymentTransaction
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    invoice: Invoice
+    pay_again_at: datetime | None  # a payment is under way: PAYER comes back at this time
 
 
 @login_required
@@ -33,9 +41,10 @@ logger = logging.getLogger(__name__)
 def invoices(request):
     household = household_of(request.user)
     all_invoices = list(selectors.invoices_of(household))
+    retry_times = selectors.payment_retry_times(household, within=services.MIN_DELAY_BETWEEN_PAYMENTS)
     context = {
-        "years": selectors.invoices_by_year(all_invoices),
-        "recently_started": selectors.invoices_with_recent_payment(household, within=services.MIN_DELAY_BETWEEN_PAYMENTS),
+        "years": {year: [InvoiceRow(invoice=invoice, pay_again_at=retry_times.get(invoice.pk)) for invoice in invoices]
+                  for year, invoices in selectors.invoices_by_year(all_invoices).items()},
         "online_payment": provider_config_for_current_town() is not None,
         "any_pending": any(i.status == i.Status.PAYMENT_PENDING for i in all_invoices),
     }
@@ -144,11 +153,11 @@ def simulated_bank(request):
     if request.method == "GET":
         return render(request, "billing/simulated_bank.html", {"transaction": tx})
     choice = request.POST.get("outcome")
-    if choice not in ("pay", "refuse", "cancel"):
+    if choice not in ("pay", "refuse", "cancel", "abandon"):
         return HttpResponseBadRequest(_("Choix invalide."))
     query = dummy_signed_query(
         current_schema(), transaction_id=tx.provider_reference, amount=str(Decimal(tx.amount)),
-        paid=choice == "pay", reason={"refuse": "refused", "cancel": "cancelled"}.get(choice, ""),
+        paid=choice == "pay", reason={"refuse": "refused", "cancel": "cancelled", "abandon": "abandoned"}.get(choice, ""),
     )
     try:
         services.payment_notification_handle(query_string=query, channel="callback")

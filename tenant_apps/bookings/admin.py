@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpResponseRedirect
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from tenant_apps.catalog import services as catalog_services
 from tenant_apps.catalog.models import Enrolment
 from tenant_apps.core.admin_site import town_admin_site
+from tenant_apps.core.clock import town_today
 from tenants.errors import DomainError
 
 from . import enrolments, services
@@ -145,7 +145,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         enrolment = self.get_object(request, unquote(object_id))
         if enrolment is not None:
-            today = timezone.localdate(timezone=request.town.zoneinfo)
+            today = town_today()
             bookings = enrolments.enrolment_bookings(enrolment)
             extra_context = {
                 **(extra_context or {}),

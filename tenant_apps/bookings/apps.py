@@ -10,4 +10,5 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from tenant_apps.core.menu import register
 
+        register(_("Fermetures"), "closures_staff:list", order=21)
         register(_("Pointage"), "bookings_staff:attendance", order=30)

@@ -7,6 +7,7 @@ import logging
 from tenant_apps.catalog.models import Service
 from tenant_apps.catalog.selectors import schedule_for
 from tenant_apps.core.clock import town_today
+from tenant_apps.families.models import Child
 
 from .models import Booking, BookingChange
 
@@ -20,8 +21,6 @@ PATTERN = {
 
 
 def load(town) -> None:
-    from tenant_apps.families.models import Child
-
     children = {c.first_name: c for c in Child.objects.filter(household__name__iexact="ALAIN")}
     if not children:
         logger.warning("Demo: no ALAIN household, no bookings created")

@@ -79,3 +79,16 @@ class CancellationNotConfirmed(DomainError):
     http_status = 409
     default_message = _("Cet enfant a des réservations à venir pour cette prestation : confirmez leur annulation "
                         "pour supprimer l'inscription.")
+
+
+class ClosureOverInvoiced(DomainError):
+    """A closure would cancel bookings already invoiced: staff issue a credit note first."""
+
+    code = "closure_over_invoiced"
+    http_status = 409
+    default_message = _("Des réservations de ces jours sont déjà facturées : émettez d'abord un avoir.")
+
+
+class InvalidClosure(DomainError):
+    code = "invalid_closure"
+    default_message = _("Fermeture invalide.")

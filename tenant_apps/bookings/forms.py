@@ -119,3 +119,16 @@ class BulkParamsForm(forms.Form):
 
     def weekdays_by_child(self) -> dict:
         return {child: self.cleaned_data[f"days_{child.pk}"] for child in self.children}
+
+
+class ClosureForm(forms.Form):
+    """A closure: one day or a range, for every service or the chosen ones (staff)."""
+
+    date = forms.DateField(label=_("Du"), input_formats=DATE_FORMATS,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Au (facultatif : un seul jour)"), required=False, input_formats=DATE_FORMATS,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Motif"), max_length=200)
+    services = forms.ModelMultipleChoiceField(
+        label=_("Prestations"), required=False, queryset=Service.objects.order_by("position", "name"),
+        widget=forms.CheckboxSelectMultiple, help_text=_("Aucune cochée : toutes les prestations sont fermées."))

@@ -64,6 +64,7 @@ class BookingChange(models.Model):
         ADMIN = "admin", _("Administration")
         BULK = "bulk", _("Réservation en masse")
         STAFF = "staff", _("Gestion")
+        CLOSURE = "closure", _("Fermeture")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes",
                                 verbose_name=_("réservation"))

@@ -4,14 +4,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tenant_apps.catalog.models import Enrolment, Service, school_year_of
 from tenant_apps.catalog.selectors import ServiceSchedule, schedule_for, school_years_between
-from tenant_apps.families.models import Child, Household
+from tenant_apps.families.models import Child, Household, SchoolPlacement
 from tenant_apps.families.selectors import children_of
 
 from . import rules
@@ -237,11 +237,6 @@ class AttendanceRow:
 
 def attendance_sheet(service: Service, day: dt.date) -> list[AttendanceRow]:
     """The children booked on `day` for `service`, with their diet, allergy and PAI flags and class."""
-    from django.db.models import Prefetch
-
-    from tenant_apps.catalog.models import school_year_of
-    from tenant_apps.families.models import SchoolPlacement
-
     placements = SchoolPlacement.objects.filter(school_year=school_year_of(day))
     bookings = (Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)
                 .select_related("child", "child__household")

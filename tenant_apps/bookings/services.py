@@ -116,13 +116,13 @@ def booking_unset(*, child: Child, service: Service, day: dt.date, actor: Actor,
     return booking
 
 
-def _locked_booking(*, child, service: Service, day: dt.date) -> Booking | None:
+def _locked_booking(*, child: Child, service: Service, day: dt.date) -> Booking | None:
     """The child's booking of the day, once the service-day is locked (places are counted under the lock)."""
     lock_service_days(service.pk, [day])
     return Booking.objects.select_for_update().filter(child=child, service=service, date=day).first()
 
 
-def _facts_of_day(*, child, service: Service, day: dt.date, booking: Booking | None, override: bool,
+def _facts_of_day(*, child: Child, service: Service, day: dt.date, booking: Booking | None, override: bool,
                   now: dt.datetime) -> rules.BookingFacts:
     """What the rules need for one day: the calendar and deadlines, the enrolment, the places taken."""
     taken = 0
@@ -206,11 +206,44 @@ class Criterion:
     NONE = "none"
     SCHOOL_WEEKS = "school_weeks"
     HOLIDAYS = "holidays"
+    # Alternating custody: the first week of the range, then every other week, whatever the
+    # ISO week numbers do at the turn of a 53-week year.
+    ALTERNATE_WEEKS = "alternate_weeks"
+    CHOICES = [(NONE, _lazy("Aucun")), (SCHOOL_WEEKS, _lazy("Semaines scolaires uniquement")),
+               (HOLIDAYS, _lazy("Vacances scolaires uniquement")),
+               (ALTERNATE_WEEKS, _lazy("Une semaine sur deux, à partir de la semaine de la date de début"))]
+    # The former "semaines paires / impaires" (ISO week parity, which books two weeks in a row
+    # across week 53): still accepted from API clients, as the alternation that starts with the
+    # range's first week when its ISO number has that parity, with the week after otherwise.
     EVEN_WEEKS = "even_weeks"
     ODD_WEEKS = "odd_weeks"
-    CHOICES = [(NONE, _lazy("Aucun")), (SCHOOL_WEEKS, _lazy("Semaines scolaires uniquement")),
-               (HOLIDAYS, _lazy("Vacances scolaires uniquement")), (EVEN_WEEKS, _lazy("Semaines paires")),
-               (ODD_WEEKS, _lazy("Semaines impaires"))]
+    ALIAS_PARITY = {EVEN_WEEKS: 0, ODD_WEEKS: 1}
+    ACCEPTED = [value for value, _label in CHOICES] + list(ALIAS_PARITY)
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def alternation_first_week(*, criterion: str, start: dt.date) -> dt.date | None:
+    """The Monday of the first booked week of an alternating criterion (None for the others)."""
+    if criterion == Criterion.ALTERNATE_WEEKS:
+        return _monday(start)
+    if criterion in Criterion.ALIAS_PARITY:
+        monday = _monday(start)
+        if monday.isocalendar().week % 2 != Criterion.ALIAS_PARITY[criterion]:
+            monday += dt.timedelta(weeks=1)
+        return monday
+    return None
+
+
+def criterion_label(*, criterion: str, start: dt.date) -> str:
+    """The criterion as the summary states it, with the exact first week of an alternation."""
+    first_week = alternation_first_week(criterion=criterion, start=start)
+    if first_week is not None:
+        return _("Une semaine sur deux, à partir de la semaine du %(monday)s") % {
+            "monday": first_week.strftime("%d/%m/%Y")}
+    return str(dict(Criterion.CHOICES)[criterion])
 
 
 SKIP_LABELS = {refusal.code: refusal.label for refusal in rules.REFUSALS}
@@ -242,15 +275,13 @@ class BulkPlan:
         }
 
 
-def _matches(day: dt.date, criterion: str, calendar: TownCalendar) -> bool:
+def _matches(day: dt.date, criterion: str, calendar: TownCalendar, first_week: dt.date | None) -> bool:
     if criterion == Criterion.SCHOOL_WEEKS:
         return not calendar.is_school_holiday(day)
     if criterion == Criterion.HOLIDAYS:
         return calendar.is_school_holiday(day)
-    if criterion == Criterion.EVEN_WEEKS:
-        return day.isocalendar().week % 2 == 0
-    if criterion == Criterion.ODD_WEEKS:
-        return day.isocalendar().week % 2 == 1
+    if first_week is not None:
+        return day >= first_week and (day - first_week).days // 7 % 2 == 0
     return True
 
 
@@ -262,7 +293,7 @@ def _validate_bulk(start: dt.date, end: dt.date, action: str, criterion: str,
         raise InvalidBulkRequest(_("La période ne peut dépasser %(days)s jours.") % {"days": MAX_BULK_DAYS})
     if action not in (BulkAction.ADD, BulkAction.REPLACE):
         raise InvalidBulkRequest(_("Action inconnue."))
-    if criterion not in dict(Criterion.CHOICES):
+    if criterion not in Criterion.ACCEPTED:
         raise InvalidBulkRequest(_("Critère inconnu."))
     if not weekdays_by_child:
         raise InvalidBulkRequest(_("Choisissez au moins un enfant."))
@@ -292,12 +323,13 @@ def _plan(*, service: Service, weekdays_by_child: Mapping[Child, Iterable[int]],
             service=service, date__range=(start, end), status=Booking.Status.BOOKED).values("date").annotate(
             n=Count("id"))})
 
+    first_week = alternation_first_week(criterion=criterion, start=start)
     plan = BulkPlan()
     for child in children:
         wanted_weekdays = set(weekdays_by_child[child])
         for day in days:
             booking = existing.get((child.pk, day))
-            wanted = day.weekday() in wanted_weekdays and _matches(day, criterion, schedule.calendar)
+            wanted = day.weekday() in wanted_weekdays and _matches(day, criterion, schedule.calendar, first_week)
             booked = booking is not None and booking.is_booked
             if wanted and booked:
                 plan.unchanged += 1

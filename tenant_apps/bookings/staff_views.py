@@ -10,14 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tenant_apps.catalog.models import Enrolment, Service, school_year_of
+from tenant_apps.catalog.calendar import school_holidays_known_until
+from tenant_apps.catalog.models import ClosureDay, Enrolment, Service, school_year_of
+from tenant_apps.catalog.services import closure_day_remove
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.csv_export import csv_download
 from tenant_apps.core.permissions import staff_required
-from tenant_apps.core.refusals import refusal_as_message
+from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.models import Child
+from tenants.current import require_town
 
-from . import enrolments, services
+from . import closures, enrolments, services
+from .forms import ClosureForm
 from .models import Booking, BookingChange
 from .pdf import attendance_sheet_pdf
 from .selectors import attendance_sheet
@@ -163,3 +167,44 @@ def enrolment_remove(request, pk):
         "invoiced": bookings.filter(invoiced=True).count(),
         "future": enrolments.enrolment_future_bookings(enrolment, today=today).count(),
     })
+
+
+def _closure_done(impact: closures.ClosureImpact) -> str:
+    if not impact.bookings:
+        return _("Fermeture %(period)s enregistrée : aucune réservation concernée.") % {"period": impact.period()}
+    return ngettext("Fermeture %(period)s enregistrée : %(summary)s annulée.",
+                    "Fermeture %(period)s enregistrée : %(summary)s annulées.", impact.bookings_count) % {
+        "period": impact.period(), "summary": impact.summary()}
+
+
+@staff_required
+def closure_list(request):
+    """The coming closures, and a new one: staff see the bookings it cancels before confirming."""
+    form = ClosureForm(request.POST or None)
+    impact = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        closure = {"start": data["date"], "end": data["end"], "reason": data["reason"],
+                   "services": list(data["services"]), "actor": request.user}
+        with refusal_as_form_error(form):
+            impact = closures.closure_preview(**closure)
+            # Nothing to cancel: nothing to confirm. Invoiced bookings: the service says which invoices.
+            if not impact.bookings or impact.invoice_numbers or request.POST.get("confirm"):
+                impact = closures.closure_apply(**closure)
+                messages.success(request, _closure_done(impact))
+                return redirect("closures_staff:list")
+        if form.errors:
+            impact = None
+    upcoming = ClosureDay.objects.filter(date__gte=town_today()).select_related("service")
+    known_until = school_holidays_known_until(require_town().school_zone)
+    return render(request, "bookings/staff/closures.html", {"form": form, "closures": upcoming, "impact": impact,
+                                                            "school_holidays_known_until": known_until})
+
+
+@staff_required
+@require_POST
+def closure_remove(request, pk):
+    """Reopen a day: the bookings its closure cancelled stay cancelled (families book again if they wish)."""
+    closure_day_remove(closure=get_object_or_404(ClosureDay, pk=pk))
+    messages.success(request, _("Fermeture supprimée."))
+    return redirect("closures_staff:list")

@@ -214,7 +214,8 @@ def bulk(request):
         return page("params", params_form, service=service, children=children)
     return page("summary", None, service=service, children=children, plan=plan, params=params,
                 by_child=_plan_by_child(plan, children), action_label=dict(services.BulkAction.CHOICES)[
-                    params["action"]], criterion_label=dict(services.Criterion.CHOICES)[params["criterion"]])
+                    params["action"]], criterion_label=services.criterion_label(
+                    criterion=params["criterion"], start=params["start"]))
 
 
 def _refuse_foreign_children(household, post) -> None:

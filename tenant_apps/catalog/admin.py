@@ -36,7 +36,19 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(ClosureDay, site=town_admin_site)
 class ClosureDayAdmin(admin.ModelAdmin):
+    """Read-only here: closing a day cancels its bookings and tells the families, which only the
+    closures screen does (`bookings.closures.closure_apply`)."""
+
     list_display = ["date", "reason", "service"]
     list_filter = ["service"]
     search_fields = ["reason"]
     date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.closure_day_remove(closure=obj)

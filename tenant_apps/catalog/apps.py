@@ -11,5 +11,4 @@ class CatalogConfig(AppConfig):
         from tenant_apps.core.menu import register
 
         register(_("Prestations"), "services_staff:list", order=20)
-        register(_("Fermetures"), "services_staff:closures", order=21)
         register(_("Inscriptions"), "services_staff:enrolments", order=22)

@@ -19,19 +19,12 @@ from vacances_scolaires_france import SchoolHolidayDates
 
 from tenants.current import current_town
 from tenants.models import Town
+from tenants.territories import holiday_subdivision
+
+__all__ = ["TownCalendar", "holiday_subdivision", "public_holiday_name", "school_holiday_name",
+           "school_holidays_known_until"]
 
 logger = logging.getLogger(__name__)
-
-ALSACE_MOSELLE = {"57": "57", "67": "6AE", "68": "6AE"}
-OVERSEAS = {"971", "972", "973", "974", "976"}
-
-
-def holiday_subdivision(insee_code: str | None) -> str | None:
-    """The `holidays.France` subdivision of a town from its INSEE code (None: metropolitan rules)."""
-    code = (insee_code or "").upper()
-    if code[:3] in OVERSEAS:
-        return code[:3]
-    return ALSACE_MOSELLE.get(code[:2])
 
 
 @functools.lru_cache(maxsize=32)
@@ -43,6 +36,17 @@ def _public_holidays(subdiv: str | None, year: int) -> dict[dt.date, str]:
 @functools.lru_cache(maxsize=1)
 def _school_holiday_dates() -> SchoolHolidayDates:
     return SchoolHolidayDates()
+
+
+@functools.lru_cache(maxsize=4)
+def school_holidays_known_until(zone: str) -> dt.date:
+    """The last day of the last school holidays of `zone` the data carries.
+
+    Past it the package says "school day" for every day, holidays included: nothing is known.
+    """
+    dates = _school_holiday_dates()
+    key = dates.zone_key(zone)
+    return max(day for day, entry in dates.data.items() if entry[key])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -91,6 +95,10 @@ class TownCalendar:
 
     def school_holiday(self, day: dt.date) -> str | None:
         return school_holiday_name(day, self.zone)
+
+    @property
+    def school_holidays_known_until(self) -> dt.date:
+        return school_holidays_known_until(self.zone)
 
     def is_school_holiday(self, day: dt.date) -> bool:
         return self.school_holiday(day) is not None

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.families.models import Child
 
-from .models import WEEKDAY_LABELS, ClosureDay, Enrolment, Service, ServicePeriod
+from .models import WEEKDAY_LABELS, Enrolment, Service, ServicePeriod
 
 
 class ServiceForm(forms.ModelForm):
@@ -25,13 +25,6 @@ class ServiceForm(forms.ModelForm):
             "deadline_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "cancellation_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-
-
-class ClosureDayForm(forms.ModelForm):
-    class Meta:
-        model = ClosureDay
-        fields = ["date", "reason", "service"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class EnrolmentForm(forms.ModelForm):

@@ -34,8 +34,26 @@ def service_save(*, service: Service) -> Service:
 
 @transaction.atomic
 def closure_day_add(*, date: dt.date, reason: str, service: Service | None = None) -> ClosureDay:
-    """Close the town (or one service) on `date`. Existing bookings stay, and parents may cancel them."""
+    """Close the town (or one service) on `date`, nothing more.
+
+    Staff close days through `bookings.closures.closure_apply`, which also cancels the bookings of
+    those days; this is its building block (and the admin's).
+    """
     return ClosureDay.objects.create(date=date, reason=reason, service=service)
+
+
+@transaction.atomic
+def closure_days_add(*, days: Iterable[dt.date], reason: str, services: Iterable[Service] = ()) -> list[ClosureDay]:
+    """One closure row per day and chosen service (one per day for the whole town when none is chosen);
+    a day already closed for the same scope is not recorded twice."""
+    scopes: list[Service | None] = list(services) or [None]
+    wanted = [(day, scope) for day in days for scope in scopes]
+    existing = set(ClosureDay.objects.filter(date__in={day for day, _scope in wanted})
+                   .values_list("date", "service_id"))
+    return ClosureDay.objects.bulk_create([
+        ClosureDay(date=day, reason=reason, service=scope) for day, scope in wanted
+        if (day, scope.pk if scope else None) not in existing
+    ])
 
 
 @transaction.atomic

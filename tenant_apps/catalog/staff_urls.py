@@ -1,4 +1,7 @@
-"""Staff (gestionnaire) screens of the services app, mounted under /<ville>/gestion/prestations/."""
+"""Staff (gestionnaire) screens of the services app, mounted under /<ville>/gestion/prestations/.
+
+The closures screen (`fermetures/`) cancels bookings: it lives in `bookings.closure_urls`.
+"""
 
 from django.urls import path
 
@@ -14,8 +17,6 @@ urlpatterns = [
     path("<int:pk>/periodes/<int:period_pk>/supprimer/", views.service_period_remove, name="period_remove"),
     path("<int:pk>/dates/", views.service_date_add, name="date_add"),
     path("<int:pk>/dates/<int:date_pk>/supprimer/", views.service_date_remove, name="date_remove"),
-    path("fermetures/", views.closure_list, name="closures"),
-    path("fermetures/<int:pk>/supprimer/", views.closure_remove, name="closure_remove"),
     path("inscriptions/", views.enrolment_list, name="enrolments"),
     path("inscriptions/masse/", views.enrolment_bulk, name="enrolment_bulk"),
     path("inscriptions/reconduire/", views.enrolment_renew, name="enrolment_renew"),

@@ -17,8 +17,8 @@ from tenant_apps.families.models import Child
 from tenants.errors import DomainError
 
 from . import errors, services
-from .forms import ClosureDayForm, EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
-from .models import ClosureDay, Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
+from .forms import EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
+from .models import Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
 from .selectors import (
     ChildFilter,
     children_for_enrolment,
@@ -92,26 +92,6 @@ def service_date_remove(request, pk, date_pk):
     services.service_date_remove(service_date=get_object_or_404(ServiceDate, pk=date_pk, service_id=pk))
     messages.success(request, _("Date supprimée."))
     return redirect("services_staff:edit", pk=pk)
-
-
-@staff_required
-def closure_list(request):
-    form = ClosureDayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        closure = services.closure_day_add(**form.cleaned_data)
-        messages.success(request, _("Fermeture du %(date)s enregistrée.") % {"date": f"{closure.date:%d/%m/%Y}"})
-        return redirect("services_staff:closures")
-    today = town_today()
-    closures = ClosureDay.objects.filter(date__gte=today).select_related("service")
-    return render(request, "services/staff/closures.html", {"form": form, "closures": closures})
-
-
-@staff_required
-@require_POST
-def closure_remove(request, pk):
-    services.closure_day_remove(closure=get_object_or_404(ClosureDay, pk=pk))
-    messages.success(request, _("Fermeture supprimée."))
-    return redirect("services_staff:closures")
 
 
 def _year_param(request, value: str | None) -> str:

@@ -13,10 +13,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tenant_apps.core.clock import town_today
 from tenants.errors import DomainError
 
 from .fields import BY_KEY
@@ -131,7 +131,7 @@ class RowForm(forms.Form):
 
     def clean_date_naissance(self) -> date | None:
         birth_date = self.cleaned_data["date_naissance"]
-        if birth_date and birth_date > timezone.localdate():
+        if birth_date and birth_date > town_today():
             raise ValidationError(_("la date de naissance ne peut pas être dans le futur."), code="future_date")
         return birth_date
 
@@ -337,8 +337,9 @@ def _import_plan(rows, errors: list[str]) -> dict[str, dict]:
                                                        "line": number})
         if isinstance(form, GuardianRowForm):
             if entry["household"] is None:
-                entry["household"] = HouseholdRowForm(row)
-                checked.append(entry["household"])
+                household_form = HouseholdRowForm(row)
+                entry["household"] = household_form
+                checked.append(household_form)
             entry["guardians"].append((number, form))
         elif isinstance(form, ChildRowForm):
             entry["children"].append((number, form))

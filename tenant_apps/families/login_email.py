@@ -11,6 +11,7 @@ security event.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.actors import Actor
 from tenant_apps.accounts.email_change import email_change_pending
 from tenant_apps.accounts.errors import EmailTaken
 from tenant_apps.accounts.models import EmailChangeRequest
@@ -20,7 +21,7 @@ from .models import FieldChange, Guardian
 KEY = "guardian.email"
 
 
-def parent_may_change_email(*, actor, guardian: Guardian) -> bool:
+def parent_may_change_email(*, actor: Actor, guardian: Guardian) -> bool:
     """Whether the signed-in parent `actor` may change `guardian`'s e-mail: their own only."""
     return guardian.user_id is not None and guardian.user_id == getattr(actor, "pk", None)
 

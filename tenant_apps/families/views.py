@@ -26,7 +26,7 @@ from tenants.errors import DomainError
 from . import errors, login_email, services
 from . import forms as family_forms
 from .fields import BY_KEY, CATEGORY_TITLES
-from .models import Authorisation, Child
+from .models import Authorisation, Child, Guardian
 from .selectors import (
     categories,
     child_enrolments,
@@ -116,7 +116,8 @@ def field_edit(request, key: str, pk: int):
     if not policy.editable_by_parents:
         return _forbidden(request, errors.FieldReadOnly(
             _("« %(label)s » ne peut être modifié que par les services de la mairie.") % {"label": spec.label}))
-    if key == login_email.KEY and not login_email.parent_may_change_email(actor=request.user, guardian=obj):
+    if (key == login_email.KEY and isinstance(obj, Guardian)  # the key's scope: always a guardian
+            and not login_email.parent_may_change_email(actor=request.user, guardian=obj)):
         return _forbidden(request, errors.FieldReadOnly(login_email.not_yours_message(obj)))
     if request.method == "GET" and request.htmx and request.GET.get("annuler"):
         return render(request, "families/_field.html", {"row": _row_context(spec, obj, policy, request.user)})
@@ -135,7 +136,8 @@ def field_edit(request, key: str, pk: int):
             status = 400
         except DomainError as error:
             form.full_clean()
-            form._errors = ErrorDict({"value": ErrorList([error.message])})
+            form.errors.clear()
+            form.errors["value"] = ErrorList([str(error.message)])
             status = error.http_status
         else:
             obj.refresh_from_db()
@@ -157,7 +159,7 @@ def _saved_message(spec, obj) -> str:
         return gettext("Un e-mail de confirmation a été envoyé à %(email)s. Votre adresse de connexion changera "
                        "quand vous aurez ouvert le lien qu'il contient (valable 24 heures) ; d'ici là, rien ne "
                        "change.") % {"email": pending}
-    return SAVED
+    return str(SAVED)
 
 
 # --- MON PROFIL -------------------------------------------------------------------------------------
@@ -244,7 +246,7 @@ def _section_response(request, child: Child, section: str, *, bound: dict | None
     if error is None:
         if request.htmx:
             return render(request, f"families/child/_{section}.html",
-                          _child_context(request, child, open_section=section, message=SAVED))
+                          _child_context(request, child, open_section=section, message=str(SAVED)))
         messages.success(request, SAVED)
         return redirect(reverse("families:child", args=[child.pk]) + f"?ouvert={section}#section-{section}")
     if isinstance(error, errors.FieldReadOnly):

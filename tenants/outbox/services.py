@@ -11,15 +11,17 @@ marks it sent in the same transaction.
 
 import logging
 from functools import partial
+from typing import Any
 
 import dramatiq
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tenants.utils import get_public_schema_name, schema_context
 from dramatiq.errors import ActorNotFound
 
+from tenants.current import current_schema
 from tenants.jobs import SCHEMA_OPTION
 
 from .models import OutboxMessage
@@ -29,13 +31,13 @@ logger = logging.getLogger(__name__)
 DISPATCH_BATCH = 500
 
 
-def send_on_commit(actor: dramatiq.Actor, *args, **kwargs) -> None:
+def send_on_commit(actor: dramatiq.Actor, *args: Any, **kwargs: Any) -> None:
     """Send `actor` with these arguments once the current transaction commits, in this town.
 
     The commit may happen after the caller has left the town's context (provisioning runs
     a town's setup inside a wider transaction), so the schema is captured now.
     """
-    schema = connection.schema_name
+    schema = current_schema()
     if schema == get_public_schema_name():
         raise RuntimeError(f"send_on_commit({actor.actor_name}) outside a town: jobs run in a town.")
     message = OutboxMessage.objects.create(actor_name=actor.actor_name, args=list(args), kwargs=kwargs)
@@ -91,18 +93,18 @@ def _send(message: OutboxMessage) -> str:
     try:
         actor = _actor(message.actor_name)
     except ActorNotFound:
-        logger.error("Outbox message %s of %s abandoned: no actor %r.", message.pk, connection.schema_name,
+        logger.error("Outbox message %s of %s abandoned: no actor %r.", message.pk, current_schema(),
                      message.actor_name)
         message.status = OutboxMessage.Status.FAILED
         message.last_error = f"no actor {message.actor_name!r}"
         message.save(update_fields=["status", "last_error"])
         return message.status
+    options: dict[str, Any] = {SCHEMA_OPTION: current_schema()}  # message options, not `delay`
     try:
-        actor.send_with_options(args=tuple(message.args), kwargs=message.kwargs,
-                                **{SCHEMA_OPTION: connection.schema_name})
+        actor.send_with_options(args=tuple(message.args), kwargs=message.kwargs, **options)
     except Exception as error:  # noqa: BLE001 - the broker is down or refuses: try again later
         logger.warning("Outbox message %s (%s) of %s left pending: the broker did not take it (%s).",
-                       message.pk, message.actor_name, connection.schema_name, error)
+                       message.pk, message.actor_name, current_schema(), error)
         message.attempts += 1
         message.last_error = str(error)[:1000]
         message.save(update_fields=["attempts", "last_error"])

@@ -3,15 +3,21 @@ from django.core.management.base import BaseCommand, CommandError
 from provisioning.services import ProvisioningError, town_create
 
 
+def _upper(value: str | None) -> str | None:
+    return value.upper() if value is not None else None
+
+
 class Command(BaseCommand):
     help = "Create a town: its schema (clone of the template), its profile, optionally its first staff account."
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="URL segment: /<slug>/")
         parser.add_argument("--name", required=True, help='e.g. "Mairie de Lannion"')
-        parser.add_argument("--zone", default="B", help="school holiday zone: A, B or C (default B)")
+        parser.add_argument("--zone", default=None,
+                            help="school holiday zone: A, B or C (default B; required for an overseas town)")
         parser.add_argument("--insee", default="", help="INSEE code of the commune (optional)")
-        parser.add_argument("--time-zone", default="Europe/Paris")
+        parser.add_argument("--time-zone", default=None,
+                            help="default: the territory's, from the INSEE code (Europe/Paris in metropolitan France)")
         parser.add_argument("--admin-email", default=None, help="first staff account, invited by e-mail")
         parser.add_argument("--demo", action="store_true", help="load the demo families, services and invoices")
         parser.add_argument("--method", choices=["clone", "migrate"], default="clone")
@@ -19,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             town = town_create(
-                slug=options["slug"], name=options["name"], zone=options["zone"].upper(),
+                slug=options["slug"], name=options["name"], zone=_upper(options["zone"]),
                 admin_email=options["admin_email"], demo=options["demo"], insee_code=options["insee"],
                 time_zone=options["time_zone"], method=options["method"],
             )

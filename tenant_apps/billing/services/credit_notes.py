@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.bookings.models import Booking
 from tenant_apps.core.clock import town_today
 
@@ -12,7 +13,7 @@ from .numbering import credit_note_number, number_allocate
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> CreditNote:
+def credit_note_issue(*, invoice: Invoice, reason: str, issued_by: Actor = None) -> CreditNote:
     """Cancel an issued invoice by an avoir of its full amount; its bookings become billable again."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not reason.strip():
@@ -28,7 +29,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, issued_by=None) -> Credi
     sequence = number_allocate(kind=NumberSequence.Kind.CREDIT_NOTE)
     note = CreditNote.objects.create(
         number=credit_note_number(sequence), sequence=sequence, invoice=invoice, amount=invoice.total,
-        reason=reason.strip(), issued_on=town_today(), issued_by=issued_by,
+        reason=reason.strip(), issued_on=town_today(), issued_by=signed_in(issued_by),
     )
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])

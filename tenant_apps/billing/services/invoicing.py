@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.bookings.models import Booking
-from tenant_apps.catalog.models import Service
+from tenant_apps.catalog.models import ClosureDay, Service
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.errors import InvalidPeriod
 from tenant_apps.families.models import Household
@@ -46,7 +47,8 @@ def _billable_days() -> Q:
 
 
 @transaction.atomic
-def invoice_run_start(*, period_start: date, period_end: date, started_by=None, with_pdfs: bool = True) -> InvoiceRun:
+def invoice_run_start(*, period_start: date, period_end: date, started_by: Actor = None,
+                      with_pdfs: bool = True) -> InvoiceRun:
     """Record a run for the period and queue its job through the outbox (same transaction: the
     run and its message are committed together or not at all)."""
     from ..tasks import run_invoicing
@@ -73,7 +75,8 @@ def invoice_run_start(*, period_start: date, period_end: date, started_by=None, 
         # committed after our check above.
         with transaction.atomic():
             run = InvoiceRun.objects.create(
-                period_start=period_start, period_end=period_end, started_by=started_by, with_pdfs=with_pdfs
+                period_start=period_start, period_end=period_end, started_by=signed_in(started_by),
+                with_pdfs=with_pdfs,
             )
     except IntegrityError:
         raise RunAlreadyActive() from None
@@ -244,11 +247,16 @@ def _billed_kind(booking: Booking, rules: BillingSettings) -> str | None:
     return InvoiceLine.Kind.BOOKED
 
 
+def _closed_days(period_start: date, period_end: date) -> set[tuple[date, int | None]]:
+    """The period's closures as (day, service id), the service None when the whole town closed."""
+    return set(ClosureDay.objects.filter(date__range=(period_start, period_end)).values_list("date", "service_id"))
+
+
 def _payer_snapshot(household: Household) -> tuple[str, str, str]:
     guardians = list(household.guardians.all())
     payer = next((g for g in guardians if g.is_payer), guardians[0] if guardians else None)
     name = f"{payer.first_name} {payer.last_name.upper()}".strip() if payer else household.name
-    email = (payer.email or (payer.user.email if payer.user_id else "")) if payer else ""
+    email = (payer.email or (payer.user.email if payer.user else "")) if payer else ""
     address = "\n".join(
         part for part in [household.address_line, household.address_line2,
                           f"{household.postcode} {household.city}".strip()] if part
@@ -286,9 +294,12 @@ def household_invoice_issue(
                     invoiced=False, status=Booking.Status.BOOKED)
             .order_by("date", "pk")
         )
+        closed = _closed_days(period_start, period_end)
         groups: dict[tuple, list[Booking]] = defaultdict(list)
         prices: dict[tuple, Decimal] = {}
         for booking in bookings:
+            if (booking.date, None) in closed or (booking.date, booking.service_id) in closed:
+                continue  # the service did not run: never billed, even if the booking slipped through
             kind = _billed_kind(booking, rules)
             if kind is None:
                 continue
@@ -323,9 +334,8 @@ def household_invoice_issue(
         for line in lines:
             line.invoice = invoice
         InvoiceLine.objects.bulk_create(lines)
-        links = []
-        for line, grouped in zip(lines, groups.values(), strict=True):
-            links.extend(InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk) for b in grouped)
+        links = [InvoiceLine.bookings.through(invoiceline_id=line.pk, booking_id=b.pk)
+                 for line, grouped in zip(lines, groups.values(), strict=True) for b in grouped]
         InvoiceLine.bookings.through.objects.bulk_create(links)
         # The lock flag bookings check: an invoiced booking can no longer change.
         Booking.objects.filter(pk__in=[link.booking_id for link in links]).update(invoiced=True)
@@ -334,7 +344,7 @@ def household_invoice_issue(
 
 def invoice_pdf_ensure(*, invoice: Invoice) -> str:
     """The stored PDF's name; generated (once) and saved through the town's storage if missing."""
-    if invoice.pdf:
+    if invoice.pdf.name:
         return invoice.pdf.name
     from ..pdf import render_invoice_pdf
 
@@ -345,4 +355,6 @@ def invoice_pdf_ensure(*, invoice: Invoice) -> str:
             locked.pdf.save(f"facture-{locked.number}.pdf", ContentFile(content), save=False)
             Invoice.objects.filter(pk=locked.pk).update(pdf=locked.pdf.name)
     invoice.refresh_from_db(fields=["pdf"])
+    if not invoice.pdf.name:
+        raise RuntimeError(f"invoice {invoice.pk}: its PDF was not stored")
     return invoice.pdf.name

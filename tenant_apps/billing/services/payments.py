@@ -4,15 +4,22 @@ recorded at the town's counter."""
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shared_apps.payments.gateway import Gateway, NotificationRejected, PaymentRequest
+from shared_apps.payments.gateway import (
+    Gateway,
+    NotificationRejected,
+    PaymentOutcome,
+    PaymentRequest,
+)
+from shared_apps.payments.models import PaymentProviderConfig
 from shared_apps.payments.selectors import provider_config_for_current_town
+from tenants.current import current_schema, require_town
 from tenants.outbox.services import send_on_commit
 from tenants.urls import town_url
 
@@ -35,10 +42,10 @@ PENDING_TRANSACTION_TTL = timedelta(hours=2)
 RECONCILE_AFTER = timedelta(minutes=2)
 
 
-def _gateway(config, *, return_url: str = "", callback_url: str = "") -> Gateway:
-    town = connection.tenant
+def _gateway(config: PaymentProviderConfig, *, return_url: str = "", callback_url: str = "") -> Gateway:
+    town = require_town()
     return Gateway(
-        config, schema=connection.schema_name,
+        config, schema=current_schema(),
         return_url=return_url or town_url(town, "billing:payment_return"),
         callback_url=callback_url or town_url(town, "billing:payment_notification"),
     )
@@ -132,23 +139,23 @@ def payment_notification_handle(*, query_string: str, channel: str) -> Notificat
     under concurrency: the invoice and transaction rows are locked, a payment is recorded once."""
     config = provider_config_for_current_town(enabled_only=False)
     if config is None:
-        logger.warning("Payment %s refused in %s: no provider configured", channel, connection.schema_name)
+        logger.warning("Payment %s refused in %s: no provider configured", channel, current_schema())
         raise NotificationRefused()
     try:
         outcome = _gateway(config).response(query_string)
     except NotificationRejected as error:
-        logger.warning("Payment %s refused in %s: %s (%r)", channel, connection.schema_name, error, query_string[:500])
+        logger.warning("Payment %s refused in %s: %s (%r)", channel, current_schema(), error, query_string[:500])
         raise NotificationRefused() from error
     return _apply_outcome(outcome, channel=channel)
 
 
-def _apply_outcome(outcome, *, channel: str) -> NotificationResult:
+def _apply_outcome(outcome: PaymentOutcome, *, channel: str) -> NotificationResult:
     found = (
         PaymentTransaction.objects.filter(provider_reference__in=outcome.references)
         .values_list("pk", "invoice_id").first()
     )
     if found is None:
-        logger.warning("Payment %s refused in %s: unknown transaction %s", channel, connection.schema_name,
+        logger.warning("Payment %s refused in %s: unknown transaction %s", channel, current_schema(),
                        outcome.references)
         raise NotificationRefused("Transaction inconnue.")
     tx_id, invoice_id = found
@@ -186,6 +193,10 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
         tx.completed_at = timezone.now()
         logger.warning("Payment %s: amount mismatch (%s reported, %s expected)", tx.order_id, reported, tx.amount)
         return "review"
+    # The review state follows the transaction's final state: an earlier notification's note
+    # (a wrong amount, since corrected by the provider) no longer holds.
+    tx.needs_review = False
+    tx.review_reason = ""
     if invoice.amount_paid + tx.amount > invoice.total or invoice.status == Invoice.Status.CANCELLED:
         tx.needs_review = True
         tx.review_reason = _("Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser.")
@@ -233,7 +244,7 @@ def transaction_expire(*, transaction_id: int) -> None:
         _refresh_invoice_status(invoice)
 
 
-def payments_reconcile(*, now=None) -> dict:
+def payments_reconcile(*, now: datetime | None = None) -> dict[str, int]:
     """Ask the provider about pending transactions (where it can tell) and expire stale ones."""
     now = now or timezone.now()
     counts = {"checked": 0, "expired": 0}

@@ -2,10 +2,11 @@
 these. A price already billed is history: a tariff used by a live invoice can only be closed
 (see selectors.last_invoiced_day)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +42,7 @@ class BracketInput:
     price: Decimal
 
 
-def _checked_amount(value, *, field: str, index: int | None = None, what: str = "") -> Decimal:
+def _checked_amount(value: object, *, field: str, index: int | None = None, what: str = "") -> Decimal:
     label = what or _("Le prix")
     if isinstance(value, float) or value is None:
         raise InvalidAmount(_("%(what)s doit être un montant en euros.") % {"what": label}, field=field, index=index)
@@ -62,7 +63,7 @@ def _checked_amount(value, *, field: str, index: int | None = None, what: str = 
     return amount.quantize(Decimal("0.01"))
 
 
-def _checked_brackets(brackets) -> list[BracketInput]:
+def _checked_brackets(brackets: Iterable[BracketInput]) -> list[BracketInput]:
     """Brackets sorted by QF, contiguous from QF 0 with the last one open-ended, each priced.
     Errors name the row as staff entered it (`index`, 0-based, in their order)."""
     rows = []
@@ -111,7 +112,8 @@ def _checked_brackets(brackets) -> list[BracketInput]:
     return [bracket for _index, bracket in rows]
 
 
-def _checked_prices(unit_price, brackets) -> tuple[str, Decimal | None, list[BracketInput]]:
+def _checked_prices(unit_price: object, brackets: Iterable[BracketInput] | None,
+                    ) -> tuple[str, Decimal | None, list[BracketInput]]:
     brackets = list(brackets or ())
     if unit_price is not None and brackets:
         raise TariffFlatAndBrackets()
@@ -129,7 +131,8 @@ def _check_validity(valid_from: date, valid_until: date | None) -> None:
         raise InvalidValidity()
 
 
-def _check_no_overlap(*, service_id: int, valid_from: date, valid_until: date | None, exclude_id=None) -> None:
+def _check_no_overlap(*, service_id: int, valid_from: date, valid_until: date | None,
+                      exclude_id: int | None = None) -> None:
     other = overlapping_tariffs(service_id=service_id, start=valid_from, end=valid_until, exclude_id=exclude_id).first()
     if other is not None:
         raise TariffOverlap(
@@ -260,7 +263,7 @@ MAX_PAYMENT_DUE_DAYS = 365
 
 
 def billing_settings_check(
-    *, unbooked_surcharge_percent: Decimal, payment_due_days: int, collection_office: str = "", **_flags
+    *, unbooked_surcharge_percent: Decimal, payment_due_days: int, collection_office: str = "", **_flags: Any
 ) -> Decimal:
     """Validate the billing rules (the admin form calls it too); returns the checked surcharge."""
     surcharge = _checked_amount(unbooked_surcharge_percent, field="unbooked_surcharge_percent",

@@ -143,6 +143,27 @@ def test_an_amount_mismatch_is_flagged_to_staff_and_not_applied(
     assert "Paiements à vérifier" in client.get("/ville-a/gestion/facturation/").content.decode()
 
 
+def test_a_payment_first_announced_with_a_wrong_amount_then_paid_correctly_leaves_nothing_to_review(
+    april_invoice, dummy_payment, parent_client, town_a, client
+):
+    start_payment(parent_client, april_invoice, town_a)
+    tx = PaymentTransaction.objects.get()
+    # Given the provider first announced 7.92 € instead of 79.20 € (flagged "Paiement non imputé")
+    assert notify(client, town_a, signed(tx, amount=Decimal("7.92"))).status_code == 200
+    # When it then confirms the right amount
+    assert notify(client, town_a, signed(tx)).status_code == 200
+    # Then the invoice is paid and the collection office has nothing left to check
+    april_invoice.refresh_from_db()
+    tx.refresh_from_db()
+    assert april_invoice.status == Invoice.Status.PAID and april_invoice.amount_paid == Decimal("79.20")
+    assert tx.status == PaymentTransaction.Status.PAID
+    assert not tx.needs_review and "non imputé" not in tx.review_reason
+    from tenant_apps.accounts.models import User
+
+    client.force_login(User.objects.create_user("regie@ville-a.fr", is_staff=True))
+    assert "Paiements à vérifier" not in client.get("/ville-a/gestion/facturation/").content.decode()
+
+
 @pytest.mark.parametrize(("outcome", "status"), [("refuse", "refused"), ("cancel", "cancelled")])
 def test_a_refused_or_cancelled_payment_returns_the_invoice_to_enregistre_with_a_message(
     april_invoice, dummy_payment, parent_client, town_a, outcome, status
@@ -250,6 +271,41 @@ def test_payer_comes_back_when_a_pending_attempt_is_older_than_20_minutes(
     with time_machine.travel(dt.datetime(2019, 5, 2, 10, 25, tzinfo=dt.UTC), tick=False):
         page = parent_client.get("/ville-a/mes-factures/").content.decode()
         assert "En paiement" in page and ">Payer<" in page
+
+
+def test_the_invoice_row_says_when_the_parent_can_pay_again_while_a_payment_is_under_way(
+    april_invoice, dummy_payment, parent_client, town_a
+):
+    # Given the parent clicked PAYER at 12:00 (Paris) and closed the bank's tab without paying
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 0, tzinfo=dt.UTC), tick=False):
+        start_payment(parent_client, april_invoice, town_a)
+    # Then, a few minutes later, the invoice row says why PAYER is gone and until when
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 5, tzinfo=dt.UTC), tick=False):
+        page = html.unescape(parent_client.get("/ville-a/mes-factures/").content.decode())
+    assert "En paiement" in page and ">Payer<" not in page
+    assert "S'il n'aboutit pas, vous pourrez payer à nouveau à partir de 12h20." in page
+    # And once PAYER is back, the explanation is gone
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 25, tzinfo=dt.UTC), tick=False):
+        page = html.unescape(parent_client.get("/ville-a/mes-factures/").content.decode())
+    assert ">Payer<" in page and "payer à nouveau" not in page
+
+
+@pytest.mark.parametrize(("reason", "status"), [("cancelled", "cancelled"), ("abandoned", "cancelled")])
+def test_the_provider_reporting_a_cancelled_or_abandoned_payment_gives_payer_back_at_once(
+    april_invoice, dummy_payment, parent_client, town_a, client, reason, status
+):
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 0, tzinfo=dt.UTC), tick=False):
+        start_payment(parent_client, april_invoice, town_a)
+        tx = PaymentTransaction.objects.get()
+    # When, two minutes later, the provider reports the payment page was cancelled or left
+    with time_machine.travel(dt.datetime(2019, 5, 2, 10, 2, tzinfo=dt.UTC), tick=False):
+        assert notify(client, town_a, signed(tx, paid=False, reason=reason)).status_code == 200
+        # Then the invoice is back to Enregistré with PAYER, without waiting for the 20 minutes
+        page = html.unescape(parent_client.get("/ville-a/mes-factures/").content.decode())
+        connection.set_tenant(town_a)
+        assert "Enregistré" in page and ">Payer<" in page and "payer à nouveau" not in page
+        assert PaymentTransaction.objects.get().status == status
+        assert payment_start(invoice=april_invoice, payer_email="claire.alain@example.org")
 
 
 def test_the_periodic_job_reconciles_every_active_town(april_invoice, dummy_payment, town_a, drain, monkeypatch):

@@ -59,7 +59,7 @@ class BulkRequestSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     action = serializers.ChoiceField(choices=[c for c, _label in BulkAction.CHOICES], default=BulkAction.ADD)
-    criterion = serializers.ChoiceField(choices=[c for c, _label in Criterion.CHOICES], default=Criterion.NONE)
+    criterion = serializers.ChoiceField(choices=Criterion.ACCEPTED, default=Criterion.NONE)
 
 
 class PlannedDaySerializer(serializers.Serializer):

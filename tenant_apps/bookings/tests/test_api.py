@@ -124,3 +124,20 @@ def test_the_deadline_time_is_documented_as_the_hh_mm_it_is(api, canteen):
     assert "format" not in time and time["pattern"] == r"^\d{2}:\d{2}$"
     [service] = api.get("/ville-a/api/v1/services/").json()
     assert re.fullmatch(time["pattern"], service["booking_deadline"]["time"])
+
+
+@pytest.mark.parametrize(("criterion", "mondays"), [
+    ("alternate_weeks", ["2026-12-28", "2027-01-11"]),
+    ("odd_weeks", ["2026-12-28", "2027-01-11"]),  # the former value, kept as an alias
+    ("even_weeks", ["2027-01-04", "2027-01-18"]),
+])
+def test_the_bulk_api_alternates_weeks_strictly_and_keeps_the_former_values(api, family, canteen, criterion,
+                                                                             mondays):
+    _guardian, theo, _anna = family
+    payload = {"service": canteen.pk, "children": [{"child": theo.pk, "weekdays": [0]}],
+               "start": "2026-12-28", "end": "2027-01-22", "action": "add", "criterion": criterion}
+    preview = api.post_json("bookings/bulk/preview/", payload)
+    assert preview.status_code == 200, preview.content
+    assert [d["date"] for d in preview.json()["to_create"]] == mondays
+    unknown = api.post_json("bookings/bulk/preview/", {**payload, "criterion": "every_third_week"})
+    assert unknown.status_code == 400

@@ -195,6 +195,56 @@ def test_the_bulk_wizard_goes_from_service_to_confirmation(signed_in, family, ca
     assert set(Booking.objects.values_list("changes__source", flat=True)) == {"bulk"}
 
 
+def summary_section(content: str, child) -> str:
+    match = re.search(rf'<section class="summary-child" aria-labelledby="summary-child-{child.pk}">.*?</section>',
+                      content, re.S)
+    assert match, f"no summary for {child.first_name}"
+    return match.group(0)
+
+
+def dates_listed(section: str, kind: str) -> list[str]:
+    match = re.search(rf'<ul class="summary-dates summary-{kind}">(.*?)</ul>', section, re.S)
+    return re.findall(r'<time datetime="[^"]+">([^<]+)</time>', match.group(1)) if match else []
+
+
+def test_replacing_in_the_bulk_wizard_lists_the_dates_cancelled_and_created_for_each_child(
+    signed_in, family, canteen
+):
+    from tenant_apps.bookings import services
+
+    guardian, theo, anna = family
+    enrol(theo, canteen, YEAR)
+    enrol(anna, canteen, YEAR)
+    # Given Théo is booked on Tuesday 1 and Friday 4 December, Anna on Tuesday 8 December
+    for child, day in ((theo, dt.date(2026, 12, 1)), (theo, dt.date(2026, 12, 4)), (anna, dt.date(2026, 12, 8))):
+        services.booking_set(child=child, service=canteen, day=day, actor=guardian.user, source="portal")
+    # When the parent asks to replace them by Mondays (Théo) and Thursdays (Anna), 30/11 to 11/12
+    summary = signed_in.post("/ville-a/reservations/en-masse/", {
+        "service": canteen.pk, "children": [theo.pk, anna.pk], f"days_{theo.pk}": [0], f"days_{anna.pk}": [3],
+        "start": "30/11/2026", "end": "11/12/2026", "action": "replace", "criterion": "none", "goto": "summary"})
+    content = summary.content.decode()
+    # Then before confirming, each child's summary spells out which dates are cancelled and which created
+    assert "seront annulées" in content
+    theo_summary, anna_summary = summary_section(content, theo), summary_section(content, anna)
+    assert dates_listed(theo_summary, "cancel") == ["mardi 1 décembre 2026", "vendredi 4 décembre 2026"]
+    assert dates_listed(theo_summary, "create") == ["lundi 30 novembre 2026", "lundi 7 décembre 2026"]
+    assert dates_listed(anna_summary, "cancel") == ["mardi 8 décembre 2026"]
+    assert dates_listed(anna_summary, "create") == ["jeudi 3 décembre 2026", "jeudi 10 décembre 2026"]
+    # And nothing is cancelled yet
+    assert Booking.objects.filter(status="booked").count() == 3
+
+
+def test_the_bulk_summary_names_the_first_week_of_a_one_week_in_two_alternation(signed_in, family, canteen):
+    _guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    summary = signed_in.post("/ville-a/reservations/en-masse/", {
+        "service": canteen.pk, "children": [theo.pk], f"days_{theo.pk}": [0], "start": "30/12/2026",
+        "end": "22/01/2027", "action": "add", "criterion": "alternate_weeks", "goto": "summary"})
+    content = summary.content.decode()
+    assert "Une semaine sur deux, à partir de la semaine du 28/12/2026" in content
+    assert dates_listed(summary_section(content, theo), "create") == ["lundi 11 janvier 2027"]
+
+
 def test_a_holiday_centre_row_shows_the_periods_closing_date(signed_in, family):
     from tenant_apps.catalog.models import Service, ServicePeriod
 

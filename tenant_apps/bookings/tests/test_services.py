@@ -247,3 +247,33 @@ def test_an_inactive_service_is_refused_by_the_bulk_plan_as_by_a_single_booking(
                                         end=THURSDAY, actor=guardian.user, now=now)
     assert [(d, code) for _c, d, code in plan.skipped] == [(MONDAY, "closed_day"), (THURSDAY, "closed_day")]
     assert not Booking.objects.exists()
+
+
+def test_one_week_in_two_alternates_strictly_across_iso_week_53(family, canteen, at):
+    guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    now = at(2026, 12, 1, 10)
+    # Given a parent in alternating custody books Mondays, one week in two, from Monday 28 December 2026
+    # (ISO week 53, followed by week 1 of 2027)
+    plan = services.bookings_bulk_preview(service=canteen, weekdays_by_child={theo: [0]},
+                                          start=dt.date(2026, 12, 28), end=dt.date(2027, 1, 29),
+                                          criterion="alternate_weeks", now=now)
+    # Then the weeks alternate from the first one, never two in a row
+    assert [d for _c, d in plan.to_create] == [dt.date(2026, 12, 28), dt.date(2027, 1, 11), dt.date(2027, 1, 25)]
+    assert services.criterion_label(criterion="alternate_weeks", start=dt.date(2026, 12, 30)) == (
+        "Une semaine sur deux, à partir de la semaine du 28/12/2026")
+
+
+@pytest.mark.parametrize(("old_criterion", "mondays"), [
+    ("odd_weeks", [dt.date(2026, 12, 28), dt.date(2027, 1, 11)]),
+    ("even_weeks", [dt.date(2027, 1, 4), dt.date(2027, 1, 18)]),
+])
+def test_the_former_even_and_odd_weeks_are_kept_as_alternations(family, canteen, at, old_criterion, mondays):
+    guardian, theo, _anna = family
+    enrol(theo, canteen, YEAR)
+    # Given an API client still sending the former criteria across the turn of 2026 (53 weeks)
+    plan = services.bookings_bulk_preview(service=canteen, weekdays_by_child={theo: [0]},
+                                          start=dt.date(2026, 12, 28), end=dt.date(2027, 1, 22),
+                                          criterion=old_criterion, now=at(2026, 12, 1, 10))
+    # Then "impaires" no longer books W53 and W01 back to back, nor "paires" leaves a three-week gap
+    assert [d for _c, d in plan.to_create] == mondays

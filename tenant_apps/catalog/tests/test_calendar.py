@@ -3,8 +3,11 @@
 import datetime as dt
 from types import SimpleNamespace
 
+import holidays
+
 from tenant_apps.catalog.calendar import TownCalendar, holiday_subdivision
 from tenant_apps.catalog.models import Service
+from tenants.territories import OVERSEAS_TERRITORIES
 
 
 def service(**kwargs):
@@ -58,3 +61,44 @@ def test_holiday_only_and_given_dates_services():
     outing = service(weekdays=[], calendar=Service.Calendar.GIVEN_DATES)
     assert calendar.runs_on(outing, dt.date(2026, 12, 5), {dt.date(2026, 12, 5)})
     assert not calendar.runs_on(outing, dt.date(2026, 12, 6), {dt.date(2026, 12, 5)})
+
+
+def test_overseas_towns_have_the_public_holidays_of_their_territory():
+    # Given a town of La Réunion and one of Nantes
+    saint_denis, nantes = TownCalendar(insee_code="97411"), TownCalendar(insee_code="44109")
+    # Then 20 December (abolition of slavery) is a holiday at Saint-Denis only
+    assert saint_denis.public_holiday(dt.date(2026, 12, 20)) == "Abolition de l'esclavage"
+    assert nantes.public_holiday(dt.date(2026, 12, 20)) is None
+    # And both share the national holidays
+    assert saint_denis.public_holiday(dt.date(2026, 7, 14)) == nantes.public_holiday(dt.date(2026, 7, 14))
+
+
+def test_overseas_collectivites_have_their_own_public_holidays_not_the_metropolitan_ones():
+    # Nouméa, Papeete, Mata-Utu, Gustavia, Marigot: each has a holiday metropolitan France does not
+    own_days = {
+        "98818": dt.date(2026, 9, 24),  # Fête de la Citoyenneté
+        "98735": dt.date(2026, 3, 5),  # Arrivée de l'Évangile
+        "98613": dt.date(2026, 7, 29),  # Fête du Territoire
+        "97701": dt.date(2026, 10, 9),  # Abolition de l'esclavage
+        "97801": dt.date(2026, 5, 28),  # Abolition de l'esclavage
+    }
+    for insee_code, day in own_days.items():
+        assert TownCalendar(insee_code=insee_code).public_holiday(day), insee_code
+        assert TownCalendar(insee_code="44109").public_holiday(day) is None
+    assert holiday_subdivision("97502") == "PM"  # Saint-Pierre: its own table, the national days only
+
+
+def test_every_overseas_territory_is_one_the_holidays_library_knows():
+    for territory in OVERSEAS_TERRITORIES.values():
+        assert territory.holiday_subdivision in holidays.France.subdivisions, territory.name
+
+
+def test_the_school_holiday_data_ends_with_the_last_holidays_it_carries():
+    # The day the data is known until is a day of holidays in zone B...
+    known_until = TownCalendar(zone="B").school_holidays_known_until
+    assert TownCalendar(zone="B").is_school_holiday(known_until)
+    # ...and no later day of the data is one: past it, nothing is known
+    later = [day for day in (known_until + dt.timedelta(days=i) for i in range(1, 400))
+             if TownCalendar(zone="B").is_school_holiday(day)]
+    assert later == []
+    assert known_until.year >= 2028

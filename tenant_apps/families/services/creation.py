@@ -18,8 +18,8 @@ from .guardian_logins import guardian_email_check
 
 @transaction.atomic
 def household_create(*, name: str, address_line: str = "", address_line2: str = "", postcode: str = "",
-                     city: str = "", family_quotient: int | None = None, family_quotient_valid_from=None,
-                     family_quotient_valid_until=None, external_ref: str = "") -> Household:
+                     city: str = "", family_quotient: int | None = None, family_quotient_valid_from: date | None = None,
+                     family_quotient_valid_until: date | None = None, external_ref: str = "") -> Household:
     if not name.strip():
         raise InvalidValue(errors={"name": [_("Indiquez le nom du foyer.")]})
     try:

@@ -32,13 +32,13 @@ def guardian_login_sync(*, guardian: Guardian) -> Guardian:
     not changed here (see login_email.py): the record is put back to it."""
     if not guardian.email:
         return guardian
-    if guardian.user_id is None:
+    user = guardian.user
+    if user is None:
         guardian_email_check(email=guardian.email, guardian=guardian)
         guardian.user = account_for_guardian(email=guardian.email, first_name=guardian.first_name,
                                              last_name=guardian.last_name)
         guardian.save(update_fields=["user", "updated_at"])
         return guardian
-    user = guardian.user
     if guardian.email.lower() != user.email.lower():
         # The login changes only through a confirmed request (login_email.py): the record keeps the login's.
         guardian.email = user.email

@@ -7,18 +7,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.accounts.email_change import email_change_request
 
 from .. import login_email
 from ..errors import FieldReadOnly, InvalidValue, UnknownField
 from ..fields import BY_KEY, FieldSpec, display_value
 from ..models import Child, FieldChange, Guardian, Household
+from ..selectors import Record
 from .audit import audit_change, audit_subject, household_of_record
 from .guardian_logins import guardian_email_check, guardian_login_sync
 from .policies import check_editable
 
 
-def _clean_values(obj, values: dict[str, Any]) -> dict[FieldSpec, Any]:
+def _clean_values(obj: Record, values: dict[str, Any]) -> dict[FieldSpec, Any]:
     scope = {Household: "household", Guardian: "guardian", Child: "child"}[type(obj)]
     cleaned: dict[FieldSpec, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -53,7 +55,7 @@ def _clean_values(obj, values: dict[str, Any]) -> dict[FieldSpec, Any]:
 
 
 @transaction.atomic
-def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str, Any],
+def record_update(*, actor: Actor, obj: Record, values: dict[str, Any],
                   as_parent: bool = True) -> list[FieldChange]:
     """Change some fields of a household, guardian or child; all or nothing.
 
@@ -73,15 +75,15 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
     changed_attrs: list[str] = []
     for spec, value in cleaned.items():
         old = spec.value_of(obj)
-        if spec.key == "guardian.email":
+        if spec.key == "guardian.email" and isinstance(obj, Guardian):  # the key's scope: always a guardian
             value = value.lower()
             if value != (old or "").lower():
                 if as_parent and not login_email.parent_may_change_email(actor=actor, guardian=obj):
                     raise FieldReadOnly(login_email.not_yours_message(obj))
                 guardian_email_check(email=value, guardian=obj)
-                if obj.user_id:
+                if obj.user is not None:
                     # The e-mail is the login: the record takes it when the new address confirms.
-                    email_change_request(user=obj.user, new_email=value, requested_by=actor)
+                    email_change_request(user=obj.user, new_email=value, requested_by=signed_in(actor))
                     continue
         if old == value:
             continue
@@ -98,5 +100,5 @@ def record_update(*, actor, obj: Household | Guardian | Child, values: dict[str,
     return changes
 
 
-def field_update(*, actor, obj, key: str, value: Any, as_parent: bool = True) -> list[FieldChange]:
+def field_update(*, actor: Actor, obj: Record, key: str, value: Any, as_parent: bool = True) -> list[FieldChange]:
     return record_update(actor=actor, obj=obj, values={key: value}, as_parent=as_parent)

@@ -46,7 +46,9 @@ def deliver(run_jobs, mailoutbox, in_town_a):
 
 
 def confirm_path(message) -> str:
-    return CONFIRM_LINK.search(message.body).group(1)
+    found = CONFIRM_LINK.search(message.body)
+    assert found, f"no confirmation link in {message.body!r}"
+    return found.group(1)
 
 
 def signs_in(town, email: str) -> bool:
