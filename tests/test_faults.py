@@ -29,6 +29,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 from dramatiq.brokers.redis import RedisBroker
 
+from tenants.current import activate_public
 from tenants.jobs import SCHEMA_OPTION
 from tests.support.faults import database_url, wait_until
 
@@ -301,7 +302,7 @@ def seed_canteen_month(town, families: int) -> None:
             book(child, canteen, school_days(dt.date(2019, 4, 1), dt.date(2019, 4, 30))[:4])
         # Hashed as the deployment checks it (the test settings' MD5 is unknown to the web process)
         User.objects.create(email=STAFF, is_staff=True, password=make_password(STAFF_PASSWORD, hasher="argon2"))
-    connection.set_schema_to_public()
+    activate_public()
 
 
 def staff_browser(stack, town) -> requests.Session:
