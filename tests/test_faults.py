@@ -31,7 +31,8 @@ from dramatiq.brokers.redis import RedisBroker
 
 from tenants.current import activate_public
 from tenants.jobs import SCHEMA_OPTION
-from tests.support.faults import database_url, wait_until
+from tests.support.database import database_url
+from tests.support.faults import wait_until
 
 pytestmark = pytest.mark.faults
 

