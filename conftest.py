@@ -9,9 +9,13 @@ from django.core.cache import cache
 from django.db import connection
 
 from tenants.current import activate_public
-from tests.support import jobs as job_support
 
-pytest_plugins = ["tests.support.live", "tests.support.services", "tests.support.faults"]
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.live",
+    "tests.support.services",
+    "tests.support.faults",
+]
 
 TOWN_A = {"slug": "ville-a", "name": "Mairie de Ville-A", "zone": "B"}
 TOWN_B = {"slug": "ville-b", "name": "Mairie de Ville-B", "zone": "C"}
@@ -84,12 +88,6 @@ def _fresh_state():
     yield
     activate_public()  # the public schema and the default time zone
     cache.clear()
-
-
-@pytest.fixture
-def run_jobs():
-    """Process every queued background job now, in this thread, through the town middleware."""
-    return job_support.drain
 
 
 @pytest.fixture
