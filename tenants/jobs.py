@@ -31,6 +31,7 @@ from .current import activate_public, activate_town, current_schema
 logger = logging.getLogger(__name__)
 
 SCHEMA_OPTION = "town_schema"
+OUTBOX_OPTION = "outbox_id"  # the town's outbox row the message was sent from, if any
 
 
 class TownUnavailable(MiddlewareError):
@@ -44,7 +45,7 @@ class TownUnavailable(MiddlewareError):
 class TownContextMiddleware(Middleware):
     @property
     def actor_options(self) -> set[str]:
-        return {"platform", SCHEMA_OPTION}
+        return {"platform", SCHEMA_OPTION, OUTBOX_OPTION}
 
     def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:
         if SCHEMA_OPTION not in message.options:
@@ -77,6 +78,12 @@ class TownContextMiddleware(Middleware):
         if town is None or not town.is_active:
             self._refuse(message, f"unknown or archived town schema {schema!r}")
         activate_town(town)
+        outbox_id = message.options.get(OUTBOX_OPTION)
+        if outbox_id is not None and not _outbox_claim(outbox_id, message.message_id):
+            logger.warning("Message %s (%s) of %s skipped: outbox row %s was already run by another copy.",
+                           message.message_id, message.actor_name, schema, outbox_id)
+            activate_public()
+            raise SkipMessage("duplicate of an outbox message already run")
 
     @staticmethod
     def _refuse(message: MessageProxy, reason: str) -> NoReturn:
@@ -86,10 +93,39 @@ class TownContextMiddleware(Middleware):
 
     def after_process_message(self, broker: dramatiq.Broker, message: MessageProxy, *,
                               result: Any = None, exception: BaseException | None = None) -> None:
+        outbox_id = message.options.get(OUTBOX_OPTION)
+        if exception is None and outbox_id is not None and current_schema() != get_public_schema_name():
+            _outbox_complete(outbox_id, message.message_id)
         activate_public()
 
     def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         activate_public()
+
+
+def _outbox_claim(outbox_id: int, message_id: str) -> bool:
+    """Claim the outbox row for this broker message; False when another copy claimed it, or
+    when this very message already completed (a redelivery after a lost acknowledgement).
+
+    A retry of the same message after a failure keeps its claim. A row that no longer exists
+    (purged) does not stop the job: only a proven duplicate is skipped.
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .outbox.models import OutboxMessage
+
+    rows = OutboxMessage.objects.filter(pk=outbox_id)
+    claimed = rows.filter(Q(claimed_by="") | Q(claimed_by=message_id, completed_at__isnull=True)).update(
+        claimed_by=message_id, claimed_at=timezone.now())
+    return bool(claimed) or not rows.exists()
+
+
+def _outbox_complete(outbox_id: int, message_id: str) -> None:
+    from django.utils import timezone
+
+    from .outbox.models import OutboxMessage
+
+    OutboxMessage.objects.filter(pk=outbox_id, claimed_by=message_id).update(completed_at=timezone.now())
 
 
 def fan_out(actor: dramatiq.Actor, *args: Any, **kwargs: Any) -> int:

@@ -26,6 +26,13 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # The broker message that ran the job. A crash between the broker taking a message and the
+    # row being marked sent leaves it pending, so it is sent again: the first copy to reach a
+    # worker claims the row and the others are skipped, as is a redelivery of a job that
+    # completed (see `tenants.jobs`); a retry after a failure runs again.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)  # the job ran to its end
 
     class Meta:
         indexes = [

@@ -6,7 +6,10 @@ then, the page or the provider's callback is answered as usual and the job stays
 `outbox_dispatch` sends it later (every minute, see `tasks`, or `manage.py dispatch_outbox`).
 
 Each message is sent once: whoever sends it holds its row locked (others skip it) and
-marks it sent in the same transaction.
+marks it sent in the same transaction. If the process dies after the broker took the message
+but before that transaction commits, the row stays pending and is sent again; the message
+carries its row's id, and the worker runs only the first copy (the row records which one:
+`claimed_by`), so the job still happens once.
 """
 
 import logging
@@ -22,7 +25,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from dramatiq.errors import ActorNotFound
 
 from tenants.current import current_schema
-from tenants.jobs import SCHEMA_OPTION
+from tenants.jobs import OUTBOX_OPTION, SCHEMA_OPTION
 
 from .models import OutboxMessage
 
@@ -99,7 +102,10 @@ def _send(message: OutboxMessage) -> str:
         message.last_error = f"no actor {message.actor_name!r}"
         message.save(update_fields=["status", "last_error"])
         return message.status
-    options: dict[str, Any] = {SCHEMA_OPTION: current_schema()}  # message options, not `delay`
+    if message.claimed_by:  # a copy sent before a crash already ran: nothing to send
+        return _mark_sent(message)
+    # message options, not `delay`
+    options: dict[str, Any] = {SCHEMA_OPTION: current_schema(), OUTBOX_OPTION: message.pk}
     try:
         actor.send_with_options(args=tuple(message.args), kwargs=message.kwargs, **options)
     except Exception as error:  # noqa: BLE001 - the broker is down or refuses: try again later
@@ -109,9 +115,13 @@ def _send(message: OutboxMessage) -> str:
         message.last_error = str(error)[:1000]
         message.save(update_fields=["attempts", "last_error"])
         return message.status
+    message.attempts += 1
+    return _mark_sent(message)
+
+
+def _mark_sent(message: OutboxMessage) -> str:
     message.status = OutboxMessage.Status.SENT
     message.sent_at = timezone.now()
-    message.attempts += 1
     message.save(update_fields=["status", "sent_at", "attempts"])
     return message.status
 

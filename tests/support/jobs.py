@@ -42,7 +42,9 @@ def drain(max_messages: int = 1000) -> dict:
             raise
         try:
             broker.get_actor(message.actor_name).fn(*message.args, **message.kwargs)
-            processed += 1
-        finally:
-            middleware.after_process_message(broker, message)
+        except BaseException as error:
+            middleware.after_process_message(broker, message, exception=error)
+            raise
+        processed += 1
+        middleware.after_process_message(broker, message)
     return {"processed": processed, "skipped": skipped}
