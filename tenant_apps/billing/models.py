@@ -253,11 +253,13 @@ class Invoice(models.Model):
         verbose_name_plural = _("factures")
         ordering = ["-period_start", "-sequence"]
         constraints = [
-            # Re-running a period never issues a second live invoice to a household.
+            # A run issues one invoice per household. A later run of the same period issues a
+            # complementary invoice for the days not billed yet (each booking is billed once:
+            # `Booking.invoiced`, set under the household's lock).
             models.UniqueConstraint(
-                fields=["household", "period_start", "period_end"],
-                condition=~Q(status="cancelled"),
-                name="invoice_one_live_per_household_period",
+                fields=["household", "run"],
+                condition=~Q(status="cancelled") & Q(run__isnull=False),
+                name="invoice_one_live_per_household_run",
             ),
             models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_amount_paid_positive"),
         ]

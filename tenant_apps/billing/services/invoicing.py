@@ -273,8 +273,11 @@ def household_invoice_issue(
     tariffs: TariffBook | None = None,
     rules: BillingSettings | None = None,
 ) -> Invoice | None:
-    """Invoice the household's unbilled bookings of the period. None when there is nothing to
-    bill or the household already has a live invoice for the period (a rerun)."""
+    """Invoice the household's unbilled bookings of the period; None when there is nothing to bill.
+
+    A rerun of a period bills only what no invoice billed yet: nothing, or the days that were
+    not over at the first run (a town billing one service in advance invoices the month while it
+    runs; the other services' remaining days go on a complementary invoice after it ends)."""
     rules = rules or BillingSettings.current()
     tariffs = tariffs or TariffBook(tariffs_valid_between(period_start, period_end))
     with transaction.atomic():
@@ -283,10 +286,10 @@ def household_invoice_issue(
             .prefetch_related("guardians__user")
             .get(pk=household_id)
         )
-        if Invoice.objects.filter(household=household, period_start=period_start, period_end=period_end).exclude(
+        if run is not None and run.invoices.filter(household=household).exclude(
             status=Invoice.Status.CANCELLED
         ).exists():
-            return None
+            return None  # this run already went through the household (a resumed job)
         bookings = list(
             Booking.objects.select_for_update(of=("self",))
             .select_related("child", "service")

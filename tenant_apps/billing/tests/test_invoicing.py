@@ -151,14 +151,19 @@ def test_rerunning_a_period_does_not_duplicate_invoices(alain, canteen, drain, d
     assert (second.status, second.invoices_created) == ("done", 0)
 
 
-def test_a_late_booking_of_an_invoiced_period_is_not_invoiced_twice_in_a_rerun(alain, canteen):
+def test_a_late_attendance_of_an_invoiced_period_goes_on_a_complementary_invoice_once(alain, canteen):
     household, _g, theo = alain
     days = school_days(*APRIL)
     book(theo, canteen, days[:5])
-    issue(household)
+    first = issue(household)
+    # A day of attendance recorded after the invoice was issued
     book(theo, canteen, days[5:6], unbooked_attendance=True, attendance=A.PRESENT)
+    complement = issue(household)
+    assert complement is not None and complement.number != first.number
+    assert [line.quantity for line in complement.lines.all()] == [1]
+    # Nothing is billed twice: the next rerun finds nothing left
     assert issue(household) is None
-    assert Invoice.objects.count() == 1
+    assert Invoice.objects.count() == 2
 
 
 def test_the_run_records_progress_and_the_households_it_could_not_invoice(
