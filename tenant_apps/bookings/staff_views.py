@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tenant_apps.catalog.calendar import school_holidays_known_until
+from tenant_apps.catalog.calendar import TownCalendar
 from tenant_apps.catalog.models import ClosureDay, Enrolment, Service, school_year_of
 from tenant_apps.catalog.services import closure_day_remove
 from tenant_apps.core.clock import town_today
@@ -18,7 +18,6 @@ from tenant_apps.core.csv_export import csv_download
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.models import Child
-from tenants.current import require_town
 
 from . import closures, enrolments, services
 from .forms import ClosureForm
@@ -196,7 +195,8 @@ def closure_list(request):
         if form.errors:
             impact = None
     upcoming = ClosureDay.objects.filter(date__gte=town_today()).select_related("service")
-    known_until = school_holidays_known_until(require_town().school_zone)
+    today = town_today()
+    known_until = TownCalendar.for_range(today, today).school_holidays_known_until
     return render(request, "bookings/staff/closures.html", {"form": form, "closures": upcoming, "impact": impact,
                                                             "school_holidays_known_until": known_until})
 

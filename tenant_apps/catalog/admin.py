@@ -7,7 +7,8 @@ from tenant_apps.core.admin_site import town_admin_site
 
 from . import services
 from .forms import ServiceForm
-from .models import ClosureDay, Service, ServiceDate, ServicePeriod
+from .models import ClosureDay, SchoolHolidayPeriod, Service, ServiceDate, ServicePeriod
+from .school_calendar import school_holiday_period_add
 
 
 class ServiceDateInline(admin.TabularInline):
@@ -52,3 +53,17 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.closure_day_remove(closure=obj)
+
+
+@admin.register(SchoolHolidayPeriod, site=town_admin_site)
+class SchoolHolidayPeriodAdmin(admin.ModelAdmin):
+    list_display = ("name", "start", "end")
+    ordering = ("start",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a wrong period is removed and entered again, through the rules below
+
+    def save_model(self, request, obj, form, change):
+        # Through the service (its overlap and length rules), like the staff screen
+        created = school_holiday_period_add(name=obj.name, start=obj.start, end=obj.end)
+        obj.pk = created.pk

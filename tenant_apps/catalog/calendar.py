@@ -1,5 +1,7 @@
 """A town's calendar: public holidays (Alsace-Moselle and overseas included), the school
-holidays of its zone, and the closure days staff add. Says whether a service runs on a day.
+holidays of its zone (or the town's own school calendar, when staff entered one: overseas
+académies are not in the national data), and the closure days staff add. Says whether a
+service runs on a day.
 
 Holiday tables come from maintained packages (`holidays`, `vacances-scolaires-france`, which
 ships its data: no network); they are loaded once per process. Closure days are read from the
@@ -14,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 
 import holidays
+from django.db.models import F, IntegerField, Value
 from django.utils.translation import gettext as _
 from vacances_scolaires_france import SchoolHolidayDates
 
@@ -75,29 +78,46 @@ class TownCalendar:
     insee_code: str = ""
     # date -> list of (service_id or None for the whole town, reason)
     closures: dict[dt.date, list[tuple[int | None, str]]] = field(default_factory=dict)
+    # The town's own school holidays (name, first day, last day); None: its zone's national ones
+    own_school_holidays: list[tuple[str, dt.date, dt.date]] | None = None
 
     @classmethod
     def for_range(cls, start: dt.date, end: dt.date, *, town: Town | None = None) -> TownCalendar:
         """The current town's calendar with its closure days from `start` to `end` (one query)."""
-        from .models import ClosureDay
+        from .models import ClosureDay, SchoolHolidayPeriod
 
         town = town or current_town()
         closures: dict[dt.date, list[tuple[int | None, str]]] = {}
-        for day, service_id, reason in ClosureDay.objects.filter(date__range=(start, end)).values_list(
-                "date", "service_id", "reason"):
-            closures.setdefault(day, []).append((service_id, reason))
+        own: list[tuple[str, dt.date, dt.date]] = []
+        # One query: the range's closure days and every school holiday period the town entered.
+        rows = ClosureDay.objects.filter(date__range=(start, end)).annotate(
+            kind=Value("closure"), last=F("date")).values_list("kind", "date", "last", "service_id", "reason")
+        periods = SchoolHolidayPeriod.objects.annotate(
+            kind=Value("school"), service_id=Value(None, output_field=IntegerField())).values_list(
+            "kind", "start", "end", "service_id", "name")
+        for kind, first, last, service_id, label in rows.union(periods, all=True):
+            if kind == "closure":
+                closures.setdefault(first, []).append((service_id, label))
+            else:
+                own.append((label, first, last))
+        own_holidays = sorted(own, key=lambda period: period[1]) or None
         if town is None:  # a bare schema_context(): the default zone, metropolitan holidays
-            return cls(closures=closures)
-        return cls(zone=town.school_zone or "B", insee_code=town.insee_code, closures=closures)
+            return cls(closures=closures, own_school_holidays=own_holidays)
+        return cls(zone=town.school_zone or "B", insee_code=town.insee_code, closures=closures,
+                   own_school_holidays=own_holidays)
 
     def public_holiday(self, day: dt.date) -> str | None:
         return public_holiday_name(day, self.insee_code)
 
     def school_holiday(self, day: dt.date) -> str | None:
+        if self.own_school_holidays is not None:
+            return next((name for name, first, last in self.own_school_holidays if first <= day <= last), None)
         return school_holiday_name(day, self.zone)
 
     @property
     def school_holidays_known_until(self) -> dt.date:
+        if self.own_school_holidays is not None:
+            return max(last for _name, _first, last in self.own_school_holidays)
         return school_holidays_known_until(self.zone)
 
     def is_school_holiday(self, day: dt.date) -> bool:

@@ -30,3 +30,8 @@ class InvalidEnrolmentRequest(DomainError):
 class InvalidRenewal(DomainError):
     code = "invalid_renewal"
     default_message = _("L'année scolaire de destination doit suivre l'année d'origine.")
+
+
+class InvalidSchoolHolidays(DomainError):
+    code = "invalid_school_holidays"
+    default_message = _("Période de vacances scolaires invalide.")

@@ -54,3 +54,9 @@ class ServicePeriodForm(forms.ModelForm):
 
 class ServiceDateForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class SchoolHolidayPeriodForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=120)
+    start = forms.DateField(label=_("Premier jour sans école"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Dernier jour sans école"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -171,6 +171,26 @@ class ClosureDay(models.Model):
         return f"{self.date:%d/%m/%Y} – {self.reason}"
 
 
+class SchoolHolidayPeriod(models.Model):
+    """School holidays as the town's académie publishes them (from the first to the last day
+    without school, inclusive). A town that enters any replaces the national calendar of its
+    zone: overseas académies, which the national data does not carry, or local changes."""
+
+    name = models.CharField(_("nom"), max_length=120)
+    start = models.DateField(_("premier jour sans école"))
+    end = models.DateField(_("dernier jour sans école"))
+
+    class Meta:
+        verbose_name = _("période de vacances scolaires")
+        verbose_name_plural = _("vacances scolaires de la commune")
+        ordering = ["start"]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                              name="school_holiday_period_ordered")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start:%d/%m/%Y} – {self.end:%d/%m/%Y})"
+
+
 class Enrolment(models.Model):
     """A child allowed to book a service for a school year (inscription)."""
 

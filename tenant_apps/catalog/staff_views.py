@@ -17,8 +17,27 @@ from tenant_apps.families.models import Child
 from tenants.errors import DomainError
 
 from . import errors, services
-from .forms import EnrolmentForm, ServiceDateForm, ServiceForm, ServicePeriodForm
-from .models import Enrolment, Service, ServiceDate, ServicePeriod, school_year_of
+from .calendar import TownCalendar
+from .forms import (
+    EnrolmentForm,
+    SchoolHolidayPeriodForm,
+    ServiceDateForm,
+    ServiceForm,
+    ServicePeriodForm,
+)
+from .models import (
+    Enrolment,
+    SchoolHolidayPeriod,
+    Service,
+    ServiceDate,
+    ServicePeriod,
+    school_year_of,
+)
+from .school_calendar import (
+    own_school_calendar_required,
+    school_holiday_period_add,
+    school_holiday_period_remove,
+)
 from .selectors import (
     ChildFilter,
     children_for_enrolment,
@@ -203,3 +222,28 @@ def enrolment_renew(request):
         "to_create": sum(line.to_create for line in lines),
         "already": sum(line.already_enrolled for line in lines),
     })
+
+
+@staff_required
+def school_holidays(request):
+    """The town's own school calendar: needed overseas, optional elsewhere."""
+    form = SchoolHolidayPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_as_form_error(form):
+            period = school_holiday_period_add(**form.cleaned_data)
+            messages.success(request, _("Période « %(name)s » enregistrée.") % {"name": period.name})
+            return redirect("services_staff:school_holidays")
+    today = town_today()
+    return render(request, "services/staff/school_holidays.html", {
+        "form": form, "periods": SchoolHolidayPeriod.objects.all(),
+        "required": own_school_calendar_required(),
+        "known_until": TownCalendar.for_range(today, today).school_holidays_known_until,
+    }, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def school_holiday_remove(request, pk):
+    school_holiday_period_remove(period=get_object_or_404(SchoolHolidayPeriod, pk=pk))
+    messages.success(request, _("Période supprimée."))
+    return redirect("services_staff:school_holidays")
