@@ -9,11 +9,14 @@ from django.db import connection
 from tenant_apps.catalog.calendar import TownCalendar
 from tenant_apps.catalog.errors import InvalidSchoolHolidays
 from tenant_apps.catalog.models import SchoolHolidayPeriod, Service
-from tenant_apps.catalog.school_calendar import own_school_calendar_required, school_holiday_period_add
+from tenant_apps.catalog.school_calendar import (
+    own_school_calendar_required,
+    school_holiday_period_add,
+)
 from tenant_apps.catalog.tests.factories import ServiceFactory
 from tenants.models import Town
 
-# La Réunion: the "vacances de décembre-janvier" (austral summer) run from 20 December 2026
+# La Réunion: the austral summer holidays run from 19 December 2026
 # to 24 January 2027; metropolitan zone B is back at school on 4 January.
 AUSTRAL_SUMMER = ("Vacances de l'été austral", dt.date(2026, 12, 19), dt.date(2027, 1, 24))
 MID_JANUARY = dt.date(2027, 1, 12)  # a Tuesday
