@@ -23,12 +23,16 @@ ops_site = OpsAdminSite(name="ops")
 
 @admin.register(Town, site=ops_site)
 class TownAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "portal_link", "schema_name", "school_zone", "status", "created_at"]
+    list_display = ["name", "slug", "portal_link", "schema", "school_zone", "status", "created_at"]
     list_filter = ["status", "school_zone"]
     search_fields = ["name", "slug", "schema_name", "insee_code"]
-    readonly_fields = ["schema_name", "slug", "status", "created_at", "updated_at", "archived_at"]
-    fields = ["name", "slug", "schema_name", "insee_code", "school_zone", "time_zone", "status",
+    readonly_fields = ["schema", "slug", "status", "created_at", "updated_at", "archived_at"]
+    fields = ["name", "slug", "schema", "insee_code", "school_zone", "time_zone", "status",
               "created_at", "updated_at", "archived_at"]
+
+    @admin.display(description=_("Schéma PostgreSQL"), ordering="schema_name")
+    def schema(self, town):
+        return town.schema_name
 
     @admin.display(description=_("Adresse du portail"))
     def portal_link(self, town):

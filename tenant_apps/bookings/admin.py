@@ -14,6 +14,7 @@ from tenant_apps.catalog import services as catalog_services
 from tenant_apps.catalog.models import Enrolment
 from tenant_apps.core.admin_site import town_admin_site
 from tenant_apps.core.clock import town_today
+from tenant_apps.core.french import after_colon
 from tenants.errors import DomainError
 
 from . import enrolments, services
@@ -39,7 +40,7 @@ def _run(modeladmin, request, queryset, operation, done: Callable[[int], str]):
             ok += 1
         except DomainError as error:
             failed += 1
-            modeladmin.message_user(request, _("%(booking)s : %(error)s") % {"booking": booking, "error": error.message},
+            modeladmin.message_user(request, _("%(booking)s : %(error)s") % {"booking": booking, "error": after_colon(error.message)},
                                     messages.ERROR)
     if ok:
         modeladmin.message_user(request, done(ok), messages.SUCCESS)

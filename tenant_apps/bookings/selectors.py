@@ -209,18 +209,24 @@ def _deadline_text(service: Service, days: list[dt.date], schedule: ServiceSched
 def _deadline_message(services: list[Service], days: list[dt.date], schedule: ServiceSchedule,
                       now: dt.datetime) -> str:
     """The reminder of the week's deadlines shown above the grid (guide, section 4)."""
-    upcoming = []
+    if not services:
+        return ""  # no child is enrolled: the grid says so, child by child
+    upcoming, running = [], False
     for service in services:
         for day in days:
             if schedule.runs_on(service, day):
+                running = True
                 moment = schedule.booking_deadline(service, day)
                 if moment > now:
                     upcoming.append(moment)
+    if not running:
+        return _("Aucune prestation n'a lieu cette semaine.")
     if not upcoming:
         return _("Les réservations de cette semaine sont closes.")
+    # The next deadline for this week's days, which may fall in the week before.
     first = min(upcoming).astimezone(schedule.tz)
     return _("Les réservations sont à effectuer avant la date butoir de chaque prestation. "
-             "Prochaine date butoir cette semaine : %(moment)s.") % {"moment": date_format(first, "l j F Y à H:i")}
+             "Prochaine date butoir : %(moment)s.") % {"moment": date_format(first, "l j F Y à H:i")}
 
 
 # --- staff: attendance sheet ---------------------------------------------------------------------

@@ -13,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
+from tenant_apps.core.french import after_colon
 from tenant_apps.families.selectors import child_of, children_of, household_of
 from tenants.errors import DomainError
 
@@ -104,7 +106,7 @@ def toggle(request):
                                    source=BookingChange.Source.PORTAL)
             text, level = _("%(service)s annulé pour %(child)s le %(day)s.") % names, "success"
     except DomainError as error:
-        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": error.message}, "error"
+        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": after_colon(error.message)}, "error"
     monday = selectors.monday_of(day)
     if request.htmx:
         grid, row = _fresh_row(household, monday, child, service)
@@ -132,13 +134,15 @@ def book_week(request):
     result = services.booking_set_week(child=child, service=service, days=days, actor=request.user,
                                        source=BookingChange.Source.PORTAL)
     if result.booked:
-        text, level = (_("%(service)s : %(count)s jour(s) réservé(s) pour %(child)s.") % {
+        text, level = (ngettext("%(service)s : %(count)s jour réservé pour %(child)s.",
+                                "%(service)s : %(count)s jours réservés pour %(child)s.", len(result.booked)) % {
             "service": service.name, "count": len(result.booked), "child": child.first_name},
                        "success")
     else:
         text, level = _("%(service)s : aucun jour disponible à réserver cette semaine.") % {"service": service.name}, "warning"
     if result.refused:
-        text += " " + _("%(count)s jour(s) n'ont pas pu être réservés.") % {"count": len(result.refused)}
+        text += " " + ngettext("%(count)s jour n'a pas pu être réservé.", "%(count)s jours n'ont pas pu être réservés.",
+                               len(result.refused)) % {"count": len(result.refused)}
     if request.htmx:
         _grid, row = _fresh_row(household, monday, child, service)
         return render(request, "bookings/_row_response.html", {
@@ -227,11 +231,13 @@ def _refuse_foreign_children(household, post) -> None:
 
 
 def _confirmation(plan) -> str:
-    text = _("Vos réservations ont bien été enregistrées : %(count)s créée(s)") % {"count": len(plan.to_create)}
-    if plan.to_cancel:
-        text += _(", %(count)s annulée(s)") % {"count": len(plan.to_cancel)}
-    if plan.skipped:
-        text += _(", %(count)s jour(s) non modifié(s)") % {"count": len(plan.skipped)}
+    created, cancelled, skipped = len(plan.to_create), len(plan.to_cancel), len(plan.skipped)
+    text = ngettext("Vos réservations ont bien été enregistrées : %(count)s créée",
+                    "Vos réservations ont bien été enregistrées : %(count)s créées", created) % {"count": created}
+    if cancelled:
+        text += ngettext(", %(count)s annulée", ", %(count)s annulées", cancelled) % {"count": cancelled}
+    if skipped:
+        text += ngettext(", %(count)s jour non modifié", ", %(count)s jours non modifiés", skipped) % {"count": skipped}
     return text + "."
 
 

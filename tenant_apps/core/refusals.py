@@ -20,6 +20,8 @@ from django.http import HttpRequest
 
 from tenants.errors import DomainError
 
+from .french import after_colon
+
 
 @dataclass
 class Refusal:
@@ -43,7 +45,8 @@ def refusal_as_message(request: HttpRequest, wording: str = "%(error)s", **value
         yield refusal
     except DomainError as error:
         refusal.error = error
-        messages.error(request, wording % {**values, "error": error.message})
+        message = error.message if wording.startswith("%(error)s") else after_colon(error.message)
+        messages.error(request, wording % {**values, "error": message})
 
 
 @contextmanager

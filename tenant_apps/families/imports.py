@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tenant_apps.core.clock import town_today
+from tenant_apps.core.french import after_colon
 from tenants.errors import DomainError
 
 from .fields import BY_KEY
@@ -68,9 +69,15 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return _("Import refusé : %(count)d erreur(s), rien n'a été importé.") % {"count": len(self.errors)}
-        return _("%(h)d foyer(s), %(g)d responsable(s) et %(c)d enfant(s) importés.") % {
-            "h": self.households, "g": self.guardians, "c": self.children}
+            return ngettext("Import refusé : %(count)d erreur, rien n'a été importé.",
+                            "Import refusé : %(count)d erreurs, rien n'a été importé.",
+                            len(self.errors)) % {"count": len(self.errors)}
+        households = ngettext("%(count)d foyer", "%(count)d foyers", self.households) % {"count": self.households}
+        guardians = ngettext("%(count)d responsable", "%(count)d responsables", self.guardians) % {
+            "count": self.guardians}
+        children = ngettext("%(count)d enfant", "%(count)d enfants", self.children) % {"count": self.children}
+        return _("Importés : %(households)s, %(guardians)s et %(children)s.") % {
+            "households": households, "guardians": guardians, "children": children}
 
 
 # --- One form per row kind ---------------------------------------------------------------------
@@ -250,7 +257,7 @@ def _decode(raw: bytes) -> str:
 
 
 def _line_errors(number: int, *forms_: forms.Form) -> list[str]:
-    return [_("Ligne %(line)d : %(message)s") % {"line": number, "message": message}
+    return [_("Ligne %(line)d : %(message)s") % {"line": number, "message": after_colon(message)}
             for form in forms_ for messages in form.errors.values() for message in messages]
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from tenant_apps.core import files
 from tenant_apps.core.errors import UploadRejected
+from tenant_apps.core.french import au
 from tenant_apps.core.refusals import refusal_as_form_error
 from tenant_apps.families.selectors import household_of
 
@@ -40,7 +41,7 @@ def compose(request, service_id: int):
                 household=household, author=request.user, service=service, subject=data["subject"],
                 body=data["body"], attachment=data["attachment"], is_medical=data["is_medical"],
             )
-            messages.success(request, _("Votre message a bien été envoyé au %(name)s.") % {"name": service.name})
+            messages.success(request, _("Votre message a bien été envoyé %(to_service)s.") % {"to_service": au(service.name)})
             return redirect("messaging:thread", pk=conversation.pk)
     return render(request, "messaging/compose.html", {"service": service, "form": form, **_sidebar(household)})
 

@@ -86,7 +86,7 @@ def test_a_parent_books_a_week_then_toggles_one_day(live_town, page):
     # And books Théo's whole week of meals
     page.get_by_role("button", name="Réserver pour la semaine : Repas Enfant, Théo").click()
     status = page.locator("#booking-status")
-    status.get_by_text("4 jour(s) réservé(s) pour Théo").wait_for()
+    status.get_by_text("4 jours réservés pour Théo").wait_for()
     # Then Monday, Tuesday, Thursday and Friday are green "réservé"; Wednesday stays locked
     row = page.locator(f"#row-{theo.pk}-{canteen.pk}")
     assert row.locator('td[data-state="booked"]').count() == 4
@@ -171,8 +171,8 @@ def test_a_parent_books_in_bulk_with_the_wizard(live_town, page):
     page.get_by_role("button", name="Réserver").click()
     # Step 4: the summary, then confirm
     page.get_by_role("heading", name=re.compile("Récapitulatif")).wait_for()
-    assert "4 réservation(s) à créer" in page.locator(".summary-totals").inner_text()
+    assert "4 réservations à créer" in page.locator(".summary-totals").inner_text()
     assert bookings(town) == []
     page.get_by_role("button", name="Confirmer").click()
-    page.get_by_text("Vos réservations ont bien été enregistrées : 4 créée(s)").wait_for()
+    page.get_by_text("Vos réservations ont bien été enregistrées : 4 créées").wait_for()
     assert bookings(town, child=theo) == [("Théo", monday + dt.timedelta(days=d)) for d in (0, 3, 7, 10)]

@@ -102,7 +102,7 @@ def test_without_javascript_the_cell_form_redirects_back_with_a_message(signed_i
     response = signed_in.post("/ville-a/reservations/case/", {
         "child": theo.pk, "service": canteen.pk, "date": "2026-11-27", "action": "set"}, follow=True)
     # Today is past the deadline: refused, with a clear message, nothing booked
-    assert "La date butoir est dépassée" in response.content.decode()
+    assert "Repas Enfant, vendredi 27 novembre : la date butoir est dépassée" in response.content.decode()
     assert response.redirect_chain[-1][0].endswith(f"?semaine=2026-W48#row-{theo.pk}-{canteen.pk}")
     assert not Booking.objects.exists()
 
@@ -113,7 +113,7 @@ def test_book_the_whole_week_books_every_available_day(signed_in, family, cantee
     ClosureDay.objects.create(date=dt.date(2026, 12, 3), reason="Grève")
     response = signed_in.post("/ville-a/reservations/semaine/", {
         "child": theo.pk, "service": canteen.pk, "semaine": "2026-W49"}, follow=True)
-    assert "3 jour(s) réservé(s) pour Théo" in response.content.decode()
+    assert "3 jours réservés pour Théo" in response.content.decode()
     assert sorted(Booking.objects.values_list("date", flat=True)) == [
         dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 4)]
 
@@ -190,7 +190,7 @@ def test_the_bulk_wizard_goes_from_service_to_confirmation(signed_in, family, ca
     assert not Booking.objects.exists()
     # Confirm: bookings created, confirmation message on the week page
     done = signed_in.post(url, {**params, "goto": "confirm"}, follow=True)
-    assert "Vos réservations ont bien été enregistrées : 4 créée(s)" in done.content.decode()
+    assert "Vos réservations ont bien été enregistrées : 4 créées" in done.content.decode()
     assert Booking.objects.filter(child=theo, status="booked").count() == 4
     assert set(Booking.objects.values_list("changes__source", flat=True)) == {"bulk"}
 

@@ -86,7 +86,7 @@ def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_cl
     url = f"/ville-a/gestion/reservations/?date=2026-11-30&service={canteen.pk}"
 
     sheet = staff_client.get(url).content.decode()
-    assert "ALAIN Théo" in sheet and "1 enfant(s)" in sheet
+    assert "ALAIN Théo" in sheet and "1 enfant ·" in sheet
     booking = Booking.objects.get(child=theo)
     staff_client.post("/ville-a/gestion/reservations/pointage/marquer/", {"booking": booking.pk,
                                                                          "attendance": "justified_absence"})

@@ -6,6 +6,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
 from tenant_apps.core.clock import town_zone
+from tenant_apps.core.french import au, de
 from tenant_apps.core.html import sanitize_html
 
 register = template.Library()
@@ -26,3 +27,15 @@ def clean_html(value):
     The only way a template shows HTML people wrote: never `|safe` on such a field.
     """
     return mark_safe(sanitize_html(value))  # noqa: S308 - nh3 output
+
+
+@register.filter(name="de")
+def de_filter(value):
+    """`{{ town.name|de }}` → "de la Mairie de Lannion"; `{{ child.first_name|de }}` → "d'Anna"."""
+    return de(str(value or ""))
+
+
+@register.filter(name="au")
+def au_filter(value):
+    """`{{ service.name|au }}` → "à la Restauration scolaire", "au Service enfance"."""
+    return au(str(value or ""))

@@ -39,7 +39,7 @@ def test_a_refusal_becomes_the_next_pages_error_message_and_skips_the_success_li
         book_the_last_place()
         done.append("success")
     assert done == [] and refusal and refusal.error.code == "service_full"
-    assert [str(m) for m in get_messages(request)] == ["Théo : Il n'y a plus de place."]
+    assert [str(m) for m in get_messages(request)] == ["Théo : il n'y a plus de place."]
 
 
 def test_an_accepted_call_runs_the_whole_block_and_shows_nothing():

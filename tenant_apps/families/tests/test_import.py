@@ -98,7 +98,7 @@ def test_the_command_imports_a_good_file(in_town_a, frozen_today, tmp_path):
     path.write_text(GOOD, encoding="utf-8")
     out = io.StringIO()
     call_command("import_families", "ville-a", str(path), stdout=out)
-    assert "2 foyer(s), 3 responsable(s) et 3 enfant(s) importés." in out.getvalue()
+    assert "Importés : 2 foyers, 3 responsables et 3 enfants." in out.getvalue()
     connection.set_tenant(in_town_a)
     assert Household.objects.count() == 2
 
