@@ -4,7 +4,8 @@
   not entered, for isolation tests);
 - `client`: Django's test client, which steps back into the town the test was in after each
   request (the routing middleware resets the connection to public when a response is done);
-- `family`: the ALAIN household (a `Family`: household, guardian, user, children Théo and Anna);
+- `family`: the ALAIN household (a `Family`: household, guardian, user, children Théo, born
+  2019-03-12 as in the guide, and Anna);
   `other_family`: the BERNARD household; `parent`: ALAIN's guardian's login, with `PASSWORD`;
 - `staff`: a town staff member; `parent_client` / `staff_client`: signed-in clients;
 - `canteen`: "Repas Enfant", Mon/Tue/Thu/Fri, every open day, closing 08:30 the same day;
@@ -67,7 +68,7 @@ def family_create(name: str = "ALAIN", *, first_name: str = "Marie", email: str 
     email = email or f"{first_name.lower()}.{name.lower()}@exemple.fr"
     user = UserFactory(email=email, first_name=first_name, last_name=name, password=PASSWORD)
     guardian = GuardianFactory(household=household, user=user, first_name=first_name, email=email, is_payer=True)
-    kids = [ChildFactory(household=household, first_name=child_name, birth_date=dt.date(2017 + i % 4, 3 + i, 12))
+    kids = [ChildFactory(household=household, first_name=child_name, birth_date=dt.date(2019 + i % 4, 3 + i, 12))
             for i, child_name in enumerate(children)]
     return Family(household, guardian, kids)
 

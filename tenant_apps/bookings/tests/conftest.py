@@ -3,12 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tenant_apps.catalog.tests.factories import (
-    ChildFactory,
-    GuardianFactory,
-    ServiceFactory,
-    enrol,
-)
+from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 
