@@ -276,7 +276,7 @@ def test_behind_a_declared_proxy_the_forwarded_address_is_the_clients(client, pa
                                REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.51.100.7")
     assert response.status_code == 429
     # Then another client through the same load balancer still signs in
-    ok = Client().post(LOGIN, {"username": "marie.alain@exemple.fr", "password": PASSWORD},
+    ok = TownClient().post(LOGIN, {"username": "marie.alain@exemple.fr", "password": PASSWORD},
                        REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert ok.status_code == 302
 
