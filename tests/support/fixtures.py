@@ -7,7 +7,8 @@
 - `family`: the ALAIN household (a `Family`: household, guardian, user, children Théo, born
   2019-03-12 as in the guide, and Anna);
   `other_family`: the BERNARD household; `parent`: ALAIN's guardian's login, with `PASSWORD`;
-- `staff`: a town staff member; `parent_client` / `staff_client`: signed-in clients;
+- `staff`: a town staff member (`staff_create` makes more);
+  `parent_client` / `staff_client`: signed-in clients;
 - `canteen`: "Repas Enfant", Mon/Tue/Thu/Fri, every open day, closing 08:30 the same day;
 - `run_jobs`: process the queued background jobs now, through the town middleware, and come
   back to the test's town;
@@ -101,11 +102,17 @@ def parent(family):
     return family.user
 
 
-@pytest.fixture
-def staff(town):
+def staff_create(email: str = "agent@mairie.fr", **fields):
+    """A staff member of the current town, Agnès Agent unless told otherwise (password PASSWORD)."""
     from tenant_apps.accounts.tests.factories import PASSWORD, StaffFactory
 
-    return StaffFactory(email="agent@mairie.fr", first_name="Agnès", last_name="Agent", password=PASSWORD)
+    fields = {"first_name": "Agnès", "last_name": "Agent", "password": PASSWORD, **fields}
+    return StaffFactory(email=email, **fields)
+
+
+@pytest.fixture
+def staff(town):
+    return staff_create()
 
 
 def _signed_in(user) -> TownClient:
