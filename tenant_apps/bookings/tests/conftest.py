@@ -3,8 +3,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
-from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
+from tenant_apps.catalog.tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    ServiceFactory,
+    enrol,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
