@@ -23,11 +23,13 @@ def seed(town) -> dict:
     from tenant_apps.messaging.models import Message, TownService
     from tenant_apps.messaging.services import conversation_start, message_post
     from tenant_apps.portal import demo as portal_demo
-    from tenant_apps.portal.tests.fixtures import make_family, pdf_upload
+    from tests.support.files import pdf_upload
+    from tests.support.fixtures import family_create
 
     with tenant_context(town):
         portal_demo.load(town)
-        user, household = make_family("ALAIN", children=("Théo", "Anna"), email=EMAIL)
+        alain = family_create("ALAIN", children=("Théo", "Anna"), email=EMAIL)
+        user, household = alain.user, alain.household
         document_publish(title="Menus de décembre", category=Document.Category.MENUS, upload=pdf_upload(),
                          published_on=town_today() - datetime.timedelta(days=1))
         from tenant_apps.bookings.models import Booking

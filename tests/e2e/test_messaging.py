@@ -20,12 +20,12 @@ def sign_in(page, base_url, email, lands_on="/"):
 
 def seed(town):
     from tenant_apps.messaging.models import TownService
-    from tenant_apps.portal.tests.fixtures import make_family, make_staff
+    from tests.support.fixtures import family_create, staff_create
 
     with tenant_context(town):
         TownService.objects.create(name="Service enfance", email="enfance@testville.example")
-        user, _ = make_family("ALAIN", children=("Théo", "Anna"), email="maman.theo@example.org")
-        make_staff("agent@testville.example")
+        family_create("ALAIN", children=("Théo", "Anna"), email="maman.theo@example.org")
+        staff_create("agent@testville.example")
     connection.set_schema_to_public()
 
 

@@ -51,7 +51,7 @@ def seed(town, monday: dt.date) -> dict:
     from tenant_apps.messaging.models import Message, TownService
     from tenant_apps.messaging.services import conversation_start, message_post
     from tenant_apps.portal import demo as portal_demo
-    from tenant_apps.portal.tests.fixtures import pdf_upload
+    from tests.support.files import pdf_upload
 
     with tenant_context(town), transaction.atomic():
         portal_demo.load(town)  # the town's contact details, shown in the footer and the messaging

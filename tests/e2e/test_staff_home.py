@@ -1,10 +1,14 @@
 """A gestionnaire signs in, lands on the staff dashboard, and follows today's canteen to its
-attendance sheet (pointage); axe-core finds no serious or critical violation on the dashboard."""
+attendance sheet (pointage); axe-core finds no serious or critical violation on the dashboard.
+
+The clock is frozen (and ticking) on the next school day, so that today's services always run."""
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django_tenants.utils import tenant_context
 
@@ -16,25 +20,40 @@ PASSWORD = "Tartine-2-Confiture"
 AGENT = "agent@testville.example"
 
 
+@pytest.fixture
+def school_day(live_town):
+    """From today, the first Monday to Friday that is not a public holiday; the test runs on it,
+    from 10:00 in Paris, the clock ticking."""
+    from tenant_apps.catalog.calendar import public_holiday_name
+    from tenants.current import town_today
+
+    town, _base_url = live_town
+    day = town_today()
+    while day.weekday() > 4 or public_holiday_name(day, town.insee_code):
+        day += dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=ZoneInfo("Europe/Paris")), tick=True):
+        yield day
+
+
 def seed(town) -> dict:
     """Today (the town's day): the canteen with two children booked, an unread message,
     an unpaid invoice, a parent's edit; and a gestionnaire."""
     from tenant_apps.billing.models import Invoice
     from tenant_apps.bookings.models import Booking
-    from tenant_apps.catalog.calendar import public_holiday_name
     from tenant_apps.catalog.models import Service
     from tenant_apps.core.clock import town_today
     from tenant_apps.families.services import field_update
     from tenant_apps.messaging.models import TownService
     from tenant_apps.messaging.services import conversation_start
-    from tenant_apps.portal.tests.fixtures import make_family, make_staff
+    from tests.support.fixtures import family_create, staff_create
 
     with tenant_context(town):
         today = town_today()
-        if public_holiday_name(today, town.insee_code):
-            pytest.skip("Today is a public holiday: no service runs, the closure is tested elsewhere.")
-        make_staff(AGENT)
-        user, household = make_family("ALAIN", children=("Théo", "Anna"), email="marie.alain@example.org")
+        staff_create(AGENT)
+        alain = family_create("ALAIN", children=("Théo", "Anna"), email="marie.alain@example.org")
+        user, household = alain.user, alain.household
+        alain.guardian.mobile_phone = ""  # the record had no mobile number yet
+        alain.guardian.save(update_fields=["mobile_phone"])
         canteen = Service.objects.create(name="Repas Enfant", kind=Service.Kind.CANTEEN, weekdays=list(range(7)),
                                          calendar=Service.Calendar.EVERY_OPEN_DAY)
         for child in household.children.all():
@@ -68,7 +87,7 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def test_a_gestionnaire_signs_in_reads_the_dashboard_and_opens_todays_canteen_sheet(live_town, page):
+def test_a_gestionnaire_signs_in_reads_the_dashboard_and_opens_todays_canteen_sheet(live_town, school_day, page):
     town, base_url = live_town
     ids = seed(town)
 
@@ -101,7 +120,7 @@ def test_a_gestionnaire_signs_in_reads_the_dashboard_and_opens_todays_canteen_sh
     assert page.get_by_role("rowheader", name="ALAIN Anna").is_visible()
 
 
-def test_the_dashboard_on_a_phone_has_no_serious_violation_and_no_sideways_scrolling(live_town, phone_page):
+def test_the_dashboard_on_a_phone_has_no_serious_violation_and_no_sideways_scrolling(live_town, school_day, phone_page):
     town, base_url = live_town
     seed(town)
     sign_in_as_agent(phone_page, base_url)

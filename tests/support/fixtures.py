@@ -4,9 +4,11 @@
   not entered, for isolation tests);
 - `client`: Django's test client, which steps back into the town the test was in after each
   request (the routing middleware resets the connection to public when a response is done);
-- `family`: the ALAIN household (a `Family`: household, guardian, user, children Théo and Anna);
+- `family`: the ALAIN household (a `Family`: household, guardian, user, children Théo, born
+  2019-03-12 as in the guide, and Anna);
   `other_family`: the BERNARD household; `parent`: ALAIN's guardian's login, with `PASSWORD`;
-- `staff`: a town staff member; `parent_client` / `staff_client`: signed-in clients;
+- `staff`: a town staff member (`staff_create` makes more);
+  `parent_client` / `staff_client`: signed-in clients;
 - `canteen`: "Repas Enfant", Mon/Tue/Thu/Fri, every open day, closing 08:30 the same day;
 - `run_jobs`: process the queued background jobs now, through the town middleware, and come
   back to the test's town;
@@ -67,7 +69,7 @@ def family_create(name: str = "ALAIN", *, first_name: str = "Marie", email: str 
     email = email or f"{first_name.lower()}.{name.lower()}@exemple.fr"
     user = UserFactory(email=email, first_name=first_name, last_name=name, password=PASSWORD)
     guardian = GuardianFactory(household=household, user=user, first_name=first_name, email=email, is_payer=True)
-    kids = [ChildFactory(household=household, first_name=child_name, birth_date=dt.date(2017 + i % 4, 3 + i, 12))
+    kids = [ChildFactory(household=household, first_name=child_name, birth_date=dt.date(2019 + i % 4, 3 + i, 12))
             for i, child_name in enumerate(children)]
     return Family(household, guardian, kids)
 
@@ -100,11 +102,17 @@ def parent(family):
     return family.user
 
 
-@pytest.fixture
-def staff(town):
+def staff_create(email: str = "agent@mairie.fr", **fields):
+    """A staff member of the current town, Agnès Agent unless told otherwise (password PASSWORD)."""
     from tenant_apps.accounts.tests.factories import PASSWORD, StaffFactory
 
-    return StaffFactory(email="agent@mairie.fr", first_name="Agnès", last_name="Agent", password=PASSWORD)
+    fields = {"first_name": "Agnès", "last_name": "Agent", "password": PASSWORD, **fields}
+    return StaffFactory(email=email, **fields)
+
+
+@pytest.fixture
+def staff(town):
+    return staff_create()
 
 
 def _signed_in(user) -> TownClient:

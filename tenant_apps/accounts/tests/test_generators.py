@@ -9,7 +9,6 @@ from html import unescape
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,9 +120,8 @@ def test_the_converter_keeps_digits_and_signs_and_drops_spaces(sentence):
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=60),
     st.sampled_from(["   ", "Le nouveau portail de connexion 3D Ouest !", "trois petits chats"]),
 ))
-def test_the_page_shows_the_result_and_exactly_the_unmet_rules(client, newcomer, town_a, sentence):
-    with tenant_context(town_a):
-        token = access_link_issue(user=newcomer, purpose=AccessLink.Purpose.RESET)
+def test_the_page_shows_the_result_and_exactly_the_unmet_rules(client, newcomer, town, sentence):
+    token = access_link_issue(user=newcomer, purpose=AccessLink.Purpose.RESET)
     response = client.post(f"/ville-a/mot-de-passe/{token}/phrase/", {"phrase": sentence}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     result = passphrase_convert(sentence)

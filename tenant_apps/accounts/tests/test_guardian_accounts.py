@@ -7,13 +7,7 @@ from tenant_apps.accounts import errors, services
 from tenant_apps.accounts.models import User
 
 
-@pytest.fixture
-def in_town(town_a):
-    with tenant_context(town_a):
-        yield town_a
-
-
-def test_a_new_guardian_gets_an_active_account_without_a_usable_password(in_town):
+def test_a_new_guardian_gets_an_active_account_without_a_usable_password(town):
     user = services.account_for_guardian(email=" Alain.Dupont@Exemple.FR ", first_name="Alain", last_name="Dupont")
 
     assert user.pk and user.is_active and not user.is_staff
@@ -22,7 +16,7 @@ def test_a_new_guardian_gets_an_active_account_without_a_usable_password(in_town
     assert not user.has_usable_password()
 
 
-def test_the_same_address_twice_gives_the_same_account(in_town):
+def test_the_same_address_twice_gives_the_same_account(town):
     first = services.account_for_guardian(email="alain@exemple.fr", first_name="Alain", last_name="Dupont")
     again = services.account_for_guardian(email="ALAIN@exemple.fr", first_name="Autre", last_name="Nom")
 
@@ -31,20 +25,20 @@ def test_the_same_address_twice_gives_the_same_account(in_town):
     assert (again.first_name, again.last_name) == ("Alain", "Dupont")  # names already known are kept
 
 
-def test_an_existing_account_without_names_gets_them(in_town):
+def test_an_existing_account_without_names_gets_them(town):
     User.objects.create_user("sans.nom@exemple.fr")
     user = services.account_for_guardian(email="sans.nom@exemple.fr", first_name="Lina", last_name="Roux")
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Lina", "Roux")
 
 
-def test_an_existing_password_is_kept(in_town):
+def test_an_existing_password_is_kept(town):
     User.objects.create_user("parent@exemple.fr", password="Tartine-2-Confiture")
     user = services.account_for_guardian(email="parent@exemple.fr", first_name="P", last_name="Q")
     assert user.check_password("Tartine-2-Confiture")
 
 
-def test_a_staff_address_is_refused(in_town):
+def test_a_staff_address_is_refused(town):
     User.objects.create_user("agent@mairie.fr", is_staff=True)
     with pytest.raises(errors.EmailTaken) as error:
         services.account_for_guardian(email="agent@mairie.fr", first_name="A", last_name="B")
@@ -53,7 +47,7 @@ def test_a_staff_address_is_refused(in_town):
 
 
 @pytest.mark.parametrize("email", ["", "pas-une-adresse", "a@b"])
-def test_a_malformed_address_is_refused(in_town, email):
+def test_a_malformed_address_is_refused(town, email):
     with pytest.raises(errors.EmailInvalid):
         services.account_for_guardian(email=email, first_name="A", last_name="B")
 
@@ -69,10 +63,9 @@ def test_the_same_address_in_another_town_is_another_account(town_a, town_b):
     assert in_b.email == in_a.email
 
 
-def test_a_new_guardian_can_ask_for_a_password_link(town_a, client, mailoutbox, run_jobs,
+def test_a_new_guardian_can_ask_for_a_password_link(town, client, mailoutbox, run_jobs,
                                                    django_capture_on_commit_callbacks):
-    with tenant_context(town_a):
-        services.account_for_guardian(email="alain@exemple.fr", first_name="Alain", last_name="Dupont")
+    services.account_for_guardian(email="alain@exemple.fr", first_name="Alain", last_name="Dupont")
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/ville-a/nouveau-mot-de-passe/", {"email": "alain@exemple.fr"})
     run_jobs()

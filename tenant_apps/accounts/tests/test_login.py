@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
+
+from tests.support.fixtures import TownClient
 
 from .factories import PASSWORD
 
@@ -20,13 +21,13 @@ def sign_in(client, email, password, ip="10.0.0.1"):
 
 
 def test_a_parent_signs_in_with_email_and_password_and_lands_on_the_home_page(client, parent):
-    response = sign_in(client, "Camille@Exemple.fr", PASSWORD)
+    response = sign_in(client, "Marie.Alain@Exemple.fr", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == "/ville-a/"
     assert client.get("/ville-a/").status_code == 200
 
 
-def test_the_login_page_has_the_new_password_link(client, town_a):
+def test_the_login_page_has_the_new_password_link(client, town):
     body = client.get(LOGIN).content.decode()
     assert 'href="/ville-a/nouveau-mot-de-passe/"' in body
     assert "Nouveau mot de passe" in body
@@ -34,7 +35,7 @@ def test_the_login_page_has_the_new_password_link(client, town_a):
 
 
 def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, parent):
-    wrong_password = sign_in(client, "camille@exemple.fr", "Mauvais-1-mot")
+    wrong_password = sign_in(client, "marie.alain@exemple.fr", "Mauvais-1-mot")
     unknown_email = sign_in(client, "personne@exemple.fr", "Mauvais-1-mot")
 
     assert wrong_password.status_code == unknown_email.status_code == 200
@@ -44,13 +45,11 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, paren
     assert mask.sub("", wrong_password.content.decode()) == mask.sub("", unknown_email.content.decode())
 
 
-def test_a_deactivated_account_gets_the_same_message_as_a_wrong_password(client, parent, town_a):
-    from django_tenants.utils import tenant_context
+def test_a_deactivated_account_gets_the_same_message_as_a_wrong_password(client, parent, town):
 
-    with tenant_context(town_a):
-        parent.is_active = False
-        parent.save()
-    response = sign_in(client, "camille@exemple.fr", PASSWORD)
+    parent.is_active = False
+    parent.save()
+    response = sign_in(client, "marie.alain@exemple.fr", PASSWORD)
     assert response.status_code == 200
     assert FAILED in response.content.decode()
 
@@ -61,10 +60,10 @@ def test_five_failures_lock_the_account_from_that_address_with_a_french_message_
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
         # When someone fails four times, they are told the password is wrong
         for _ in range(4):
-            response = sign_in(client, "camille@exemple.fr", "Mauvais-1-mot")
+            response = sign_in(client, "marie.alain@exemple.fr", "Mauvais-1-mot")
             assert response.status_code == 200
         # Then the fifth failure locks this address
-        response = sign_in(client, "camille@exemple.fr", "Mauvais-1-mot")
+        response = sign_in(client, "marie.alain@exemple.fr", "Mauvais-1-mot")
     assert response.status_code == 429
     body = response.content.decode()
     assert "Connexion temporairement bloquée" in body
@@ -73,14 +72,14 @@ def test_five_failures_lock_the_account_from_that_address_with_a_french_message_
 
     # And the right password from that address is refused during the lock
     with time_machine.travel(datetime(2026, 3, 10, 9, 5, tzinfo=PARIS), tick=False):
-        response = sign_in(client, "camille@exemple.fr", PASSWORD)
+        response = sign_in(client, "marie.alain@exemple.fr", PASSWORD)
     assert response.status_code == 429
     assert "bloquée pendant 10 minutes : réessayez à partir de 09:15" in response.content.decode()
     assert response["Retry-After"] == "600"
 
     # But once the cool-off has passed, the parent signs in from there
     with time_machine.travel(datetime(2026, 3, 10, 9, 15, 1, tzinfo=PARIS), tick=False):
-        response = sign_in(client, "camille@exemple.fr", PASSWORD)
+        response = sign_in(client, "marie.alain@exemple.fr", PASSWORD)
     assert response.status_code == 302
 
 
@@ -88,11 +87,11 @@ def test_someone_elses_failures_never_keep_the_owner_out_from_another_address(cl
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
         # Given someone fails with the parent's e-mail until their address is locked
         for _ in range(5):
-            response = sign_in(Client(), "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
+            response = sign_in(TownClient(), "marie.alain@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
         assert response.status_code == 429
 
         # When the parent signs in from home
-        response = sign_in(client, "camille@exemple.fr", PASSWORD, ip="10.1.1.1")
+        response = sign_in(client, "marie.alain@exemple.fr", PASSWORD, ip="10.1.1.1")
 
         # Then they are in
         assert response.status_code == 302
@@ -104,27 +103,27 @@ def test_failures_for_one_account_spread_over_many_addresses_lock_no_one_out(cli
         # Given four failures for the parent's e-mail from each of five addresses (twenty in all)
         for n in range(5):
             for _ in range(4):
-                response = sign_in(Client(), "Camille@Exemple.fr", "Mauvais-1-mot", ip=f"10.0.1.{n}")
+                response = sign_in(TownClient(), "Marie.Alain@Exemple.fr", "Mauvais-1-mot", ip=f"10.0.1.{n}")
                 assert response.status_code == 200
         # Then the parent signs in from a sixth address
-        assert sign_in(client, "camille@exemple.fr", PASSWORD, ip="10.0.2.1").status_code == 302
+        assert sign_in(client, "marie.alain@exemple.fr", PASSWORD, ip="10.0.2.1").status_code == 302
 
 
 def test_tries_refused_during_a_lock_do_not_extend_it(client, parent):
     # Given an address locked at 09:00 after five failures
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
         for _ in range(5):
-            sign_in(client, "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
+            sign_in(client, "marie.alain@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
     # When it keeps trying during the lock
     for minute in (3, 9, 14):
         with time_machine.travel(datetime(2026, 3, 10, 9, minute, tzinfo=PARIS), tick=False):
-            response = sign_in(client, "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
+            response = sign_in(client, "marie.alain@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6")
         # Then each refusal names the same end of the lock
         assert response.status_code == 429
         assert "réessayez à partir de 09:15" in response.content.decode()
     # And the lock ends at 09:15 all the same
     with time_machine.travel(datetime(2026, 3, 10, 9, 15, 30, tzinfo=PARIS), tick=False):
-        assert sign_in(Client(), "camille@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
+        assert sign_in(TownClient(), "marie.alain@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
 
 
 def test_the_address_is_free_again_when_its_oldest_failures_expire(client, parent):
@@ -139,24 +138,22 @@ def test_the_address_is_free_again_when_its_oldest_failures_expire(client, paren
     assert response.status_code == 429
     assert "bloquée pendant 10 minutes : réessayez à partir de 09:15" in response.content.decode()
     with time_machine.travel(datetime(2026, 3, 10, 9, 15, 30, tzinfo=PARIS), tick=False):
-        assert sign_in(client, "camille@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
+        assert sign_in(client, "marie.alain@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
 
 
-def test_signing_in_to_ones_own_account_does_not_wipe_the_addresss_failures(client, parent, town_a):
-    from django_tenants.utils import tenant_context
+def test_signing_in_to_ones_own_account_does_not_wipe_the_addresss_failures(client, parent, town):
 
     from .factories import UserFactory
 
-    with tenant_context(town_a):
-        UserFactory(email="intrus@exemple.fr", password=PASSWORD)
+    UserFactory(email="intrus@exemple.fr", password=PASSWORD)
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=PARIS), tick=False):
         # Given someone with an account of their own guesses a parent's password four times
         for _ in range(4):
-            assert sign_in(Client(), "camille@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6").status_code == 200
+            assert sign_in(TownClient(), "marie.alain@exemple.fr", "Mauvais-1-mot", ip="10.6.6.6").status_code == 200
         # When they sign in to their own account in between
-        assert sign_in(Client(), "intrus@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
+        assert sign_in(TownClient(), "intrus@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
         # Then their next guess still locks the address
-        assert sign_in(Client(), "camille@exemple.fr", "Mauvais-2-mot", ip="10.6.6.6").status_code == 429
+        assert sign_in(TownClient(), "marie.alain@exemple.fr", "Mauvais-2-mot", ip="10.6.6.6").status_code == 429
 
 
 def test_five_failures_from_one_address_lock_that_address_for_every_account(client, parent):
@@ -167,29 +164,29 @@ def test_five_failures_from_one_address_lock_that_address_for_every_account(clie
         assert response.status_code == 429
 
         # Then even a right password is refused from that address
-        response = sign_in(Client(), "camille@exemple.fr", PASSWORD, ip="10.6.6.6")
+        response = sign_in(TownClient(), "marie.alain@exemple.fr", PASSWORD, ip="10.6.6.6")
         assert response.status_code == 429
         assert "réessayez à partir de" in response.content.decode()
 
         # While the parent signs in from elsewhere
-        assert sign_in(Client(), "camille@exemple.fr", PASSWORD, ip="10.1.1.1").status_code == 302
+        assert sign_in(TownClient(), "marie.alain@exemple.fr", PASSWORD, ip="10.1.1.1").status_code == 302
 
     # And the address is free again after the cool-off
     with time_machine.travel(datetime(2026, 3, 10, 9, 16, tzinfo=PARIS), tick=False):
-        assert sign_in(Client(), "camille@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
+        assert sign_in(TownClient(), "marie.alain@exemple.fr", PASSWORD, ip="10.6.6.6").status_code == 302
 
 
 def test_failures_in_one_town_do_not_lock_the_same_address_in_another(client, parent, town_b):
     for _ in range(5):
-        sign_in(client, "camille@exemple.fr", "Mauvais-1-mot")
-    response = client.post("/ville-b/connexion/", {"username": "camille@exemple.fr", "password": "x"},
+        sign_in(client, "marie.alain@exemple.fr", "Mauvais-1-mot")
+    response = client.post("/ville-b/connexion/", {"username": "marie.alain@exemple.fr", "password": "x"},
                            REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 200
     assert FAILED in response.content.decode()
 
 
 def test_logout_is_a_post_and_ends_the_session(client, parent):
-    sign_in(client, "camille@exemple.fr", PASSWORD)
+    sign_in(client, "marie.alain@exemple.fr", PASSWORD)
 
     # A link (GET) cannot sign the parent out
     assert client.get("/ville-a/deconnexion/").status_code == 405
@@ -205,7 +202,7 @@ def test_the_session_expires_after_thirty_minutes_of_inactivity(client, parent, 
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
     start = datetime(2026, 3, 10, 9, 0, tzinfo=PARIS)
     with time_machine.travel(start, tick=False):
-        sign_in(client, "camille@exemple.fr", PASSWORD)
+        sign_in(client, "marie.alain@exemple.fr", PASSWORD)
         assert client.get("/ville-a/").status_code == 200
     # Activity every 29 minutes keeps the session open
     with time_machine.travel(start + timedelta(minutes=29), tick=False):
@@ -222,7 +219,7 @@ def test_the_session_expires_after_thirty_minutes_of_inactivity(client, parent, 
 
 
 def test_a_signed_in_parent_sent_to_a_staff_page_sees_the_login_form_not_a_redirect_loop(client, parent):
-    sign_in(client, "camille@exemple.fr", PASSWORD)
+    sign_in(client, "marie.alain@exemple.fr", PASSWORD)
     response = client.get("/ville-a/gestion/equipe/", follow=True)
     assert response.status_code == 200
     assert len(response.redirect_chain) == 1
@@ -230,14 +227,14 @@ def test_a_signed_in_parent_sent_to_a_staff_page_sees_the_login_form_not_a_redir
 
 
 def test_a_signed_in_user_opening_the_login_page_goes_home(client, parent):
-    sign_in(client, "camille@exemple.fr", PASSWORD)
+    sign_in(client, "marie.alain@exemple.fr", PASSWORD)
     response = client.get(LOGIN)
     assert response.status_code == 302
     assert response["Location"] == "/ville-a/"
 
 
 @pytest.mark.parametrize("path", [LOGIN, "/ville-a/nouveau-mot-de-passe/"])
-def test_pages_carry_the_security_headers(client, town_a, path):
+def test_pages_carry_the_security_headers(client, town, path):
     response = client.get(path)
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
@@ -279,7 +276,7 @@ def test_behind_a_declared_proxy_the_forwarded_address_is_the_clients(client, pa
                                REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.51.100.7")
     assert response.status_code == 429
     # Then another client through the same load balancer still signs in
-    ok = Client().post(LOGIN, {"username": "camille@exemple.fr", "password": PASSWORD},
+    ok = TownClient().post(LOGIN, {"username": "marie.alain@exemple.fr", "password": PASSWORD},
                        REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert ok.status_code == 302
 

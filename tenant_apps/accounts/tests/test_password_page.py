@@ -12,9 +12,8 @@ from tenant_apps.accounts.password_policy import unmet_rules
 
 
 @pytest.fixture
-def token(newcomer, town_a):
-    with tenant_context(town_a):
-        return services.access_link_issue(user=newcomer, purpose=AccessLink.Purpose.RESET)
+def token(newcomer, town):
+    return services.access_link_issue(user=newcomer, purpose=AccessLink.Purpose.RESET)
 
 
 def url(token, suffix=""):
@@ -64,25 +63,25 @@ def test_the_page_has_no_inline_script_or_style_so_the_csp_holds(client, token):
         ("Abcdefg!", "1 chiffre"),
     ],
 )
-def test_each_rule_is_enforced_by_the_server(client, token, newcomer, town_a, password, missing):
+def test_each_rule_is_enforced_by_the_server(client, token, newcomer, town, password, missing):
     response = post_password(client, token, password)
     assert response.status_code == 400
     assert f"Le mot de passe doit comprendre : {missing}." in response.content.decode()
-    assert not password_usable(newcomer, town_a)
+    assert not password_usable(newcomer, town)
 
 
-def test_a_common_password_is_refused_even_when_it_meets_the_rules(client, token, newcomer, town_a):
+def test_a_common_password_is_refused_even_when_it_meets_the_rules(client, token, newcomer, town):
     response = post_password(client, token, "Password1!")
     assert response.status_code == 400
     assert "Ce mot de passe est trop courant." in response.content.decode()
-    assert not password_usable(newcomer, town_a)
+    assert not password_usable(newcomer, town)
 
 
-def test_both_entries_must_be_identical(client, token, newcomer, town_a):
+def test_both_entries_must_be_identical(client, token, newcomer, town):
     response = post_password(client, token, "Tartine-2-Confiture", confirm="Tartine-2-Confitur")
     assert response.status_code == 400
     assert "Les 2 mots de passe saisis ne sont pas identiques." in response.content.decode()
-    assert not password_usable(newcomer, town_a)
+    assert not password_usable(newcomer, town)
 
 
 def test_accented_letters_count_as_letters_not_special_characters(client, token):
@@ -92,7 +91,7 @@ def test_accented_letters_count_as_letters_not_special_characters(client, token)
     assert unmet_rules("Éléphant1!") == []
 
 
-def test_the_random_generator_answers_htmx_with_a_fragment(client, token, newcomer, town_a):
+def test_the_random_generator_answers_htmx_with_a_fragment(client, token, newcomer, town):
     response = client.post(url(token, "generer/"), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
@@ -162,7 +161,7 @@ def test_the_generators_refuse_a_dead_link_and_htmx_reloads_the_page(client, tok
     assert client.post(url("faux-jeton", "phrase/"), {"phrase": "x"}).status_code == 410
 
 
-def test_generating_needs_a_post_with_the_csrf_token(town_a, token):
+def test_generating_needs_a_post_with_the_csrf_token(town, token):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -177,15 +176,14 @@ def checklist_codes(body: str) -> list[str]:
     return re.findall(r'<li data-rule="([a-z_]+)"', body)
 
 
-def test_every_rule_the_server_enforces_is_a_line_of_the_checklist(client, token, newcomer, town_a):
+def test_every_rule_the_server_enforces_is_a_line_of_the_checklist(client, token, newcomer, town):
     from django.contrib.auth import password_validation
 
     body = client.get(url(token)).content.decode()
 
     # Every validator the server runs has its lines on the page, in order, then "identical"
-    with tenant_context(town_a):
-        declared = [line.code for validator in password_validation.get_default_password_validators()
-                    for line in validator.checklist(newcomer)]
+    declared = [line.code for validator in password_validation.get_default_password_validators()
+                for line in validator.checklist(newcomer)]
     assert checklist_codes(body) == [*declared, "same"]
     assert declared == ["length", "lower", "upper", "special", "digit", "not_like_account", "not_common"]
     assert "Ne ressemble pas à votre adresse e-mail ni à votre nom" in body
@@ -203,7 +201,7 @@ def test_every_rule_the_server_enforces_is_a_line_of_the_checklist(client, token
     ],
 )
 def test_a_password_refused_for_a_rule_beyond_the_five_was_on_the_checklist(
-        client, token, newcomer, town_a, password, line, refusal):
+        client, token, newcomer, town, password, line, refusal):
     # Given the page shows the rule
     assert line in client.get(url(token)).content.decode()
     # When the parent submits a password that breaks only that rule
@@ -212,7 +210,7 @@ def test_a_password_refused_for_a_rule_beyond_the_five_was_on_the_checklist(
     # Then the server refuses it for that very rule
     assert response.status_code == 400
     assert refusal in response.content.decode()
-    assert not password_usable(newcomer, town_a)
+    assert not password_usable(newcomer, town)
 
 
 def test_the_similarity_line_carries_what_the_server_compares_the_password_with(client, token):

@@ -24,7 +24,8 @@ from tenant_apps.families.models import FieldChange
 from tenant_apps.families.services import field_update
 from tenant_apps.messaging.models import Message, TownService
 from tenant_apps.messaging.services import conversation_start, message_post
-from tenant_apps.portal.tests.fixtures import make_family, pdf_upload
+from tests.support.files import pdf_upload
+from tests.support.fixtures import family_create
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY = dt.date(2026, 12, 7)
@@ -52,7 +53,7 @@ def publish(title, published_on, unpublished_on=None):
 
 
 @pytest.fixture
-def seeded_town(in_town_a):
+def seeded_town(town):
     """A small town on Monday 7 December 2026, seen at 07:45 in Paris."""
     with time_machine.travel(MONDAY_MORNING, tick=False):
         canteen = ServiceFactory(name="Repas Enfant", weekdays=[0, 1, 3, 4], position=0)
@@ -61,8 +62,10 @@ def seeded_town(in_town_a):
         wednesday = ServiceFactory(name="ALSH Mercredi", weekdays=[2], position=2, kind=Service.Kind.WEDNESDAY)
         ServiceFactory(name="Ancienne garderie", weekdays=[0, 1, 2, 3, 4], is_active=False)
 
-        alain_user, alain = make_family("ALAIN", children=("Théo", "Anna"), email="marie.alain@example.org")
-        bernard_user, bernard = make_family("BERNARD", children=("Léa",), first_name="Paul")
+        alain = family_create("ALAIN", children=("Théo", "Anna"), email="marie.alain@example.org")
+        alain_user, alain = alain.user, alain.household
+        bernard = family_create("BERNARD", children=("Léa",), first_name="Paul")
+        bernard_user, bernard = bernard.user, bernard.household
         theo, anna = alain.children.get(first_name="Théo"), alain.children.get(first_name="Anna")
         lea = bernard.children.get()
         # Bookings: two children at the canteen today, one cancelled, others on other days or services
@@ -97,9 +100,11 @@ def seeded_town(in_town_a):
 
         # Families: Marie ALAIN changed her mobile phone number this morning
         guardian = alain_user.guardian
+        guardian.mobile_phone = ""  # the record had no mobile number yet
+        guardian.save(update_fields=["mobile_phone"])
         field_update(actor=alain_user, obj=guardian, key="guardian.mobile_phone", value="06 12 34 56 78")
         # and a third family was imported, whose parent has not created a password yet
-        newcomer, _ = make_family("CHEVALIER", children=("Jade",), first_name="Inès")
+        newcomer = family_create("CHEVALIER", children=("Jade",), first_name="Inès").user
         newcomer.set_unusable_password()
         newcomer.save()
 
@@ -140,9 +145,9 @@ def test_each_block_shows_the_towns_figures(seeded_town):
 
 
 @time_machine.travel(MONDAY_MORNING, tick=False)
-def test_the_page_shows_each_block_with_a_link_to_the_screen_that_acts_on_it(town_client, seeded_town, staff):
-    town_client.login(staff)
-    response = town_client.get("/gestion/")
+def test_the_page_shows_each_block_with_a_link_to_the_screen_that_acts_on_it(client, seeded_town, staff):
+    client.force_login(staff)
+    response = client.get("/ville-a/gestion/")
     page = response.content.decode()
     canteen, enfance = seeded_town["canteen"], seeded_town["enfance"]
 
@@ -173,8 +178,8 @@ def test_the_page_shows_each_block_with_a_link_to_the_screen_that_acts_on_it(tow
 
 
 @time_machine.travel(MONDAY_MORNING, tick=False)
-def test_only_the_last_five_parent_edits_are_shown_newest_first(town_client, seeded_town, staff):
-    guardian = make_family("DURAND", children=("Noé",), first_name="Lucie")[0].guardian
+def test_only_the_last_five_parent_edits_are_shown_newest_first(client, seeded_town, staff):
+    guardian = family_create("DURAND", children=("Noé",), first_name="Lucie").user.guardian
     for minute, phone in enumerate(["06 00 00 00 01", "06 00 00 00 02", "06 00 00 00 03", "06 00 00 00 04",
                                     "06 00 00 00 05", "06 00 00 00 06"]):
         with time_machine.travel(MONDAY_MORNING + dt.timedelta(minutes=minute + 1), tick=False):
@@ -184,15 +189,15 @@ def test_only_the_last_five_parent_edits_are_shown_newest_first(town_client, see
     assert FieldChange.objects.count() == 7
     assert [row.change.new_value for row in changes] == [
         "06 00 00 00 06", "06 00 00 00 05", "06 00 00 00 04", "06 00 00 00 03", "06 00 00 00 02"]
-    town_client.login(staff)
-    assert town_client.get("/gestion/").content.decode().count("<tr data-change>") == 5
+    client.force_login(staff)
+    assert client.get("/ville-a/gestion/").content.decode().count("<tr data-change>") == 5
 
 
-def test_today_is_the_towns_day_not_the_servers(town_client, seeded_town, staff):
+def test_today_is_the_towns_day_not_the_servers(client, seeded_town, staff):
     # Given it is Sunday 23:30 in UTC, already Monday 00:30 in the town
     with time_machine.travel(dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC), tick=False):
-        town_client.login(staff)
-        page = town_client.get("/gestion/").content.decode()
+        client.force_login(staff)
+        page = client.get("/ville-a/gestion/").content.decode()
 
     # Then the dashboard shows Monday's canteen, not an empty Sunday
     assert "lundi 7 décembre 2026" in page
@@ -201,11 +206,11 @@ def test_today_is_the_towns_day_not_the_servers(town_client, seeded_town, staff)
 
 
 @time_machine.travel(MONDAY_MORNING, tick=False)
-def test_a_closed_day_is_announced_and_no_service_is_listed(town_client, seeded_town, staff):
+def test_a_closed_day_is_announced_and_no_service_is_listed(client, seeded_town, staff):
     # Given the town closed for a strike today
     ClosureDay.objects.create(date=MONDAY, reason="Grève des agents")
-    town_client.login(staff)
-    page = town_client.get("/gestion/").content.decode()
+    client.force_login(staff)
+    page = client.get("/ville-a/gestion/").content.decode()
 
     assert "<strong>Structure fermée aujourd'hui</strong> – Fermeture : Grève des agents." in page
     assert "data-booked" not in page
@@ -222,7 +227,7 @@ def test_a_service_closed_on_its_own_is_listed_apart(seeded_town):
         ("Accueil périscolaire matin", "Fermeture : Sortie scolaire")]
 
 
-def test_a_public_holiday_closes_the_town(in_town_a):
+def test_a_public_holiday_closes_the_town(town):
     ServiceFactory(name="Repas Enfant", weekdays=[0, 1, 2, 3, 4])
     christmas = dt.date(2026, 12, 25)
     today = staff_dashboard(christmas).today
@@ -231,27 +236,27 @@ def test_a_public_holiday_closes_the_town(in_town_a):
 
 
 @time_machine.travel(MONDAY_MORNING, tick=False)
-def test_an_empty_town_says_so_plainly(town_client, staff):
-    town_client.login(staff)
-    page = town_client.get("/gestion/").content.decode()
+def test_an_empty_town_says_so_plainly(client, staff):
+    client.force_login(staff)
+    page = client.get("/ville-a/gestion/").content.decode()
     assert "Aucune prestation n'a lieu aujourd'hui." in page
     assert "Aucun service n'est joignable par les familles." in page
     assert "Aucune facturation n'a encore été lancée." in page
     assert "Aucune modification historisée pour l'instant." in page
 
 
-def test_only_gestionnaires_open_the_dashboard(town_client, family, in_town_a):
+def test_only_gestionnaires_open_the_dashboard(client, family, town):
     # A parent is refused (sent to the login page, which says this account has no access)
-    user, _household = family
-    town_client.login(user)
-    refused = town_client.get("/gestion/")
+    user = family.user
+    client.force_login(user)
+    refused = client.get("/ville-a/gestion/")
     assert refused.status_code == 302
     assert refused["Location"] == "/ville-a/connexion/?next=/ville-a/gestion/"
-    login_page = town_client.get("/connexion/?next=/ville-a/gestion/").content.decode()
+    login_page = client.get("/ville-a/connexion/?next=/ville-a/gestion/").content.decode()
     assert "n'a pas accès à la page demandée" in login_page
     # and so is a visitor who has not signed in
-    town_client.client.logout()
-    assert town_client.get("/gestion/")["Location"] == "/ville-a/connexion/?next=/ville-a/gestion/"
+    client.logout()
+    assert client.get("/ville-a/gestion/")["Location"] == "/ville-a/connexion/?next=/ville-a/gestion/"
 
 
 # --- a constant number of queries ----------------------------------------------------------------
@@ -261,7 +266,8 @@ MAX_QUERIES = 14  # selectors; the page adds the session, the user and the guard
 
 def seed_small_town():
     canteen = ServiceFactory(name="Repas Enfant", weekdays=[0])
-    user, household = make_family("SEUL", children=("Un",))
+    household = family_create("SEUL", children=("Un",))
+    user, household = household.user, household.household
     book(household.children.get(), canteen, MONDAY)
     service = TownService.objects.create(name="Service enfance")
     conversation_start(household=household, author=user, service=service, subject="Q", body="?")
@@ -277,7 +283,8 @@ def seed_many_more():
     ClosureDay.objects.create(date=MONDAY, reason="Travaux", service=services[0])
     town_services = [TownService.objects.create(name=f"Service {n}") for n in range(4)]
     for n in range(12):
-        user, household = make_family(f"FAMILLE{n}", children=("A", "B", "C"), first_name=f"Parent{n}")
+        household = family_create(f"FAMILLE{n}", children=("A", "B", "C"), first_name=f"Parent{n}")
+        user, household = household.user, household.household
         for child in household.children.all():
             for service in services:
                 book(child, service, MONDAY)
@@ -291,14 +298,14 @@ def seed_many_more():
 
 @time_machine.travel(MONDAY_MORNING, tick=False)
 def test_the_dashboard_costs_the_same_queries_for_one_family_as_for_many(
-        town_client, in_town_a, staff, django_assert_max_num_queries):
+        client, town, staff, django_assert_max_num_queries):
     # Given a town with one service and one family
     seed_small_town()
     with django_assert_max_num_queries(MAX_QUERIES):
         small = staff_dashboard(MONDAY)
-    town_client.login(staff)
+    client.force_login(staff)
     with CaptureQueriesContext(connection) as small_page:
-        town_client.get("/gestion/")
+        client.get("/ville-a/gestion/")
     assert small.today.services[0].booked == 1
 
     # When it grows to many services (given dates, fixed closing dates), families, messages and invoices
@@ -308,7 +315,7 @@ def test_the_dashboard_costs_the_same_queries_for_one_family_as_for_many(
     with django_assert_max_num_queries(MAX_QUERIES):
         large = staff_dashboard(MONDAY)
     with django_assert_max_num_queries(len(small_page) + 2):  # + given dates and periods of the schedule
-        page = town_client.get("/gestion/")
+        page = client.get("/ville-a/gestion/")
     assert page.status_code == 200
     assert large.families.households == 13 and large.billing.unpaid_count == 13
     assert large.inbox.unread_conversations == 13

@@ -5,7 +5,7 @@ from django.test import Client
 from tenant_apps.accounts.models import User
 
 
-def test_a_gestionnaire_without_permission_rows_manages_every_town_app(in_town_a):
+def test_a_gestionnaire_without_permission_rows_manages_every_town_app(town):
     staff = User.objects.create_user("gestion@ville-a.fr", "Gestion-2026!", is_staff=True)
     assert not staff.user_permissions.exists() and not staff.is_superuser
     client = Client()
@@ -20,7 +20,7 @@ def test_a_gestionnaire_without_permission_rows_manages_every_town_app(in_town_a
     assert "/gestion/admin/axes/" not in index and "/gestion/admin/auth/" not in index
 
 
-def test_a_parent_cannot_enter_the_town_admin(in_town_a):
+def test_a_parent_cannot_enter_the_town_admin(town):
     parent = User.objects.create_user("parent@ville-a.fr", "Parent-2026!")
     client = Client()
     client.force_login(parent)

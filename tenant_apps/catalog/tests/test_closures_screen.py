@@ -5,7 +5,7 @@ import html
 from vacances_scolaires_france import SchoolHolidayDates
 
 
-def test_the_closures_screen_shows_until_when_school_holidays_are_known(staff_client, town_a):
+def test_the_closures_screen_shows_until_when_school_holidays_are_known(staff_client, town):
     # Given the school-holiday data of Ville-A's zone (B)
     last_holiday = max(day for day, entry in SchoolHolidayDates().data.items() if entry["vacances_zone_b"])
     # When a gestionnaire opens the closures screen

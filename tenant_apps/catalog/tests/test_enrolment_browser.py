@@ -13,7 +13,8 @@ YEAR = "2026-2027"
 
 def seed(town):
     from tenant_apps.accounts.models import User
-    from tenant_apps.catalog.tests.factories import ChildFactory, ServiceFactory, enrol
+    from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+    from tenant_apps.families.tests.factories import ChildFactory
 
     with tenant_context(town):
         User.objects.create_user("gestion@testville.example", PASSWORD, is_staff=True)

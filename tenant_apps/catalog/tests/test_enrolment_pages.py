@@ -170,7 +170,7 @@ def test_staff_cannot_delete_an_enrolment_with_invoiced_bookings(staff_client, c
 
 
 def test_enrolment_screens_are_for_staff_only(client, family, canteen):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     enrolment = Enrolment.objects.get()
     remove = f"{REMOVE}{enrolment.pk}/supprimer/"

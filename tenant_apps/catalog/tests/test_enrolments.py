@@ -48,7 +48,7 @@ def test_mass_enrolment_creates_the_missing_enrolments_and_reports_those_already
 
 
 def test_mass_enrolment_refuses_parents_empty_choices_and_bad_years(family, staff, canteen):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     with pytest.raises(errors.StaffOnly) as refused:
         services.enrolments_bulk_create(children=[theo], services=[canteen], school_year=YEAR, actor=guardian.user)
     assert refused.value.code == "staff_only"
@@ -99,7 +99,7 @@ def book(child, service, *days, invoiced=False):
 
 def test_an_enrolment_with_invoiced_bookings_cannot_be_deleted(family, staff, canteen):
     # Given Théo ate at the canteen in October, and that day is invoiced; he is booked next Monday too
-    _guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     book(theo, canteen, dt.date(2026, 10, 5), invoiced=True)
     book(theo, canteen, dt.date(2026, 11, 30))
@@ -117,7 +117,7 @@ def test_an_enrolment_with_invoiced_bookings_cannot_be_deleted(family, staff, ca
 
 def test_deleting_an_enrolment_cancels_future_bookings_once_confirmed(family, staff, canteen):
     # Given Théo ate at the canteen on Monday 23rd (not invoiced yet), today and is booked for next week
-    _guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     enrol(theo, canteen, "2027-2028")  # next year's enrolment is another story
     past, today, *future = book(theo, canteen, dt.date(2026, 11, 23), dt.date(2026, 11, 27), dt.date(2026, 11, 30),
@@ -145,7 +145,7 @@ def test_deleting_an_enrolment_cancels_future_bookings_once_confirmed(family, st
 
 
 def test_deleting_an_enrolment_without_future_bookings_needs_no_confirmation(family, staff, canteen):
-    _guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     book(theo, canteen, dt.date(2026, 11, 23))
     assert enrolments.enrolment_delete(enrolment=Enrolment.objects.get(), actor=staff) == 0
@@ -154,7 +154,7 @@ def test_deleting_an_enrolment_without_future_bookings_needs_no_confirmation(fam
 
 
 def test_only_staff_delete_enrolments(family, canteen):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     with pytest.raises(errors.StaffOnly):
         enrolments.enrolment_delete(enrolment=Enrolment.objects.get(), actor=guardian.user)

@@ -1,9 +1,10 @@
-"""Factories of the family record (run inside a town's schema)."""
+"""Factories of the family record (run inside a town's schema). Users come from the accounts app."""
 
 from datetime import date
 
 import factory
-from django.contrib.auth import get_user_model
+
+from tenant_apps.accounts.tests.factories import PASSWORD, UserFactory
 
 from ..models import (
     Allergy,
@@ -17,19 +18,6 @@ from ..models import (
     SchoolPlacement,
     Vaccine,
 )
-
-PASSWORD = "Tartine-2-Confiture"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-
-    email = factory.Sequence(lambda n: f"parent{n}@exemple.fr")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return model_class.objects.create_user(kwargs.pop("email"), password=PASSWORD, **kwargs)
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
@@ -48,7 +36,7 @@ class GuardianFactory(factory.django.DjangoModelFactory):
         model = Guardian
 
     household = factory.SubFactory(HouseholdFactory)
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(UserFactory, password=PASSWORD)  # a guardian can sign in
     first_name = "Marie"
     last_name = factory.LazyAttribute(lambda o: o.household.name)
     email = factory.LazyAttribute(lambda o: o.user.email if o.user else "")

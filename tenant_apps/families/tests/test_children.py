@@ -33,7 +33,7 @@ def test_the_children_list_shows_names_and_ages(parent_client, family):
     assert f'href="/ville-a/mes-enfants/{family.child.pk}/"' in body
 
 
-def test_the_child_page_reminds_birth_date_city_and_age_and_has_the_guides_categories(parent_client, family):
+def test_the_child_page_reminds_birth_date_city_and_age_and_has_the_guides_categories(parent_client, family, records):
     body = parent_client.get(child_url(family.child)).content.decode()
     assert "ALAIN Théo" in body and "7 ans" in body
     assert "le 12/03/2019 à Lannion" in body
@@ -86,7 +86,7 @@ def test_vaccines_with_a_future_date_are_refused(parent_client, family):
     assert Vaccine.objects.filter(child=family.child, name="ROR").exists()
 
 
-def test_contacts_are_added_with_a_valid_phone_and_removed(parent_client, family):
+def test_contacts_are_added_with_a_valid_phone_and_removed(parent_client, family, records):
     bad = parent_client.post(child_url(family.child, "contacts/urgence/ajouter/"),
                              {"name": "Yann", "relationship": "Oncle", "phone": "123"})
     assert bad.status_code == 400 and "Numéro de téléphone invalide" in bad.content.decode()
@@ -94,7 +94,7 @@ def test_contacts_are_added_with_a_valid_phone_and_removed(parent_client, family
                        {"name": "Yann", "relationship": "Oncle", "phone": "0655667788"})
     contact = PickupContact.objects.get(child=family.child, name="Yann")
     assert contact.phone == "06 55 66 77 88"
-    parent_client.post(child_url(family.child, f"contacts/urgence/{family.records['emergency'].pk}/supprimer/"))
+    parent_client.post(child_url(family.child, f"contacts/urgence/{records['emergency'].pk}/supprimer/"))
     assert not EmergencyContact.objects.filter(child=family.child).exists()
 
 
@@ -116,7 +116,7 @@ def test_child_fields_are_edited_in_place_like_the_profile(parent_client, family
     assert family.child.get_diet_display() == "Sans porc"
 
 
-def test_the_child_page_lists_the_childs_enrolments_of_this_school_year(client, in_town_a):
+def test_the_child_page_lists_the_childs_enrolments_of_this_school_year(client, town):
 
     # Given Théo is enrolled in the canteen and the morning care this school year, and was last year in ALSH
     household = Household.objects.create(name="ALAIN")

@@ -4,13 +4,12 @@ import pytest
 
 from .. import demo
 from ..models import Child, Guardian, Household
-from .fixtures import TownClient
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_loads_the_alain_household_of_the_guide(in_town_a, frozen_today):
-    demo.load(in_town_a)
+def test_the_demo_loads_the_alain_household_of_the_guide(town):
+    demo.load(town)
     household = Household.objects.get(name="ALAIN")
     assert (household.address_line, household.postcode, household.city) == ("1 rue des Écoles", "22300", "Lannion")
     marie = Guardian.objects.get(email=demo.DEMO_PARENT_EMAIL)
@@ -26,10 +25,9 @@ def test_the_demo_loads_the_alain_household_of_the_guide(in_town_a, frozen_today
     assert anna.birth_date > theo.birth_date and david.birth_date > anna.birth_date
 
 
-def test_the_demo_parent_signs_in_with_the_printed_password_and_sees_the_guide_page(in_town_a, frozen_today):
-    demo.load(in_town_a)
+def test_the_demo_parent_signs_in_with_the_printed_password_and_sees_the_guide_page(town, client):
+    demo.load(town)
     assert Guardian.objects.get(email=demo.DEMO_PARENT_EMAIL).user.check_password(demo.DEMO_PARENT_PASSWORD)
-    client = TownClient(in_town_a)
     response = client.post("/ville-a/connexion/", {"username": demo.DEMO_PARENT_EMAIL,
                                                    "password": demo.DEMO_PARENT_PASSWORD})
     assert response.status_code == 302

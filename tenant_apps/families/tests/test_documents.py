@@ -59,13 +59,13 @@ def test_the_default_limit_is_five_megabytes(family):
     assert "5 Mo" in refused.value.message
 
 
-def test_a_parent_removes_a_document(parent_client, family):
-    document = family.records["document"]
+def test_a_parent_removes_a_document(parent_client, family, records):
+    document = records["document"]
     parent_client.post(f"/ville-a/mes-enfants/{family.child.pk}/documents/{document.pk}/supprimer/")
     assert not ChildDocument.objects.filter(pk=document.pk).exists()
 
 
-def test_staff_download_a_childs_document(staff_client, family):
-    document = family.records["document"]
+def test_staff_download_a_childs_document(staff_client, family, records):
+    document = records["document"]
     response = staff_client.get(f"/ville-a/gestion/familles/documents/{document.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == DEMO_PDF

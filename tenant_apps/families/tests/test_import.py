@@ -39,7 +39,7 @@ def counts():
             get_user_model().objects.count())
 
 
-def test_a_good_file_imports_every_household_guardian_child_and_login(in_town_a, frozen_today):
+def test_a_good_file_imports_every_household_guardian_child_and_login(town):
     report = imports.families_import_csv(file=as_file(GOOD))
     assert report.ok, report.errors
     assert (report.households, report.guardians, report.children, report.accounts) == (2, 3, 3, 3)
@@ -53,12 +53,12 @@ def test_a_good_file_imports_every_household_guardian_child_and_login(in_town_a,
     assert Guardian.objects.get(last_name="BERNARD").mobile_phone == "+32 470 12 34 56"
 
 
-def test_a_windows_comma_separated_file_is_read_too(in_town_a, frozen_today):
+def test_a_windows_comma_separated_file_is_read_too(town):
     text = GOOD.replace(";", ",")
     assert imports.families_import_csv(file=as_file(text, "cp1252")).ok
 
 
-def test_one_bad_line_rolls_everything_back_and_errors_are_reported_line_by_line(in_town_a, frozen_today):
+def test_one_bad_line_rolls_everything_back_and_errors_are_reported_line_by_line(town):
     bad = GOOD + (
         "F003;responsable;CAMUS;Léa;;;;;;;pas-un-email;0612;;2230;;\n"
         "F003;enfant;CAMUS;Noé;31/02/2020;;X;;;;;;;;;\n"
@@ -81,25 +81,25 @@ def test_one_bad_line_rolls_everything_back_and_errors_are_reported_line_by_line
     assert report.summary().startswith("Import refusé")
 
 
-def test_an_email_already_used_in_the_town_is_refused(in_town_a, frozen_today):
+def test_an_email_already_used_in_the_town_is_refused(town):
     get_user_model().objects.create_user("paul.bernard@exemple.fr")
     report = imports.families_import_csv(file=as_file(GOOD))
     assert report.errors == ["Ligne 6 : l'adresse e-mail paul.bernard@exemple.fr est déjà utilisée dans la commune."]
     assert not Household.objects.exists()
 
 
-def test_missing_columns_are_reported(in_town_a):
+def test_missing_columns_are_reported(town):
     report = imports.families_import_csv(file=as_file("nom;prenom\nALAIN;Marie\n"))
     assert report.errors == ["Colonnes obligatoires absentes : foyer, type."]
 
 
-def test_the_command_imports_a_good_file(in_town_a, frozen_today, tmp_path):
+def test_the_command_imports_a_good_file(town, tmp_path):
     path = tmp_path / "familles.csv"
     path.write_text(GOOD, encoding="utf-8")
     out = io.StringIO()
     call_command("import_families", "ville-a", str(path), stdout=out)
     assert "Importés : 2 foyers, 3 responsables et 3 enfants." in out.getvalue()
-    connection.set_tenant(in_town_a)
+    connection.set_tenant(town)
     assert Household.objects.count() == 2
 
 
@@ -121,7 +121,7 @@ def test_the_command_exits_non_zero_with_the_line_errors(town_a, tmp_path):
     assert run_command("nulle-part", str(path)).returncode == 1
 
 
-def test_staff_import_through_their_upload_page(staff_client, frozen_today):
+def test_staff_import_through_their_upload_page(staff_client):
     page = staff_client.get("/ville-a/gestion/familles/import/")
     assert "telephone_portable" in page.content.decode()  # the columns are documented
     bad = staff_client.post("/ville-a/gestion/familles/import/",

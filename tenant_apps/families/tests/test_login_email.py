@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from tenant_apps.accounts.models import EmailChangeRequest, User
+from tenant_apps.accounts.tests.factories import PASSWORD
+from tests.support.fixtures import TownClient
 
 from ..models import FieldChange, Guardian
-from .factories import PASSWORD, GuardianFactory
-from .fixtures import TownClient
+from .factories import GuardianFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,12 @@ def father(family):
 
 
 @pytest.fixture
-def deliver(run_jobs, mailoutbox, in_town_a):
+def deliver(run_jobs, mailoutbox):
     """Run the queued e-mail jobs as the worker would, then step back into the town; the new mails."""
 
     def run():
         already = len(mailoutbox)
         run_jobs()
-        connection.set_tenant(in_town_a)
         return mailoutbox[already:]
 
     return run
@@ -52,7 +51,7 @@ def confirm_path(message) -> str:
 
 
 def signs_in(town, email: str) -> bool:
-    client = TownClient(town)
+    client = TownClient()
     response = client.post("/ville-a/connexion/", {"username": email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     return response.status_code == 302
 
@@ -61,7 +60,7 @@ def signs_in(town, email: str) -> bool:
 
 
 def test_a_parent_cannot_change_the_other_guardians_email_on_the_page(
-        parent_client, family, father, in_town_a, deliver, django_capture_on_commit_callbacks):
+        parent_client, family, father, town, deliver, django_capture_on_commit_callbacks):
     # Given the profile shows the father's e-mail without a pencil, as his login
     body = parent_client.get("/ville-a/mon-profil/").content.decode()
     father_section = body.split(f'id="titre-responsable-{father.pk}"')[1]
@@ -119,7 +118,7 @@ def test_a_parent_cannot_give_an_email_to_a_guardian_without_login_either(parent
 
 
 def test_a_parent_changes_their_login_email_once_the_new_address_confirms(
-        parent_client, family, in_town_a, deliver, django_capture_on_commit_callbacks):
+        parent_client, family, town, deliver, django_capture_on_commit_callbacks):
     marie = family.guardian
     # When the parent gives a new e-mail on MON PROFIL
     with django_capture_on_commit_callbacks(execute=True):
@@ -143,7 +142,7 @@ def test_a_parent_changes_their_login_email_once_the_new_address_confirms(
     path = confirm_path(mail)
 
     # When it is opened (a mail scanner would stop here: the page only offers a button)
-    anonymous = TownClient(in_town_a)
+    anonymous = TownClient()
     opened = anonymous.get(path)
     assert opened.status_code == 200 and "Confirmer cette adresse" in opened.content.decode()
     marie.user.refresh_from_db()
@@ -161,7 +160,7 @@ def test_a_parent_changes_their_login_email_once_the_new_address_confirms(
     change = FieldChange.objects.get(field_key="guardian.email")
     assert (change.old_value, change.new_value) == ("marie.alain@exemple.fr", "marie.neuve@exemple.fr")
     assert change.changed_by == marie.user
-    assert signs_in(in_town_a, "marie.neuve@exemple.fr") and not signs_in(in_town_a, "marie.alain@exemple.fr")
+    assert signs_in(town, "marie.neuve@exemple.fr") and not signs_in(town, "marie.alain@exemple.fr")
 
     # And the old address is told, without the whole new one
     [notice] = deliver()
@@ -176,7 +175,7 @@ def test_a_parent_changes_their_login_email_once_the_new_address_confirms(
 
 
 def test_the_api_changes_ones_own_email_after_confirmation_too(
-        parent_client, family, in_town_a, deliver, django_capture_on_commit_callbacks):
+        parent_client, family, town, deliver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = parent_client.patch(f"{API}/guardians/{family.guardian.pk}/", {"email": "marie@nouvelle.fr"},
                                        content_type="application/json")
@@ -184,25 +183,25 @@ def test_the_api_changes_ones_own_email_after_confirmation_too(
     assert (response.json()["email"], response.json()["pending_email"]) == ("marie.alain@exemple.fr",
                                                                             "marie@nouvelle.fr")
     [mail] = deliver()
-    TownClient(in_town_a).post(confirm_path(mail))
+    TownClient().post(confirm_path(mail))
     after = parent_client.get(f"{API}/guardians/{family.guardian.pk}/").json()
     assert (after["email"], after["pending_email"]) == ("marie@nouvelle.fr", "")
 
 
 def test_an_unconfirmed_link_expires_after_24_hours_and_changes_nothing(
-        parent_client, family, in_town_a, deliver, django_capture_on_commit_callbacks):
+        parent_client, family, town, deliver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         parent_client.post(edit_url("guardian.email", family.guardian.pk), {"value": "marie@nouvelle.fr"})
     [mail] = deliver()
     with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1), tick=False):
-        response = TownClient(in_town_a).post(confirm_path(mail))
+        response = TownClient().post(confirm_path(mail))
     assert response.status_code == 410
     assert "Ce lien a expiré" in response.content.decode()
     family.guardian.user.refresh_from_db()
     assert family.guardian.user.email == "marie.alain@exemple.fr"
 
 
-def test_a_newer_request_voids_the_older_link(parent_client, family, in_town_a, deliver,
+def test_a_newer_request_voids_the_older_link(parent_client, family, town, deliver,
                                               django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         parent_client.post(edit_url("guardian.email", family.guardian.pk), {"value": "marie@erreur.fr"})
@@ -210,20 +209,20 @@ def test_a_newer_request_voids_the_older_link(parent_client, family, in_town_a, 
     with django_capture_on_commit_callbacks(execute=True):
         parent_client.post(edit_url("guardian.email", family.guardian.pk), {"value": "marie@nouvelle.fr"})
     [second] = deliver()
-    assert TownClient(in_town_a).post(confirm_path(first)).status_code == 410
-    assert TownClient(in_town_a).post(confirm_path(second)).status_code == 302
+    assert TownClient().post(confirm_path(first)).status_code == 410
+    assert TownClient().post(confirm_path(second)).status_code == 302
     family.guardian.user.refresh_from_db()
     assert family.guardian.user.email == "marie@nouvelle.fr"
 
 
 def test_an_address_taken_before_the_confirmation_is_refused_and_nothing_changes(
-        parent_client, family, in_town_a, deliver, django_capture_on_commit_callbacks):
+        parent_client, family, town, deliver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         parent_client.post(edit_url("guardian.email", family.guardian.pk), {"value": "marie@nouvelle.fr"})
     [mail] = deliver()
     # Given staff give that address to another family's guardian meanwhile (no login yet)
     GuardianFactory(first_name="Léa", user=None, email="marie@nouvelle.fr")
-    response = TownClient(in_town_a).post(confirm_path(mail))
+    response = TownClient().post(confirm_path(mail))
     assert response.status_code == 400
     assert "Un compte utilise déjà cette adresse e-mail." in response.content.decode()
     family.guardian.refresh_from_db()
@@ -235,7 +234,7 @@ def test_an_address_taken_before_the_confirmation_is_refused_and_nothing_changes
 
 
 def test_staff_change_a_guardians_login_in_the_admin_once_confirmed_and_audited(
-        staff_client, family, in_town_a, deliver, django_capture_on_commit_callbacks):
+        staff_client, family, town, deliver, django_capture_on_commit_callbacks):
     g = family.guardian
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(f"/ville-a/gestion/admin/families/guardian/{g.pk}/change/", {
@@ -252,7 +251,7 @@ def test_staff_change_a_guardians_login_in_the_admin_once_confirmed_and_audited(
     [mail] = deliver()
     assert mail.to == ["marie@nouvelle.fr"] and "Les services de Mairie de Ville-A ont demandé" in mail.body
     with django_capture_on_commit_callbacks(execute=True):
-        TownClient(in_town_a).post(confirm_path(mail))
+        TownClient().post(confirm_path(mail))
 
     g.refresh_from_db()
     g.user.refresh_from_db()

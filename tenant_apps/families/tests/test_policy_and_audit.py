@@ -8,7 +8,7 @@ from ..models import FieldChange, FieldPolicy
 pytestmark = pytest.mark.django_db
 
 
-def test_defaults_keep_the_quotient_familial_and_the_school_placement_read_only(in_town_a):
+def test_defaults_keep_the_quotient_familial_and_the_school_placement_read_only(town):
     policies = services.field_policies()
     assert not policies["household.family_quotient"].editable_by_parents
     assert not policies["child.school_placement"].editable_by_parents
@@ -89,7 +89,7 @@ def test_parents_do_not_reach_the_staff_screens(parent_client):
     assert response.status_code == 302 and "/connexion/" in response["Location"]
 
 
-def test_staff_search_households_guardians_and_children(staff_client, family, other_family):
+def test_staff_search_households_guardians_and_children(staff_client, family, other_family, records):
     body = staff_client.get("/ville-a/gestion/familles/?q=bernard").content.decode()
     assert "BERNARD" in body and "ALAIN" not in body
     assert "marie.alain@exemple.fr" in staff_client.get("/ville-a/gestion/familles/responsables/?q=marie").content.decode()

@@ -14,13 +14,13 @@ def test_the_staff_menu_has_a_familles_entry(staff_client):
     assert 'href="/ville-a/gestion/familles/"' in staff_client.get("/ville-a/gestion/").content.decode()
 
 
-def test_the_household_detail_shows_guardians_children_and_their_records(staff_client, family):
+def test_the_household_detail_shows_guardians_children_and_their_records(staff_client, family, records):
     body = staff_client.get(f"/ville-a/gestion/familles/foyers/{family.household.pk}/").content.decode()
     assert "ALAIN Marie" in body and "marie.alain@exemple.fr" in body
     assert "ALAIN Théo – 7 ans" in body and "Arachides" in body and "2026-2027 / École élémentaire" in body
 
 
-def test_a_guardian_added_in_the_admin_gets_a_login_without_password(staff_client, in_town_a):
+def test_a_guardian_added_in_the_admin_gets_a_login_without_password(staff_client, town):
     # When the staff create a household with its guardian in the admin
     response = staff_client.post("/ville-a/gestion/admin/families/household/add/", {
         "name": "CAMUS", "address_line": "2 rue Neuve", "address_line2": "", "postcode": "22300", "city": "Lannion",

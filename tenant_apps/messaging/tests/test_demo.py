@@ -19,7 +19,7 @@ def load_all():
         module.load(connection.tenant)
 
 
-def test_the_demo_town_has_the_guides_contact_details_menu_and_conversations(in_town_a, family):
+def test_the_demo_town_has_the_guides_contact_details_menu_and_conversations(town, family):
     load_all()
 
     profile = TownProfile.current()
@@ -44,7 +44,7 @@ def test_the_demo_town_has_the_guides_contact_details_menu_and_conversations(in_
     assert town_datetime(Conversation.objects.get(subject="Test").created_at) == "23 avr. 2019 10:37"
 
 
-def test_without_the_alain_family_the_messaging_demo_only_creates_the_services(in_town_a):
+def test_without_the_alain_family_the_messaging_demo_only_creates_the_services(town):
     load_all()
     assert TownService.objects.count() == 3
     assert not Conversation.objects.exists()

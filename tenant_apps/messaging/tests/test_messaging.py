@@ -7,7 +7,7 @@ import re
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django_tenants.utils import tenant_context
 
 from tenant_apps.core.models import TownProfile
 from tenant_apps.messaging import errors, services
@@ -17,23 +17,16 @@ from tenant_apps.messaging.selectors import (
     services_with_unread,
     unread_count_of,
 )
-from tenant_apps.portal.tests.fixtures import PDF_BYTES, make_family, make_staff, pdf_upload
+from tests.support.files import PDF_BYTES, pdf_upload
+from tests.support.fixtures import family_create, staff_create
 
 # 24 avr. 2019 09:12 in Lannion (UTC+2)
 GUIDE_MOMENT = datetime.datetime(2019, 4, 24, 7, 12, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
-def enfance(in_town_a):
+def enfance(town):
     return TownService.objects.create(name="Service enfance", email="enfance@ville-a.example")
-
-
-def drain(run_jobs):
-    """Run the queued jobs as the worker would, then step back into the test's town."""
-    town = connection.tenant
-    result = run_jobs()
-    connection.set_tenant(town)
-    return result
 
 
 def start(household, user, service, *, subject="Attestation", body="Bonjour", **extra):
@@ -45,16 +38,16 @@ def staff_reply(conversation, staff_user, body="Voici l'attestation"):
     return services.message_post(conversation=conversation, side=Message.Side.TOWN, author=staff_user, body=body)
 
 
-def test_the_contact_page_shows_the_towns_address_its_services_and_my_conversations(town_client, family, enfance):
-    user, household = family
+def test_the_contact_page_shows_the_towns_address_its_services_and_my_conversations(client, family, enfance):
+    user, household = family.user, family.household
     TownProfile.objects.update(display_name="Mairie de Démonstration", address_line="1 place de la mairie",
                                postcode="22300", city="Lannion", phone="02 02 02 02 02", fax="01 01 01 01 01",
                                website="https://www.3douest.com")
     TownService.objects.create(name="Fermé", is_active=False)
     start(household, user, enfance, subject="Test")
-    town_client.login(user)
+    client.force_login(user)
 
-    page = town_client.get("/messagerie/").content.decode()
+    page = client.get("/ville-a/messagerie/").content.decode()
 
     assert "Par voie postale" in page and "1 place de la mairie – 22300 Lannion" in page
     assert "Tél. : " in page and "02 02 02 02 02" in page and "Fax : 01 01 01 01 01" in page
@@ -64,12 +57,12 @@ def test_the_contact_page_shows_the_towns_address_its_services_and_my_conversati
 
 
 @time_machine.travel(GUIDE_MOMENT, tick=False)
-def test_a_parent_writes_to_a_service_and_sees_the_confirmation_and_the_thread(town_client, family, enfance):
-    user, household = family
-    town_client.login(user)
+def test_a_parent_writes_to_a_service_and_sees_the_confirmation_and_the_thread(client, family, enfance):
+    user, household = family.user, family.household
+    client.force_login(user)
 
     # When the parent picks the Service enfance and sends a formatted message
-    response = town_client.post(f"/messagerie/ecrire/{enfance.pk}/", {
+    response = client.post(f"/ville-a/messagerie/ecrire/{enfance.pk}/", {
         "subject": "Attestation",
         "body": "Bonjour Madame, pouvez vous me transmettre une attestation fiscale? Merci.\n"
                 "<strong>La maman de Théo</strong><script>alert(1)</script>",
@@ -86,47 +79,47 @@ def test_a_parent_writes_to_a_service_and_sees_the_confirmation_and_the_thread(t
     assert (conversation.household, conversation.service, conversation.subject) == (household, enfance, "Attestation")
 
 
-def test_a_stored_body_that_escaped_sanitising_is_shown_safe_to_both_sides(town_client, family, enfance):
+def test_a_stored_body_that_escaped_sanitising_is_shown_safe_to_both_sides(client, family, enfance):
     # Given a message whose stored body is unsafe (written before sanitising, or by a script)
-    user, household = family
+    user, household = family.user, family.household
     conversation = start(household, user, enfance, subject="Ancien message")
     Message.objects.filter(conversation=conversation).update(
         body='<p onclick="steal()">Bonjour <strong>Madame</strong></p><script>alert(1)</script>'
              '<a href="javascript:steal()">lien</a>')
 
     # Then the parent's and the staff's thread show the text and its safe formatting, never the script
-    town_client.login(user)
-    parent_page = town_client.get(f"/messagerie/conversations/{conversation.pk}/").content.decode()
-    town_client.login(make_staff())
-    staff_page = town_client.get(f"/gestion/messagerie/conversations/{conversation.pk}/").content.decode()
+    client.force_login(user)
+    parent_page = client.get(f"/ville-a/messagerie/conversations/{conversation.pk}/").content.decode()
+    client.force_login(staff_create())
+    staff_page = client.get(f"/ville-a/gestion/messagerie/conversations/{conversation.pk}/").content.decode()
     for page in (parent_page, staff_page):
         assert "<p>Bonjour <strong>Madame</strong></p>" in page
         assert "alert(1)" not in page and "steal()" not in page and "onclick" not in page
 
 
-def test_a_missing_subject_or_an_empty_message_is_explained_and_nothing_is_lost(town_client, family, enfance):
-    town_client.login(family[0])
-    page = town_client.post(f"/messagerie/ecrire/{enfance.pk}/", {"subject": "", "body": "Mon texte"}).content.decode()
+def test_a_missing_subject_or_an_empty_message_is_explained_and_nothing_is_lost(client, family, enfance):
+    client.force_login(family.user)
+    page = client.post(f"/ville-a/messagerie/ecrire/{enfance.pk}/", {"subject": "", "body": "Mon texte"}).content.decode()
     assert "Ce champ est obligatoire." in page and "Mon texte" in page
-    page = town_client.post(f"/messagerie/ecrire/{enfance.pk}/",
+    page = client.post(f"/ville-a/messagerie/ecrire/{enfance.pk}/",
                             {"subject": "Objet", "body": "<script>x</script>"}).content.decode()
     assert "Le message est vide." in page
     assert not Conversation.objects.exists()
 
 
-def test_unread_state_is_kept_for_each_side(town_client, family, enfance):
-    user, household = family
-    agent = make_staff()
+def test_unread_state_is_kept_for_each_side(client, family, enfance):
+    user, household = family.user, family.household
+    agent = staff_create()
     # Given the parent wrote: unread for staff, not for the parent who wrote it
     conversation = start(household, user, enfance)
     assert unread_count_of(household) == 0
     assert services_with_unread().get(pk=enfance.pk).unread == 1
 
     # When staff open the conversation
-    town_client.login(agent)
-    staff_inbox = town_client.get(f"/gestion/messagerie/?service={enfance.pk}").content.decode()
+    client.force_login(agent)
+    staff_inbox = client.get(f"/ville-a/gestion/messagerie/?service={enfance.pk}").content.decode()
     assert "1 non lu" in staff_inbox
-    town_client.get(f"/gestion/messagerie/conversations/{conversation.pk}/")
+    client.get(f"/ville-a/gestion/messagerie/conversations/{conversation.pk}/")
     # Then it is read for staff, and their answer is unread for the family
     assert services_with_unread().get(pk=enfance.pk).unread == 0
     staff_reply(conversation, agent)
@@ -135,101 +128,100 @@ def test_unread_state_is_kept_for_each_side(town_client, family, enfance):
     assert conversations_for_staff().get(pk=conversation.pk).unread == 0
 
     # When the parent opens it, it is read for them too
-    town_client.login(user)
-    assert "2 non lus" in town_client.get("/messagerie/").content.decode()
-    town_client.get(f"/messagerie/conversations/{conversation.pk}/")
+    client.force_login(user)
+    assert "2 non lus" in client.get("/ville-a/messagerie/").content.decode()
+    client.get(f"/ville-a/messagerie/conversations/{conversation.pk}/")
     assert unread_count_of(household) == 0
     assert Message.objects.filter(side=Message.Side.TOWN, read_at__isnull=True).count() == 0
 
 
-def test_staff_reply_from_their_inbox_and_close_the_conversation(town_client, family, enfance):
-    user, household = family
+def test_staff_reply_from_their_inbox_and_close_the_conversation(client, family, enfance):
+    user, household = family.user, family.household
     conversation = start(household, user, enfance)
-    town_client.login(make_staff())
-    response = town_client.post(f"/gestion/messagerie/conversations/{conversation.pk}/",
+    client.force_login(staff_create())
+    response = client.post(f"/ville-a/gestion/messagerie/conversations/{conversation.pk}/",
                                 {"body": "Pour les trois enfants bien sûr"}, follow=True)
     assert "Réponse envoyée à la famille." in response.content.decode()
-    town_client.post(f"/gestion/messagerie/conversations/{conversation.pk}/cloturer/")
+    client.post(f"/ville-a/gestion/messagerie/conversations/{conversation.pk}/cloturer/")
     conversation.refresh_from_db()
     assert conversation.is_closed
 
     # The family sees the answer signed by the service and cannot reply any more
-    town_client.login(user)
-    page = town_client.get(f"/messagerie/conversations/{conversation.pk}/").content.decode()
+    client.force_login(user)
+    page = client.get(f"/ville-a/messagerie/conversations/{conversation.pk}/").content.decode()
     assert "Pour les trois enfants bien sûr" in page and 'class="message-author">Service enfance<' in page
     assert "Cette conversation a été clôturée" in page
     with pytest.raises(errors.ConversationClosed):
         services.message_post(conversation=conversation, side=Message.Side.FAMILY, author=user, body="Encore")
 
 
-def test_parents_only_see_their_own_households_conversations(town_client, family, enfance):
-    _, household = family
-    other_user, other = make_family("BERNARD", children=("Léa",), first_name="Luc")
+def test_parents_only_see_their_own_households_conversations(client, family, enfance):
+    other = family_create("BERNARD", children=("Léa",), first_name="Luc")
+    other_user, other = other.user, other.household
     theirs = start(other, other_user, enfance, subject="Privé", attachment=pdf_upload())
     attachment = theirs.messages.get()
-    town_client.login(family[0])
+    client.force_login(family.user)
 
-    assert town_client.get(f"/messagerie/conversations/{theirs.pk}/").status_code == 404
-    assert town_client.post(f"/messagerie/conversations/{theirs.pk}/", {"body": "intrus"}).status_code == 404
-    assert town_client.get(f"/messagerie/pieces-jointes/{attachment.pk}/").status_code == 404
-    assert town_client.get(f"/api/v1/conversations/{theirs.pk}/").status_code == 404
-    assert town_client.post(f"/api/v1/conversations/{theirs.pk}/read/").status_code == 404
-    assert "Privé" not in town_client.get("/messagerie/").content.decode()
-    assert town_client.get("/api/v1/conversations/").json() == []
+    assert client.get(f"/ville-a/messagerie/conversations/{theirs.pk}/").status_code == 404
+    assert client.post(f"/ville-a/messagerie/conversations/{theirs.pk}/", {"body": "intrus"}).status_code == 404
+    assert client.get(f"/ville-a/messagerie/pieces-jointes/{attachment.pk}/").status_code == 404
+    assert client.get(f"/ville-a/api/v1/conversations/{theirs.pk}/").status_code == 404
+    assert client.post(f"/ville-a/api/v1/conversations/{theirs.pk}/read/").status_code == 404
+    assert "Privé" not in client.get("/ville-a/messagerie/").content.decode()
+    assert client.get("/ville-a/api/v1/conversations/").json() == []
     assert theirs.messages.count() == 1
 
 
-def test_parents_cannot_open_the_staff_inbox(town_client, family, enfance):
-    town_client.login(family[0])
-    response = town_client.get("/gestion/messagerie/")
+def test_parents_cannot_open_the_staff_inbox(client, family, enfance):
+    client.force_login(family.user)
+    response = client.get("/ville-a/gestion/messagerie/")
     assert response.status_code == 302 and "/connexion/" in response["Location"]
 
 
-def test_staff_only_see_their_own_towns_conversations(town_client, enfance, town_b):
+def test_staff_only_see_their_own_towns_conversations(client, enfance, town_b):
     # Given a conversation in town B
-    connection.set_tenant(town_b)
-    user_b, household_b = make_family("DURAND", children=())
-    service_b = TownService.objects.create(name="Service enfance de B")
-    theirs = start(household_b, user_b, service_b, subject="Secret de B")
-    connection.set_tenant(town_client.town)
+    with tenant_context(town_b):
+        durand = family_create("DURAND", children=())
+        service_b = TownService.objects.create(name="Service enfance de B")
+        theirs = start(durand.household, durand.user, service_b, subject="Secret de B")
 
     # When staff of town A look for it
-    town_client.login(make_staff())
-    inbox = town_client.get("/gestion/messagerie/?statut=all").content.decode()
+    client.force_login(staff_create())
+    inbox = client.get("/ville-a/gestion/messagerie/?statut=all").content.decode()
 
     # Then town A's screens know nothing of it
     assert "Secret de B" not in inbox
-    assert town_client.get(f"/gestion/messagerie/conversations/{theirs.pk}/").status_code == 404
+    assert client.get(f"/ville-a/gestion/messagerie/conversations/{theirs.pk}/").status_code == 404
 
 
-def test_an_attachment_is_checked_and_served_only_to_the_household(town_client, family, enfance):
-    user, household = family
-    town_client.login(user)
-    refused = town_client.post(f"/messagerie/ecrire/{enfance.pk}/", {
+def test_an_attachment_is_checked_and_served_only_to_the_household(client, family, enfance):
+    user = family.user
+    client.force_login(user)
+    refused = client.post(f"/ville-a/messagerie/ecrire/{enfance.pk}/", {
         "subject": "Certificat", "body": "Ci-joint",
         "attachment": SimpleUploadedFile("certificat.pdf", b"MZ\x90\x00 not a pdf"),
     })
     assert "Type de fichier non accepté" in refused.content.decode()
-    town_client.post(f"/messagerie/ecrire/{enfance.pk}/", {
+    client.post(f"/ville-a/messagerie/ecrire/{enfance.pk}/", {
         "subject": "Certificat", "body": "Ci-joint", "attachment": pdf_upload("certificat.pdf"),
     })
     message = Message.objects.get()
     assert message.attachment.name.startswith("messages/") and message.attachment_name == "certificat.pdf"
-    response = town_client.get(f"/messagerie/pieces-jointes/{message.pk}/")
+    response = client.get(f"/ville-a/messagerie/pieces-jointes/{message.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
-    town_client.login(make_staff())
-    assert town_client.get(f"/gestion/messagerie/pieces-jointes/{message.pk}/").status_code == 200
+    client.force_login(staff_create())
+    assert client.get(f"/ville-a/gestion/messagerie/pieces-jointes/{message.pk}/").status_code == 200
 
 
 def test_new_messages_are_mailed_to_the_other_side_by_the_worker(family, enfance, run_jobs, mailoutbox,
                                                                  django_capture_on_commit_callbacks):
-    user, household = family
-    agent = make_staff()
+    user, household = family.user, family.household
+    agent = staff_create()
     # When the parent writes: the service's address is told, with the text
     with django_capture_on_commit_callbacks(execute=True):
         conversation = start(household, user, enfance, subject="Cantine", body="Théo mange <strong>sans porc</strong>")
     assert mailoutbox == []  # nothing is sent by the web request itself
-    assert drain(run_jobs)["processed"] == 1
+    assert run_jobs()["processed"] == 1
     [to_staff] = mailoutbox
     assert to_staff.to == ["enfance@ville-a.example"]
     assert "Théo mange sans porc" in to_staff.body
@@ -238,7 +230,7 @@ def test_new_messages_are_mailed_to_the_other_side_by_the_worker(family, enfance
     # When staff answer: the family is told, with a link to the conversation
     with django_capture_on_commit_callbacks(execute=True):
         staff_reply(conversation, agent, "C'est noté.")
-    drain(run_jobs)
+    run_jobs()
     to_family = mailoutbox[1]
     assert to_family.to == [user.email]
     assert "Cantine" in to_family.subject and "C'est noté." in to_family.body
@@ -248,14 +240,14 @@ def test_new_messages_are_mailed_to_the_other_side_by_the_worker(family, enfance
 @pytest.mark.parametrize("medical_by", ["conversation", "service"])
 def test_the_parents_email_never_carries_a_medical_message(family, enfance, run_jobs, mailoutbox, medical_by,
                                                           django_capture_on_commit_callbacks):
-    user, household = family
+    user, household = family.user, family.household
     if medical_by == "service":
         enfance.is_sensitive = True
         enfance.save()
     conversation = start(household, user, enfance, subject="PAI de Théo", body="Allergie",
                          is_medical=medical_by == "conversation")
     with django_capture_on_commit_callbacks(execute=True):
-        staff_reply(conversation, make_staff(), "Traitement : adrénaline 0,3 mg en cas de réaction")
+        staff_reply(conversation, staff_create(), "Traitement : adrénaline 0,3 mg en cas de réaction")
     run_jobs()
 
     [to_family] = [mail for mail in mailoutbox if mail.to == [user.email]]
@@ -268,9 +260,9 @@ def test_the_parents_email_never_carries_a_medical_message(family, enfance, run_
 
 def test_without_a_service_address_every_active_gestionnaire_is_told(family, run_jobs, mailoutbox,
                                                                    django_capture_on_commit_callbacks):
-    user, household = family
-    make_staff("a@ville-a.example")
-    make_staff("b@ville-a.example")
+    user, household = family.user, family.household
+    staff_create("a@ville-a.example")
+    staff_create("b@ville-a.example")
     service = TownService.objects.create(name="Restauration scolaire")
     with django_capture_on_commit_callbacks(execute=True):
         start(household, user, service)
@@ -278,53 +270,53 @@ def test_without_a_service_address_every_active_gestionnaire_is_told(family, run
     assert sorted(mail.to[0] for mail in mailoutbox) == ["a@ville-a.example", "b@ville-a.example"]
 
 
-def test_the_api_lists_creates_replies_and_marks_read_with_the_same_rules(town_client, family, enfance):
-    user, household = family
-    town_client.login(user)
-    assert town_client.get("/api/v1/messaging/services/").json() == [
+def test_the_api_lists_creates_replies_and_marks_read_with_the_same_rules(client, family, enfance):
+    user = family.user
+    client.force_login(user)
+    assert client.get("/ville-a/api/v1/messaging/services/").json() == [
         {"id": enfance.pk, "name": "Service enfance", "description": ""}
     ]
-    created = town_client.post("/api/v1/conversations/", {
+    created = client.post("/ville-a/api/v1/conversations/", {
         "service": enfance.pk, "subject": "Attestation", "body": '<a href="javascript:x()">clic</a> Bonjour',
     }, content_type="application/json")
     assert created.status_code == 201
     conversation_id = created.json()["id"]
     assert created.json()["messages"][0]["body_html"] == '<a rel="noopener noreferrer nofollow">clic</a> Bonjour'
 
-    refused = town_client.post("/api/v1/conversations/", {"service": enfance.pk, "subject": " ", "body": "x"},
+    refused = client.post("/ville-a/api/v1/conversations/", {"service": enfance.pk, "subject": " ", "body": "x"},
                                content_type="application/json")
     assert refused.status_code == 400
 
-    reply = town_client.post(f"/api/v1/conversations/{conversation_id}/reply/", {"body": "Pour les trois enfants"},
+    reply = client.post(f"/ville-a/api/v1/conversations/{conversation_id}/reply/", {"body": "Pour les trois enfants"},
                              content_type="application/json")
     assert [m["is_mine"] for m in reply.json()["messages"]] == [True, True]
 
-    staff_reply(Conversation.objects.get(pk=conversation_id), make_staff())
-    listed = town_client.get("/api/v1/conversations/").json()
+    staff_reply(Conversation.objects.get(pk=conversation_id), staff_create())
+    listed = client.get("/ville-a/api/v1/conversations/").json()
     assert listed[0]["unread"] == 1
-    assert town_client.post(f"/api/v1/conversations/{conversation_id}/read/").json() == {"marked": 1}
-    assert town_client.get("/api/v1/conversations/").json()[0]["unread"] == 0
+    assert client.post(f"/ville-a/api/v1/conversations/{conversation_id}/read/").json() == {"marked": 1}
+    assert client.get("/ville-a/api/v1/conversations/").json()[0]["unread"] == 0
 
     services.conversation_close(conversation=Conversation.objects.get(pk=conversation_id), by=None)
-    closed = town_client.post(f"/api/v1/conversations/{conversation_id}/reply/", {"body": "Encore"},
+    closed = client.post(f"/ville-a/api/v1/conversations/{conversation_id}/reply/", {"body": "Encore"},
                               content_type="application/json")
     assert closed.status_code == 400 and closed.json()["code"] == "conversation_closed"
 
 
-def test_the_openapi_schema_documents_the_dashboard_documents_and_conversations(town_client, family):
-    town_client.login(family[0])
-    schema = town_client.get("/api/v1/schema/").content.decode()
+def test_the_openapi_schema_documents_the_dashboard_documents_and_conversations(client, family):
+    client.force_login(family.user)
+    schema = client.get("/ville-a/api/v1/schema/").content.decode()
     for path in ("/api/v1/dashboard/", "/api/v1/documents/", "/api/v1/documents/{id}/download/",
                  "/api/v1/conversations/", "/api/v1/conversations/{id}/reply/", "/api/v1/conversations/{id}/read/"):
         assert f"{path}:" in schema
 
 
-def test_staff_manage_the_services_parents_can_write_to(town_client, staff):
-    town_client.login(staff)
-    town_client.post("/gestion/messagerie/services/", {"name": "Restauration scolaire", "position": 1,
+def test_staff_manage_the_services_parents_can_write_to(client, staff):
+    client.force_login(staff)
+    client.post("/ville-a/gestion/messagerie/services/", {"name": "Restauration scolaire", "position": 1,
                                                         "is_active": "on"})
     service = TownService.objects.get()
-    town_client.post(f"/gestion/messagerie/services/{service.pk}/", {
+    client.post(f"/ville-a/gestion/messagerie/services/{service.pk}/", {
         "name": "Restauration scolaire", "email": "cantine@ville-a.example", "position": 1, "is_sensitive": "on",
     })
     service.refresh_from_db()

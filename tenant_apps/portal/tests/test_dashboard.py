@@ -18,8 +18,8 @@ from tenant_apps.documents.services import document_publish
 from tenant_apps.messaging.models import Message, TownService
 from tenant_apps.messaging.services import conversation_start, message_post
 from tenant_apps.portal.selectors import dashboard_for
-
-from .fixtures import PNG_BYTES, make_family, make_staff, pdf_upload
+from tests.support.files import PNG_BYTES, pdf_upload
+from tests.support.fixtures import family_create, staff_create
 
 PARIS = ZoneInfo("Europe/Paris")
 # 00:30 in Lannion on 11 December while it is still the 10th in UTC: "today" is the town's day.
@@ -51,14 +51,14 @@ def book(child, service, day, status=Booking.Status.BOOKED):
 
 
 @pytest.fixture
-def enfance(in_town_a):
+def enfance(town):
     return TownService.objects.create(name="Service enfance")
 
 
 @time_machine.travel(NOW, tick=False)
-def test_dashboard_counts_recent_documents_and_unread_messages_in_the_towns_day(town_client, family, enfance):
-    user, household = family
-    _, neighbours = make_family("BERNARD", children=("Léa",))
+def test_dashboard_counts_recent_documents_and_unread_messages_in_the_towns_day(client, family, enfance):
+    user, household = family.user, family.household
+    neighbours = family_create("BERNARD", children=("Léa",)).household
     # Given documents published at various dates
     publish("Menus de décembre", TODAY)  # published "today" in the town's zone: recent
     publish("Activités de Noël", TODAY - datetime.timedelta(days=29))  # recent
@@ -107,8 +107,8 @@ def test_dashboard_counts_recent_documents_and_unread_messages_in_the_towns_day(
         ("Théo", ["ALSH Mercredi matin", "ALSH Mercredi après-midi"]),
     ]
 
-    town_client.login(user)
-    page = town_client.get("/").content.decode()
+    client.force_login(user)
+    page = client.get("/ville-a/").content.decode()
     assert 'data-counter="documents">2' in page
     assert 'data-counter="messages">2' in page
     assert 'data-counter="invoices">2' in page
@@ -117,36 +117,36 @@ def test_dashboard_counts_recent_documents_and_unread_messages_in_the_towns_day(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_day_without_bookings_or_debts_says_so_plainly(town_client, family):
-    user, household = family
+def test_a_day_without_bookings_or_debts_says_so_plainly(client, family):
+    user, household = family.user, family.household
     invoice(household, 9, "23.10", paid="23.10", status=Invoice.Status.PAID)
     dashboard = dashboard_for(household, TODAY)
     assert (dashboard.unpaid_invoices, dashboard.todays_bookings) == (0, [])
-    town_client.login(user)
-    page = town_client.get("/").content.decode()
+    client.force_login(user)
+    page = client.get("/ville-a/").content.decode()
     assert "Aucune réservation aujourd'hui." in page and 'data-counter="invoices"' not in page
 
 
 @time_machine.travel(NOW, tick=False)
-def test_reading_the_messages_and_downloading_the_documents_clears_the_counters(town_client, family, enfance):
-    user, household = family
+def test_reading_the_messages_and_downloading_the_documents_clears_the_counters(client, family, enfance):
+    user, household = family.user, family.household
     document = publish("Menus de décembre", TODAY)
     conversation = conversation_start(household=household, author=user, service=enfance, subject="Q", body="?")
     town_writes(conversation, "R")
-    town_client.login(user)
+    client.force_login(user)
     assert dashboard_for(household, TODAY).unread_messages == 1
 
-    town_client.get(f"/messagerie/conversations/{conversation.pk}/")
-    town_client.get(f"/mes-documents/{document.pk}/telecharger/")
+    client.get(f"/ville-a/messagerie/conversations/{conversation.pk}/")
+    client.get(f"/ville-a/mes-documents/{document.pk}/telecharger/")
 
     dashboard = dashboard_for(household, TODAY)
     assert (dashboard.unread_messages, dashboard.recent_documents) == (0, 0)
 
 
-def test_the_dashboard_costs_the_same_queries_for_one_child_as_for_five(in_town_a, enfance,
+def test_the_dashboard_costs_the_same_queries_for_one_child_as_for_five(town, enfance,
                                                                        django_assert_max_num_queries):
-    _, small = make_family("PETIT", children=("Un",))
-    _, large = make_family("GRAND", children=("Un", "Deux", "Trois", "Quatre", "Cinq"), first_name="Paul")
+    small = family_create("PETIT", children=("Un",)).household
+    large = family_create("GRAND", children=("Un", "Deux", "Trois", "Quatre", "Cinq"), first_name="Paul").household
     publish("Menus", TODAY)
     services = [Service.objects.create(name=f"Prestation {n}", position=n) for n in range(3)]
     for household in (small, large):
@@ -166,14 +166,14 @@ def test_the_dashboard_costs_the_same_queries_for_one_child_as_for_five(in_town_
     assert len(one_child.captured_queries) == len(five_children.captured_queries)
 
 
-def test_the_home_page_shows_the_towns_welcome_text_and_contact_details(town_client, family):
+def test_the_home_page_shows_the_towns_welcome_text_and_contact_details(client, family):
     TownProfile.objects.update(
         display_name="Mairie de Démonstration", address_line="1 place de la mairie", postcode="22300",
         city="Lannion", phone="02 02 02 02 02", fax="01 01 01 01 01", welcome_title="Bienvenue !",
         welcome_body="<p>Pour faciliter votre <strong>quotidien</strong></p>",
     )
-    town_client.login(family[0])
-    page = town_client.get("/").content.decode()
+    client.force_login(family.user)
+    page = client.get("/ville-a/").content.decode()
     assert "<h1" in page and "Bienvenue !" in page
     assert "<strong>quotidien</strong>" in page
     assert "1 place de la mairie" in page and "22300 Lannion" in page and "Fax 01 01 01 01 01" in page
@@ -183,9 +183,9 @@ def test_the_home_page_shows_the_towns_welcome_text_and_contact_details(town_cli
     assert 'class="nav-toggle"' in page  # the phone menu button (hidden until the script shows it)
 
 
-def test_staff_edit_the_welcome_text_and_what_is_stored_is_sanitised(town_client, staff):
-    town_client.login(staff)
-    response = town_client.post("/gestion/portail/", {
+def test_staff_edit_the_welcome_text_and_what_is_stored_is_sanitised(client, staff):
+    client.force_login(staff)
+    response = client.post("/ville-a/gestion/portail/", {
         "display_name": "Mairie de Ville-A", "welcome_title": "Bienvenue",
         "welcome_body": '<p onclick="steal()">Bonjour <a href="javascript:alert(1)">ici</a>'
                         '<a href="https://www.3douest.com">site</a></p><script>alert(1)</script>',
@@ -197,30 +197,30 @@ def test_staff_edit_the_welcome_text_and_what_is_stored_is_sanitised(town_client
     assert '<a href="https://www.3douest.com" rel="noopener noreferrer nofollow">site</a>' in body
 
 
-def test_a_staff_member_without_a_family_is_sent_to_the_staff_dashboard(town_client, in_town_a):
-    town_client.login(make_staff())
-    response = town_client.get("/")
+def test_a_staff_member_without_a_family_is_sent_to_the_staff_dashboard(client, town):
+    client.force_login(staff_create())
+    response = client.get("/ville-a/")
     assert response.status_code == 302 and response["Location"] == "/ville-a/gestion/"
 
 
-def test_the_logo_must_be_an_image_and_is_served_by_the_portal(town_client, staff):
-    town_client.login(staff)
+def test_the_logo_must_be_an_image_and_is_served_by_the_portal(client, staff):
+    client.force_login(staff)
     fields = {"display_name": "Mairie de Ville-A", "welcome_title": "Bienvenue", "welcome_body": ""}
-    refused = town_client.post("/gestion/portail/", {**fields, "logo": pdf_upload("logo.png")})
+    refused = client.post("/ville-a/gestion/portail/", {**fields, "logo": pdf_upload("logo.png")})
     assert refused.status_code == 200 and "Type de fichier non accepté" in refused.content.decode()
 
-    town_client.post("/gestion/portail/", {**fields, "logo": SimpleUploadedFile("logo.png", PNG_BYTES)})
-    response = town_client.get("/logo/")
+    client.post("/ville-a/gestion/portail/", {**fields, "logo": SimpleUploadedFile("logo.png", PNG_BYTES)})
+    response = client.get("/ville-a/logo/")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == PNG_BYTES
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_dashboard_api_answers_the_same_numbers(town_client, family):
-    user, household = family
+def test_the_dashboard_api_answers_the_same_numbers(client, family):
+    user, household = family.user, family.household
     publish("Menus", TODAY)
-    town_client.login(user)
-    data = town_client.get("/api/v1/dashboard/").json()
+    client.force_login(user)
+    data = client.get("/ville-a/api/v1/dashboard/").json()
     assert data["today"] == "2026-12-11"
     assert data["recent_documents"] == 1 and data["unread_messages"] == 0
     assert data["unpaid_invoices"] == 0 and data["todays_bookings"] == []
@@ -228,7 +228,7 @@ def test_the_dashboard_api_answers_the_same_numbers(town_client, family):
     invoice(household, 10, "79.20")
     theo = household.children.get(first_name="Théo")
     book(theo, Service.objects.create(name="Repas Enfant"), TODAY)
-    data = town_client.get("/api/v1/dashboard/").json()
+    data = client.get("/ville-a/api/v1/dashboard/").json()
     assert data["unpaid_invoices"] == 1
     assert data["todays_bookings"] == [
         {"child": {"id": theo.pk, "first_name": "Théo", "last_name": "ALAIN"}, "services": ["Repas Enfant"]}

@@ -4,10 +4,10 @@ from tenant_apps.core.models import TownProfile
 from tenant_apps.core.text import WELCOME_TEXT_MAX_CHARS
 
 
-def test_a_welcome_text_over_the_limit_is_explained_and_not_saved(town_client, staff):
-    town_client.login(staff)
+def test_a_welcome_text_over_the_limit_is_explained_and_not_saved(client, staff):
+    client.force_login(staff)
     before = TownProfile.current().welcome_body if TownProfile.current() else ""
-    response = town_client.post("/gestion/portail/", {
+    response = client.post("/ville-a/gestion/portail/", {
         "display_name": "Mairie de Ville-A", "welcome_title": "Bienvenue",
         "welcome_body": "<p>" + "x" * WELCOME_TEXT_MAX_CHARS + "</p>",
     })
