@@ -40,7 +40,7 @@ def holiday_centre(town):
     return service
 
 
-def family():
+def child_of_a_new_family():
     child = ChildFactory()
     GuardianFactory(household=child.household)
     return child
@@ -54,7 +54,7 @@ def page_text(response) -> str:
 
 
 def test_on_the_first_of_december_december_cannot_be_invoiced(canteen, canteen_tariff):
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, school_days(*DECEMBER)[:5])
     with time_machine.travel(FIRST_OF_DECEMBER, tick=False), pytest.raises(PeriodNotOver):
         invoice_run_start(period_start=DECEMBER[0], period_end=DECEMBER[1])
@@ -64,7 +64,7 @@ def test_on_the_first_of_december_december_cannot_be_invoiced(canteen, canteen_t
 
 def test_on_the_first_of_december_november_is_invoiced_to_its_last_day_in_the_town(canteen, canteen_tariff):
     # Given bookings on every school day of November, and on 1 December
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, [*school_days(*NOVEMBER), dt.date(2026, 12, 1)])
     with time_machine.travel(FIRST_OF_DECEMBER, tick=False):
         # When November is invoiced at 00:30 on 1 December (30 November in UTC)
@@ -80,7 +80,7 @@ def test_a_run_in_the_middle_of_the_month_bills_only_days_that_are_over_except_s
     canteen, canteen_tariff, holiday_centre
 ):
     # Given a child at the canteen and at the holiday centre (billed in advance) all November
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, school_days(*NOVEMBER))
     book(child, holiday_centre, [dt.date(2026, 11, 25), dt.date(2026, 11, 26)])
     # When staff invoice November on 16 November
@@ -96,7 +96,7 @@ def test_a_run_in_the_middle_of_the_month_bills_only_days_that_are_over_except_s
 
 def test_without_services_billed_in_advance_a_run_in_the_middle_of_the_month_ends_yesterday(canteen, canteen_tariff):
     # Given November invoiced on 16 November: the run and its invoice end on 15 November
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, school_days(*NOVEMBER))
     with time_machine.travel(MID_NOVEMBER, tick=False):
         first = invoice_run_start(period_start=NOVEMBER[0], period_end=NOVEMBER[1], with_pdfs=False)
@@ -151,7 +151,7 @@ def test_staff_mark_a_service_billed_in_advance_from_its_form(staff_client, cant
 
 def test_a_run_whose_worker_died_is_resumed_where_it_stopped_and_its_counters_never_go_back(canteen, canteen_tariff):
     # Given five families, and a run whose worker died after invoicing two of them
-    households = [family().household for _ in range(5)]
+    households = [child_of_a_new_family().household for _ in range(5)]
     for household in households:
         book(household.children.get(), canteen, school_days(*APRIL)[:3])
     run = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], with_pdfs=False,
@@ -236,7 +236,7 @@ def test_a_run_that_is_alive_cannot_be_cancelled(staff_client, canteen, canteen_
 
 
 def test_a_cancelled_run_redelivered_later_does_nothing(canteen, canteen_tariff):
-    book(family(), canteen, school_days(*APRIL)[:3])
+    book(child_of_a_new_family(), canteen, school_days(*APRIL)[:3])
     run = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], status=InvoiceRun.Status.CANCELLED)
     invoice_run_execute(run_id=run.pk)
     assert not Invoice.objects.exists()
@@ -259,7 +259,7 @@ def test_four_staff_starting_the_same_period_at_once_make_one_run(committed_town
     with tenant_context(committed_town):
         canteen = ServiceFactory(name="Repas Enfant")
         TariffFactory(service=canteen)
-        book(family(), canteen, school_days(*APRIL)[:3])
+        book(child_of_a_new_family(), canteen, school_days(*APRIL)[:3])
 
     failures = in_threads(
         committed_town,
