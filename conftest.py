@@ -74,14 +74,6 @@ def town_b(towns, db):
     return towns["ville-b"]
 
 
-@pytest.fixture
-def in_town_a(town_a):
-    """Run the test body inside town A's schema."""
-    connection.set_tenant(town_a)
-    yield town_a
-    connection.set_schema_to_public()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_state():
     cache.clear()

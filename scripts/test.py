@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
         env["DATABASE_URL"] = postgres.start()
         services.append(postgres)
     try:
-        command = [sys.executable, "-m", "pytest", *argv]
+        command = [sys.executable, "-m", "pytest", "--durations=25", *argv]  # the slowest tests, every run
         return subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603
     finally:
         for service in reversed(services):

@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tenant_apps.families.models import Allergy, ChildDocument, FieldChange
-from tenant_apps.families.tests.fixtures import TownClient, make_family
-from tenant_apps.portal.tests.fixtures import PDF_BYTES
 from tenants.parsers import MAX_DEPTH
+from tests.support.files import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +29,6 @@ def changes() -> tuple:
 @pytest.fixture
 def anonymous(town_a):
     return Client(raise_request_exception=False)
-
-
-@pytest.fixture
-def family(in_town_a):
-    return make_family("ALAIN", "marie.alain@exemple.fr")
-
-
-@pytest.fixture
-def parent_client(family, in_town_a):
-    client = TownClient(in_town_a)
-    client.force_login(family.guardian.user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 # --- Deeply nested JSON ----------------------------------------------------------------------------
@@ -161,7 +148,7 @@ def test_a_page_posted_too_much_answers_the_french_page(anonymous, settings):
 # --- A NUL byte in the query string ----------------------------------------------------------------------
 
 
-def test_a_nul_byte_in_a_search_is_a_400_page_not_a_500(in_town_a):
+def test_a_nul_byte_in_a_search_is_a_400_page_not_a_500(town):
     from tenant_apps.accounts.models import User
 
     client = Client(raise_request_exception=False)

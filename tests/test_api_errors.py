@@ -2,19 +2,8 @@
 shape `{code, detail, errors?}` for every 4xx, documented on every operation of the OpenAPI."""
 
 import pytest
-from django.db import connection
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def parent_client(client, in_town_a):
-    from tenant_apps.portal.tests.fixtures import make_family
-
-    user, _household = make_family("ALAIN")
-    client.force_login(user)
-    connection.set_schema_to_public()
-    return client
 
 
 def test_an_unknown_api_address_is_a_json_404_not_the_portal_page(parent_client):

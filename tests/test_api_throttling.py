@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tenant_apps.families.tests.fixtures import TownClient, make_family
+from tests.support.fixtures import TownClient
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +22,21 @@ def low_rates(settings):
 
 
 @pytest.fixture
-def two_parents(in_town_a):
-    return (make_family("ALAIN", "marie.alain@exemple.fr").guardian.user,
-            make_family("BERNARD", "paul.bernard@exemple.fr").guardian.user)
+def two_parents(family, other_family):
+    return family.user, other_family.user
 
 
-def signed_in(town, user, address="203.0.113.7") -> TownClient:
-    client = TownClient(town, REMOTE_ADDR=address)
+def signed_in(user, address="203.0.113.7") -> TownClient:
+    client = TownClient(REMOTE_ADDR=address)
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
-def test_a_signed_in_account_past_its_rate_gets_a_429_with_retry_after(in_town_a, two_parents, low_rates):
+def test_a_signed_in_account_past_its_rate_gets_a_429_with_retry_after(two_parents, low_rates):
     # Given a limit of 5 requests a minute per account
     low_rates(user="5/min")
     marie, paul = two_parents
-    client = signed_in(in_town_a, marie)
+    client = signed_in(marie)
     # When Marie's client sends 6 requests in a row
     answers = [client.get(f"{API}/household/") for _ in range(6)]
     # Then the first 5 are answered, the 6th is refused, in the API's shape, with the time to wait
@@ -47,7 +46,7 @@ def test_a_signed_in_account_past_its_rate_gets_a_429_with_retry_after(in_town_a
     assert set(refused.json()) == {"code", "detail"}
     assert 0 < int(refused["Retry-After"]) <= 60
     # And Paul, signed in from the same address, is not held back by Marie's count
-    assert signed_in(in_town_a, paul).get(f"{API}/household/").status_code == 200
+    assert signed_in(paul).get(f"{API}/household/").status_code == 200
 
 
 def test_an_address_without_credentials_past_its_rate_gets_a_429(town_a, low_rates):

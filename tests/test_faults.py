@@ -89,15 +89,10 @@ def open_online_payment(town):
     from shared_apps.payments.gateway import dummy_signed_query
     from shared_apps.payments.services import payment_config_set
     from tenant_apps.billing.services import household_invoice_issue, payment_start
-    from tenant_apps.billing.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        HouseholdFactory,
-        ServiceFactory,
-        TariffFactory,
-        book,
-        school_days,
-    )
+    from tenant_apps.billing.tests.factories import TariffFactory
+    from tenant_apps.bookings.tests.factories import book, school_days
+    from tenant_apps.catalog.tests.factories import ServiceFactory
+    from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory, HouseholdFactory
 
     payment_config_set(town=town, backend="dummy", params={}, enabled=True)
     with tenant_context(town):
@@ -285,14 +280,10 @@ def seed_canteen_month(town, families: int) -> None:
     from django.contrib.auth.hashers import make_password
 
     from tenant_apps.accounts.models import User
-    from tenant_apps.billing.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        ServiceFactory,
-        TariffFactory,
-        book,
-        school_days,
-    )
+    from tenant_apps.billing.tests.factories import TariffFactory
+    from tenant_apps.bookings.tests.factories import book, school_days
+    from tenant_apps.catalog.tests.factories import ServiceFactory
+    from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 
     with tenant_context(town):
         canteen = ServiceFactory(name="Repas Enfant")

@@ -15,31 +15,40 @@ from tenant_apps.families.models import (
     Guardian,
     Household,
 )
-from tenant_apps.families.tests.fixtures import TownClient, make_family
+from tenant_apps.families.tests.factories import child_with_records
+from tests.support.fixtures import Family, TownClient, family_create
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def own(in_town_a):
-    return make_family("ALAIN", "marie.alain@exemple.fr")
+def one_child_family(name: str, first_name: str) -> Family:
+    """A household with one child, who has one of every record (allergy, vaccine, document…)."""
+    family = family_create(name, first_name=first_name, children=("Théo",))
+    family.records = child_with_records(family.child)  # type: ignore[attr-defined]
+    return family
 
 
 @pytest.fixture
-def other(in_town_a):
-    return make_family("BERNARD", "paul.bernard@exemple.fr")
+def own(town):
+    return one_child_family("ALAIN", "Marie")
 
 
-def signed_in(town, user) -> TownClient:
-    client = TownClient(town)
+@pytest.fixture
+def other(town):
+    return one_child_family("BERNARD", "Paul")
+
+
+def signed_in(user) -> TownClient:
+    client = TownClient()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
 @pytest.fixture
-def parent(in_town_a, own):
+def own_client(own):
     """Marie ALAIN's browser."""
-    return signed_in(in_town_a, own.guardian.user)
+    return signed_in(own.user)
+
 
 # (method, url template, form data). Ids come from the OTHER household: {h} household, {g} guardian,
 # {c} child, {a} allergy, {v} vaccine, {e} emergency contact, {p} pickup contact, {d} document.
@@ -133,38 +142,38 @@ def send(client, method, url, data, *, api):
 
 
 @pytest.mark.parametrize(("method", "template", "data"), PAGES, ids=[f"{m} {u}" for m, u, _ in PAGES])
-def test_pages_answer_404_for_another_familys_ids(parent, own, other, method, template, data):
+def test_pages_answer_404_for_another_familys_ids(own_client, own, other, method, template, data):
     before = snapshot(other)
-    response = send(parent, method, template.format(**ids(own, other)), data, api=False)
+    response = send(own_client, method, template.format(**ids(own, other)), data, api=False)
     assert response.status_code == 404
     assert snapshot(other) == before
 
 
 @pytest.mark.parametrize(("method", "template", "data"), API, ids=[f"{m} {u}" for m, u, _ in API])
-def test_api_endpoints_answer_404_for_another_familys_ids(parent, own, other, method, template, data):
+def test_api_endpoints_answer_404_for_another_familys_ids(own_client, own, other, method, template, data):
     before = snapshot(other)
-    response = send(parent, method, template.format(**ids(own, other)), data, api=True)
+    response = send(own_client, method, template.format(**ids(own, other)), data, api=True)
     assert response.status_code == 404
     assert snapshot(other) == before
 
 
-def test_lists_only_ever_show_the_own_household(parent, own, other):
-    pages = [parent.get("/ville-a/mon-profil/"), parent.get("/ville-a/mes-enfants/")]
+def test_lists_only_ever_show_the_own_household(own_client, own, other):
+    pages = [own_client.get("/ville-a/mon-profil/"), own_client.get("/ville-a/mes-enfants/")]
     for response in pages:
         assert "ALAIN" in response.content.decode() and "BERNARD" not in response.content.decode()
-    household = parent.get("/ville-a/api/v1/household/").json()
+    household = own_client.get("/ville-a/api/v1/household/").json()
     assert household["id"] == own.household.pk
-    assert [g["id"] for g in parent.get("/ville-a/api/v1/guardians/").json()] == [own.guardian.pk]
-    assert [c["id"] for c in parent.get("/ville-a/api/v1/children/").json()] == [own.child.pk]
+    assert [g["id"] for g in own_client.get("/ville-a/api/v1/guardians/").json()] == [own.guardian.pk]
+    assert [c["id"] for c in own_client.get("/ville-a/api/v1/children/").json()] == [own.child.pk]
 
 
 @pytest.mark.parametrize("url", ["/ville-a/mon-profil/", "/ville-a/mes-enfants/", "/ville-a/api/v1/household/",
                                  "/ville-a/api/v1/children/"])
-def test_a_signed_in_account_without_a_household_gets_404(in_town_a, url):
+def test_a_signed_in_account_without_a_household_gets_404(town, url):
     from django.contrib.auth import get_user_model
 
     staff = get_user_model().objects.create_user("agent@mairie.fr", is_staff=True)
-    assert signed_in(in_town_a, staff).get(url).status_code == 404
+    assert signed_in(staff).get(url).status_code == 404
 
 
 def test_every_url_of_the_family_record_that_takes_an_id_is_covered_above():

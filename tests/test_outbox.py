@@ -14,11 +14,11 @@ PARENT = "claire.alain@example.org"
 
 
 @pytest.fixture
-def parent(in_town_a):
+def claire(town):
     return User.objects.create_user(PARENT)
 
 
-def test_a_job_is_recorded_with_the_change_and_sent_after_the_commit(parent, django_capture_on_commit_callbacks,
+def test_a_job_is_recorded_with_the_change_and_sent_after_the_commit(claire, django_capture_on_commit_callbacks,
                                                                      run_jobs, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         password_reset_request(email=PARENT)
@@ -34,7 +34,7 @@ def test_a_job_is_recorded_with_the_change_and_sent_after_the_commit(parent, dja
     assert mail.to == [PARENT]
 
 
-def test_a_job_the_broker_did_not_take_is_sent_by_the_periodic_dispatch_once(parent, run_jobs, mailoutbox):
+def test_a_job_the_broker_did_not_take_is_sent_by_the_periodic_dispatch_once(claire, run_jobs, mailoutbox):
     # Given a job still pending in town A's outbox (its commit-time send did not happen)
     password_reset_request(email=PARENT)
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.PENDING
@@ -51,7 +51,7 @@ def test_a_job_the_broker_did_not_take_is_sent_by_the_periodic_dispatch_once(par
     assert len(mailoutbox) == 1
 
 
-def test_a_message_whose_actor_is_gone_is_abandoned_and_the_next_ones_still_go(parent, run_jobs, mailoutbox):
+def test_a_message_whose_actor_is_gone_is_abandoned_and_the_next_ones_still_go(claire, run_jobs, mailoutbox):
     gone = OutboxMessage.objects.create(actor_name="an_actor_removed_by_a_deploy", args=[1])
     password_reset_request(email=PARENT)
 

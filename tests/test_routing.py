@@ -2,14 +2,8 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from provisioning.services import town_archive, town_rename
-
-
-@pytest.fixture
-def client():
-    return Client()
 
 
 def test_the_landing_page_lists_active_towns_with_links(client, town_a, town_b):

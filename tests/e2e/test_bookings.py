@@ -28,16 +28,14 @@ def open_week(today: dt.date) -> dt.date:
 
 
 def seed(town):
+    from tenant_apps.accounts.tests.factories import UserFactory
     from tenant_apps.catalog.models import Service, school_year_of
-    from tenant_apps.catalog.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        ServiceFactory,
-        enrol,
-    )
+    from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+    from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 
     with tenant_context(town), transaction.atomic():
-        guardian = GuardianFactory(household__name="ALAIN", user__email="parent@testville.example")
+        guardian = GuardianFactory(household__name="ALAIN",
+                                   user=UserFactory(email="parent@testville.example", password=PASSWORD))
         theo = ChildFactory(household=guardian.household, first_name="Théo")
         anna = ChildFactory(household=guardian.household, first_name="Anna")
         ChildFactory(household=guardian.household, first_name="David")

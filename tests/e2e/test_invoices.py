@@ -15,16 +15,12 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def alain_invoice(live_town, settings, tmp_path):
     from shared_apps.payments.services import payment_config_set
+    from tenant_apps.accounts.tests.factories import PASSWORD, UserFactory
     from tenant_apps.billing.services import household_invoice_issue
-    from tenant_apps.billing.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        HouseholdFactory,
-        ServiceFactory,
-        TariffFactory,
-        book,
-        school_days,
-    )
+    from tenant_apps.billing.tests.factories import TariffFactory
+    from tenant_apps.bookings.tests.factories import book, school_days
+    from tenant_apps.catalog.tests.factories import ServiceFactory
+    from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory, HouseholdFactory
 
     town, base_url = live_town
     settings.MEDIA_ROOT = tmp_path / "media"  # the PDF opened in the test is not kept
@@ -32,7 +28,7 @@ def alain_invoice(live_town, settings, tmp_path):
     with tenant_context(town):
         household = HouseholdFactory(name="ALAIN")
         GuardianFactory(household=household, first_name="Claire", last_name="ALAIN",
-                        user__email="claire.alain@example.org")
+                        user=UserFactory(email="claire.alain@example.org", password=PASSWORD))
         theo = ChildFactory(household=household, first_name="Théo", last_name="ALAIN")
         canteen = ServiceFactory(name="Repas Enfant")
         TariffFactory(service=canteen)

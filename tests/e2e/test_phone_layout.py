@@ -35,19 +35,17 @@ def open_week(today: dt.date) -> dt.date:
 
 
 def seed(town, monday: dt.date) -> dict:
+    from tenant_apps.accounts.tests.factories import UserFactory
     from tenant_apps.billing.services import household_invoice_issue
-    from tenant_apps.billing.tests.factories import TariffFactory, book, school_days
+    from tenant_apps.billing.tests.factories import TariffFactory
     from tenant_apps.bookings.models import Booking
+    from tenant_apps.bookings.tests.factories import book, school_days
     from tenant_apps.catalog.models import Service, school_year_of
-    from tenant_apps.catalog.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        ServiceFactory,
-        enrol,
-    )
+    from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
     from tenant_apps.core.clock import town_today
     from tenant_apps.documents.models import Document
     from tenant_apps.documents.services import document_publish
+    from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
     from tenant_apps.messaging.models import Message, TownService
     from tenant_apps.messaging.services import conversation_start, message_post
     from tenant_apps.portal import demo as portal_demo
@@ -55,7 +53,7 @@ def seed(town, monday: dt.date) -> dict:
 
     with tenant_context(town), transaction.atomic():
         portal_demo.load(town)  # the town's contact details, shown in the footer and the messaging
-        guardian = GuardianFactory.create(household__name="ALAIN", user__email=EMAIL)
+        guardian = GuardianFactory.create(household__name="ALAIN", user=UserFactory(email=EMAIL, password=PASSWORD))
         household = guardian.household
         theo = ChildFactory.create(household=household, first_name="Théo", last_name="ALAIN")
         anna = ChildFactory.create(household=household, first_name="Anna", last_name="ALAIN")

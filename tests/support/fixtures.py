@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection as default_connection
 from django.test import Client
 
 from tests.support import jobs as job_support
 
 PARIS = ZoneInfo("Europe/Paris")
+# django-tenants' connection (schema_name, tenant, set_tenant), which the stubs do not know.
+connection: Any = default_connection
 
 
 class TownClient(Client):
@@ -158,6 +161,6 @@ def at():
     """at(2026, 11, 27, 8) -> an aware Europe/Paris datetime."""
 
     def make(*args) -> dt.datetime:
-        return dt.datetime(*args, tzinfo=PARIS)
+        return dt.datetime(*args).replace(tzinfo=PARIS)
 
     return make

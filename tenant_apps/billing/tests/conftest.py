@@ -7,71 +7,48 @@ import pytest
 from django.db import connection
 
 from shared_apps.payments.services import payment_config_set
+from tenant_apps.bookings.tests.factories import book, school_days
+from tests.support.fixtures import Family, family_create
 
-from .factories import (
-    ChildFactory,
-    GuardianFactory,
-    HouseholdFactory,
-    ServiceFactory,
-    TariffFactory,
-    book,
-    school_days,
-)
+from .factories import TariffFactory
 
 APRIL = (dt.date(2019, 4, 1), dt.date(2019, 4, 30))
 
 
 @pytest.fixture
-def alain(in_town_a):
-    """The ALAIN household: Claire (guardian, signs in) and Théo, who eats at the canteen."""
-    household = HouseholdFactory(name="ALAIN", family_quotient=650, family_quotient_valid_from=dt.date(2019, 1, 1),
-                                 family_quotient_valid_until=dt.date(2019, 12, 31))
-    guardian = GuardianFactory(household=household, first_name="Claire", last_name="ALAIN",
-                               user__email="claire.alain@example.org")
-    theo = ChildFactory(household=household, first_name="Théo", last_name="ALAIN")
-    return household, guardian, theo
+def alain(town) -> Family:
+    """The ALAIN household as billing sees it: Claire (the payer, signs in) and Théo, who eats at
+    the canteen; a family quotient of 650 valid throughout 2019."""
+    return family_create("ALAIN", first_name="Claire", email="claire.alain@example.org", children=("Théo",),
+                         address_line="3 rue des Écoles", family_quotient=650, family_quotient_valid_from=dt.date(2019, 1, 1),
+                         family_quotient_valid_until=dt.date(2019, 12, 31))
 
 
 @pytest.fixture
-def canteen(in_town_a):
-    service = ServiceFactory(name="Repas Enfant")
-    TariffFactory(service=service, unit_price=Decimal("3.30"))
-    return service
-
-
-@pytest.fixture
-def april_invoice(alain, canteen):
-    """An issued invoice of 24 meals × 3.30 € = 79.20 € for April 2019."""
-    from ..services import household_invoice_issue
-
-    household, _guardian, theo = alain
-    book(theo, canteen, school_days(*APRIL, weekdays=range(6))[:24])
-    return household_invoice_issue(household_id=household.pk, period_start=APRIL[0], period_end=APRIL[1])
-
-
-@pytest.fixture
-def dummy_payment(in_town_a):
-    return payment_config_set(town=in_town_a, backend="dummy", params={}, enabled=True)
-
-
-@pytest.fixture
-def parent_client(client, alain):
-    _household, guardian, _theo = alain
-    client.force_login(guardian.user)
+def alain_client(client, alain):
+    """Claire ALAIN, signed in."""
+    client.force_login(alain.user)
     return client
 
 
 @pytest.fixture
-def drain(run_jobs):
-    """Process queued jobs, then come back to the test's town (the worker middleware resets it)."""
+def canteen_tariff(canteen):
+    """The canteen's flat price: 3.30 € a meal."""
+    return TariffFactory(service=canteen, unit_price=Decimal("3.30"))
 
-    def _drain():
-        tenant = connection.tenant
-        result = run_jobs()
-        connection.set_tenant(tenant)
-        return result
 
-    return _drain
+@pytest.fixture
+def april_invoice(alain, canteen, canteen_tariff):
+    """An issued invoice of 24 meals × 3.30 € = 79.20 € for April 2019."""
+    from ..services import household_invoice_issue
+
+    book(alain.child, canteen, school_days(*APRIL, weekdays=range(6))[:24])
+    return household_invoice_issue(household_id=alain.household.pk, period_start=APRIL[0], period_end=APRIL[1])
+
+
+@pytest.fixture
+def dummy_payment(town):
+    return payment_config_set(town=town, backend="dummy", params={}, enabled=True)
 
 
 @pytest.fixture(autouse=True)

@@ -11,18 +11,14 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.payments.gateway import dummy_signed_query
 from shared_apps.payments.services import payment_config_set
+from tenant_apps.bookings.tests.factories import book, school_days
+from tenant_apps.catalog.tests.factories import ServiceFactory
+from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 
 from ..models import Invoice, InvoiceRun, Payment
 from ..services import invoice_run_execute, payment_notification_handle, payment_start
 from .conftest import APRIL, in_threads
-from .factories import (
-    ChildFactory,
-    GuardianFactory,
-    ServiceFactory,
-    TariffFactory,
-    book,
-    school_days,
-)
+from .factories import TariffFactory
 
 MARCH = (APRIL[0].replace(month=3), APRIL[0].replace(month=3, day=31))
 

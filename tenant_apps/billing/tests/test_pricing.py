@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from tenant_apps.catalog.tests.factories import ServiceFactory
+from tenant_apps.families.tests.factories import HouseholdFactory
+
 from ..errors import NoTariff
 from ..pricing import TariffBook
 from ..selectors import tariffs_valid_between
-from .factories import HouseholdFactory, ServiceFactory, TariffFactory, qf_tariff
+from .factories import TariffFactory, qf_tariff
 
 DAY = dt.date(2019, 4, 8)
 BRACKETS = [(0, 400, "0.90"), (401, 800, "2.50"), (801, None, "4.10")]
@@ -20,7 +23,7 @@ def price_for(household, service, day=DAY):
 
 
 @pytest.fixture
-def canteen_by_qf(in_town_a):
+def canteen_by_qf(town):
     service = ServiceFactory(name="Repas Enfant")
     qf_tariff(service, BRACKETS)
     return service
@@ -64,14 +67,14 @@ def test_a_quotient_valid_on_its_last_day_still_counts(canteen_by_qf):
     assert price_for(household, canteen_by_qf) == Decimal("0.90")
 
 
-def test_a_flat_tariff_ignores_the_quotient(in_town_a):
+def test_a_flat_tariff_ignores_the_quotient(town):
     service = ServiceFactory(name="Accueil périscolaire soir")
     TariffFactory(service=service, unit_price=Decimal("1.75"))
     assert price_for(HouseholdFactory(family_quotient=50), service) == Decimal("1.75")
     assert price_for(HouseholdFactory(family_quotient=None), service) == Decimal("1.75")
 
 
-def test_the_tariff_valid_on_the_booked_day_applies(in_town_a):
+def test_the_tariff_valid_on_the_booked_day_applies(town):
     # Given a price rise on 15 April
     service = ServiceFactory()
     TariffFactory(service=service, valid_from=dt.date(2019, 1, 1), valid_until=dt.date(2019, 4, 14),
@@ -83,7 +86,7 @@ def test_the_tariff_valid_on_the_booked_day_applies(in_town_a):
     assert price_for(household, service, dt.date(2019, 4, 15)) == Decimal("3.20")
 
 
-def test_a_day_without_any_tariff_is_refused_with_a_clear_message(in_town_a):
+def test_a_day_without_any_tariff_is_refused_with_a_clear_message(town):
     service = ServiceFactory(name="ALSH Mercredi matin")
     TariffFactory(service=service, valid_from=dt.date(2019, 9, 1))
     with pytest.raises(NoTariff, match="ALSH Mercredi matin"):

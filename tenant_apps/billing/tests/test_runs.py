@@ -13,22 +13,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from tenant_apps.accounts.models import User
 from tenant_apps.bookings.models import Booking
+from tenant_apps.bookings.tests.factories import book, school_days
+from tenant_apps.catalog.tests.factories import ServiceFactory
+from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 from tenants.outbox.models import OutboxMessage
 
 from ..errors import PeriodNotOver, RunAlreadyActive
 from ..models import Invoice, InvoiceRun
 from ..services import household_invoice_issue, invoice_run_execute, invoice_run_start
 from .conftest import APRIL, in_threads
-from .factories import (
-    ChildFactory,
-    GuardianFactory,
-    ServiceFactory,
-    TariffFactory,
-    book,
-    school_days,
-)
+from .factories import TariffFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 NOVEMBER = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -39,26 +34,13 @@ MID_NOVEMBER = dt.datetime(2026, 11, 16, 10, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
-def staff_client(client, in_town_a):
-    client.force_login(User.objects.create_user("agent@ville-a.fr", is_staff=True))
-    return client
-
-
-@pytest.fixture
-def canteen(in_town_a):
-    service = ServiceFactory(name="Repas Enfant")
-    TariffFactory(service=service)
-    return service
-
-
-@pytest.fixture
-def holiday_centre(in_town_a):
+def holiday_centre(town):
     service = ServiceFactory(name="ALSH Vacances", billed_in_advance=True)
     TariffFactory(service=service)
     return service
 
 
-def family():
+def child_of_a_new_family():
     child = ChildFactory()
     GuardianFactory(household=child.household)
     return child
@@ -71,8 +53,8 @@ def page_text(response) -> str:
 # --- Only days that are over -----------------------------------------------------------------
 
 
-def test_on_the_first_of_december_december_cannot_be_invoiced(canteen):
-    child = family()
+def test_on_the_first_of_december_december_cannot_be_invoiced(canteen, canteen_tariff):
+    child = child_of_a_new_family()
     book(child, canteen, school_days(*DECEMBER)[:5])
     with time_machine.travel(FIRST_OF_DECEMBER, tick=False), pytest.raises(PeriodNotOver):
         invoice_run_start(period_start=DECEMBER[0], period_end=DECEMBER[1])
@@ -80,9 +62,9 @@ def test_on_the_first_of_december_december_cannot_be_invoiced(canteen):
     assert not Booking.objects.filter(invoiced=True).exists()
 
 
-def test_on_the_first_of_december_november_is_invoiced_to_its_last_day_in_the_town(canteen):
+def test_on_the_first_of_december_november_is_invoiced_to_its_last_day_in_the_town(canteen, canteen_tariff):
     # Given bookings on every school day of November, and on 1 December
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, [*school_days(*NOVEMBER), dt.date(2026, 12, 1)])
     with time_machine.travel(FIRST_OF_DECEMBER, tick=False):
         # When November is invoiced at 00:30 on 1 December (30 November in UTC)
@@ -95,10 +77,10 @@ def test_on_the_first_of_december_november_is_invoiced_to_its_last_day_in_the_to
 
 
 def test_a_run_in_the_middle_of_the_month_bills_only_days_that_are_over_except_services_billed_in_advance(
-    canteen, holiday_centre
+    canteen, canteen_tariff, holiday_centre
 ):
     # Given a child at the canteen and at the holiday centre (billed in advance) all November
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, school_days(*NOVEMBER))
     book(child, holiday_centre, [dt.date(2026, 11, 25), dt.date(2026, 11, 26)])
     # When staff invoice November on 16 November
@@ -112,9 +94,9 @@ def test_a_run_in_the_middle_of_the_month_bills_only_days_that_are_over_except_s
     assert not Booking.objects.filter(service=canteen, date__gte=dt.date(2026, 11, 16), invoiced=True).exists()
 
 
-def test_without_services_billed_in_advance_a_run_in_the_middle_of_the_month_ends_yesterday(canteen):
+def test_without_services_billed_in_advance_a_run_in_the_middle_of_the_month_ends_yesterday(canteen, canteen_tariff):
     # Given November invoiced on 16 November: the run and its invoice end on 15 November
-    child = family()
+    child = child_of_a_new_family()
     book(child, canteen, school_days(*NOVEMBER))
     with time_machine.travel(MID_NOVEMBER, tick=False):
         first = invoice_run_start(period_start=NOVEMBER[0], period_end=NOVEMBER[1], with_pdfs=False)
@@ -134,7 +116,7 @@ def test_without_services_billed_in_advance_a_run_in_the_middle_of_the_month_end
                              len(school_days(dt.date(2026, 11, 16), NOVEMBER[1]))])
 
 
-def test_staff_are_told_a_run_started_in_the_middle_of_the_month_stops_yesterday(staff_client, canteen):
+def test_staff_are_told_a_run_started_in_the_middle_of_the_month_stops_yesterday(staff_client, canteen, canteen_tariff):
     with time_machine.travel(MID_NOVEMBER, tick=False):
         response = staff_client.post("/ville-a/gestion/facturation/",
                                      {"period_start": "2026-11-01", "period_end": "2026-11-30"}, follow=True)
@@ -159,7 +141,7 @@ def test_the_run_screen_names_the_services_billed_in_advance(staff_client, holid
     assert "ALSH Vacances" in text
 
 
-def test_staff_mark_a_service_billed_in_advance_from_its_form(staff_client, canteen):
+def test_staff_mark_a_service_billed_in_advance_from_its_form(staff_client, canteen, canteen_tariff):
     form = page_text(staff_client.get(f"/ville-a/gestion/prestations/{canteen.pk}/"))
     assert "Facturation à échoir" in form
 
@@ -167,9 +149,9 @@ def test_staff_mark_a_service_billed_in_advance_from_its_form(staff_client, cant
 # --- A worker killed mid-run -----------------------------------------------------------------
 
 
-def test_a_run_whose_worker_died_is_resumed_where_it_stopped_and_its_counters_never_go_back(canteen):
+def test_a_run_whose_worker_died_is_resumed_where_it_stopped_and_its_counters_never_go_back(canteen, canteen_tariff):
     # Given five families, and a run whose worker died after invoicing two of them
-    households = [family().household for _ in range(5)]
+    households = [child_of_a_new_family().household for _ in range(5)]
     for household in households:
         book(household.children.get(), canteen, school_days(*APRIL)[:3])
     run = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], with_pdfs=False,
@@ -190,7 +172,7 @@ def test_a_run_whose_worker_died_is_resumed_where_it_stopped_and_its_counters_ne
     assert sorted(Invoice.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5]
 
 
-def test_the_run_screen_says_a_run_was_resumed(staff_client, canteen):
+def test_the_run_screen_says_a_run_was_resumed(staff_client, canteen, canteen_tariff):
     run = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], status=InvoiceRun.Status.DONE,
                                     resumed_at=timezone.now())
     text = page_text(staff_client.get(f"/ville-a/gestion/facturation/facturations/{run.pk}/"))
@@ -204,7 +186,7 @@ def silent_for(run: InvoiceRun, minutes: int) -> None:
     InvoiceRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - dt.timedelta(minutes=minutes))
 
 
-def test_a_waiting_run_says_it_waits_for_the_worker(staff_client, canteen):
+def test_a_waiting_run_says_it_waits_for_the_worker(staff_client, canteen, canteen_tariff):
     run = invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
     text = page_text(staff_client.get(f"/ville-a/gestion/facturation/facturations/{run.pk}/"))
     assert "En attente du service de traitement" in text
@@ -212,7 +194,7 @@ def test_a_waiting_run_says_it_waits_for_the_worker(staff_client, canteen):
     assert "Reprendre" not in text
 
 
-def test_staff_cancel_a_run_nobody_picked_up_and_start_the_period_again(staff_client, canteen, town_a):
+def test_staff_cancel_a_run_nobody_picked_up_and_start_the_period_again(staff_client, canteen, canteen_tariff):
     # Given a run queued two minutes ago that no worker picked up (broker down)
     run = invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
     silent_for(run, minutes=2)
@@ -225,13 +207,12 @@ def test_staff_cancel_a_run_nobody_picked_up_and_start_the_period_again(staff_cl
 
     # Then it is cancelled and the period can be invoiced again
     assert "La facturation est annulée" in page_text(response)
-    connection.set_tenant(town_a)
     run.refresh_from_db()
     assert run.status == InvoiceRun.Status.CANCELLED
     assert invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
 
 
-def test_staff_resume_a_silent_run_and_its_job_is_queued_again(staff_client, canteen, town_a):
+def test_staff_resume_a_silent_run_and_its_job_is_queued_again(staff_client, canteen, canteen_tariff):
     run = invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
     silent_for(run, minutes=2)
     messages_before = OutboxMessage.objects.filter(actor_name="run_invoicing").count()
@@ -239,26 +220,23 @@ def test_staff_resume_a_silent_run_and_its_job_is_queued_again(staff_client, can
     response = staff_client.post(f"/ville-a/gestion/facturation/facturations/{run.pk}/reprendre/", follow=True)
 
     assert "La facturation est relancée" in page_text(response)
-    connection.set_tenant(town_a)
     assert OutboxMessage.objects.filter(actor_name="run_invoicing").count() == messages_before + 1
     # And a second click right after is refused: the job has a minute to show a sign of life
     again = staff_client.post(f"/ville-a/gestion/facturation/facturations/{run.pk}/reprendre/", follow=True)
     assert "Cette facturation n'est pas bloquée" in page_text(again)
-    connection.set_tenant(town_a)
     assert OutboxMessage.objects.filter(actor_name="run_invoicing").count() == messages_before + 1
 
 
-def test_a_run_that_is_alive_cannot_be_cancelled(staff_client, canteen, town_a):
+def test_a_run_that_is_alive_cannot_be_cancelled(staff_client, canteen, canteen_tariff):
     run = invoice_run_start(period_start=APRIL[0], period_end=APRIL[1])
     response = staff_client.post(f"/ville-a/gestion/facturation/facturations/{run.pk}/annuler/", follow=True)
     assert "Cette facturation n'est pas bloquée" in page_text(response)
-    connection.set_tenant(town_a)
     run.refresh_from_db()
     assert run.status == InvoiceRun.Status.PENDING
 
 
-def test_a_cancelled_run_redelivered_later_does_nothing(canteen):
-    book(family(), canteen, school_days(*APRIL)[:3])
+def test_a_cancelled_run_redelivered_later_does_nothing(canteen, canteen_tariff):
+    book(child_of_a_new_family(), canteen, school_days(*APRIL)[:3])
     run = InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1], status=InvoiceRun.Status.CANCELLED)
     invoice_run_execute(run_id=run.pk)
     assert not Invoice.objects.exists()
@@ -267,7 +245,7 @@ def test_a_cancelled_run_redelivered_later_does_nothing(canteen):
 # --- One active run per period ---------------------------------------------------------------
 
 
-def test_the_database_refuses_a_second_active_run_over_the_same_days(in_town_a):
+def test_the_database_refuses_a_second_active_run_over_the_same_days(town):
     InvoiceRun.objects.create(period_start=APRIL[0], period_end=APRIL[1])
     with pytest.raises(IntegrityError), transaction.atomic():
         InvoiceRun.objects.create(period_start=dt.date(2019, 4, 30), period_end=dt.date(2019, 5, 31),
@@ -281,7 +259,7 @@ def test_four_staff_starting_the_same_period_at_once_make_one_run(committed_town
     with tenant_context(committed_town):
         canteen = ServiceFactory(name="Repas Enfant")
         TariffFactory(service=canteen)
-        book(family(), canteen, school_days(*APRIL)[:3])
+        book(child_of_a_new_family(), canteen, school_days(*APRIL)[:3])
 
     failures = in_threads(
         committed_town,

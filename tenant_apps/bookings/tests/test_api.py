@@ -8,7 +8,8 @@ import time_machine
 
 from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import ClosureDay
-from tenant_apps.catalog.tests.factories import ChildFactory, enrol
+from tenant_apps.catalog.tests.factories import enrol
+from tenant_apps.families.tests.factories import ChildFactory
 
 YEAR = "2026-2027"
 NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -22,7 +23,7 @@ def frozen():
 
 @pytest.fixture
 def api(client, family, canteen):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     client.force_login(guardian.user)
 
@@ -47,7 +48,7 @@ def test_services_are_listed_with_their_deadline_rules(api, canteen):
 
 
 def test_set_and_unset_then_the_week_grid_shows_it(api, family, canteen):
-    _guardian, theo, _anna = family
+    theo = family.child
     booked = api.post_json("bookings/set/", target(theo, canteen, "2026-11-30"))
     assert booked.status_code == 200 and booked.json()["status"] == "booked"
     week = api.get("/ville-a/api/v1/bookings/week/?semaine=2026-W49").json()
@@ -59,7 +60,7 @@ def test_set_and_unset_then_the_week_grid_shows_it(api, family, canteen):
 
 
 def test_errors_carry_stable_codes(api, family, canteen):
-    _guardian, theo, anna = family
+    theo, anna = family.children
     ClosureDay.objects.create(date=dt.date(2026, 12, 3), reason="Grève")
     cases = [
         (target(theo, canteen, "2026-11-27"), 400, "deadline_passed"),
@@ -97,7 +98,7 @@ def test_another_familys_child_answers_404_on_every_endpoint(api, canteen):
 
 
 def test_bulk_preview_then_apply(api, family, canteen):
-    _guardian, theo, _anna = family
+    theo = family.child
     payload = {"service": canteen.pk, "children": [{"child": theo.pk, "weekdays": [0, 1]}],
                "start": "2026-11-27", "end": "2026-12-08", "action": "replace", "criterion": "none"}
     preview = api.post_json("bookings/bulk/preview/", payload).json()
@@ -133,7 +134,7 @@ def test_the_deadline_time_is_documented_as_the_hh_mm_it_is(api, canteen):
 ])
 def test_the_bulk_api_alternates_weeks_strictly_and_keeps_the_former_values(api, family, canteen, criterion,
                                                                              mondays):
-    _guardian, theo, _anna = family
+    theo = family.child
     payload = {"service": canteen.pk, "children": [{"child": theo.pk, "weekdays": [0]}],
                "start": "2026-12-28", "end": "2027-01-22", "action": "add", "criterion": criterion}
     preview = api.post_json("bookings/bulk/preview/", payload)

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tenant_apps.accounts.models import User
 from tenant_apps.bookings import services as booking_services
 from tenant_apps.catalog.tests.factories import enrol
 from tenant_apps.families.services import allergy_add
@@ -21,8 +20,8 @@ def frozen():
         yield
 
 
-def test_allergies_named_like_formulas_are_written_as_text(client, family, canteen):
-    guardian, theo, anna = family
+def test_allergies_named_like_formulas_are_written_as_text(client, family, canteen, staff):
+    guardian, theo, anna = family.guardian, *family.children
     enrol(theo, canteen, "2026-2027")
     enrol(anna, canteen, "2026-2027")
     # Given allergies a parent named like spreadsheet formulas
@@ -30,7 +29,7 @@ def test_allergies_named_like_formulas_are_written_as_text(client, family, cante
     allergy_add(actor=guardian.user, child=anna, name="+cmd|' /C calc'!A0")
     for child in (theo, anna):
         booking_services.booking_set(child=child, service=canteen, day=MONDAY, actor=guardian.user, source="portal")
-    client.force_login(User.objects.create_user("gestion@ville-a.test", "x", is_staff=True))
+    client.force_login(staff)
 
     # When staff download the day's attendance list
     response = client.get(f"/ville-a/gestion/reservations/pointage.csv?date={MONDAY}&service={canteen.pk}")

@@ -9,22 +9,14 @@ from pypdf import PdfReader
 
 from tenant_apps.bookings.models import Booking
 from tenant_apps.bookings.pdf import attendance_sheet_html
-from tenant_apps.catalog.tests.factories import ChildFactory, HouseholdFactory
+from tenant_apps.families.tests.factories import ChildFactory, HouseholdFactory
 
 YEAR = "2026-2027"
 MONDAY = dt.date(2026, 11, 30)
 
 
 @pytest.fixture
-def staff_client(client, in_town_a):
-    from tenant_apps.accounts.models import User
-
-    client.force_login(User.objects.create_user("gestion@ville-a.test", "x", is_staff=True))
-    return client
-
-
-@pytest.fixture
-def sixty_children(in_town_a, canteen):
+def sixty_children(town, canteen):
     """60 children booked on Monday; long names and allergies; every fifth has a PAI."""
     for n in range(60):
         household = HouseholdFactory(name=f"DE LA FONTAINE-MONTGOLFIER-{n:02d}")
@@ -41,11 +33,11 @@ def texts_of(page) -> str:
 
 
 def test_a_long_attendance_sheet_stays_inside_the_page_with_its_header_on_every_page(sixty_children, canteen,
-                                                                                      town_a):
+                                                                                      town):
     from weasyprint import HTML
 
     # When the sheet of 60 children is laid out as for the PDF
-    document = HTML(string=attendance_sheet_html(service=canteen, day=MONDAY, town=town_a)).render()
+    document = HTML(string=attendance_sheet_html(service=canteen, day=MONDAY, town=town)).render()
     # Then it spans several pages
     assert len(document.pages) > 1
     for number, page in enumerate(document.pages, start=1):

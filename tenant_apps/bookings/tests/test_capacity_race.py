@@ -54,7 +54,8 @@ def run_concurrently(town, jobs):
 
 
 def test_twelve_families_racing_for_three_places_get_exactly_three(race_town):
-    from tenant_apps.catalog.tests.factories import ChildFactory, ServiceFactory, enrol
+    from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+    from tenant_apps.families.tests.factories import ChildFactory
 
     day = dt.date.today() + dt.timedelta(days=30)  # noqa: DTZ011
     while day.weekday() != 0:
@@ -94,7 +95,8 @@ def test_twelve_families_racing_for_three_places_get_exactly_three(race_town):
 
 
 def test_the_same_child_booked_twice_at_once_gives_one_booking(race_town):
-    from tenant_apps.catalog.tests.factories import ChildFactory, ServiceFactory, enrol
+    from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+    from tenant_apps.families.tests.factories import ChildFactory
 
     day = dt.date.today() + dt.timedelta(days=30)  # noqa: DTZ011
     while day.weekday() != 1:
@@ -132,12 +134,8 @@ def signed_in_cookies(town, user) -> dict:
 def test_parents_racing_through_the_web_pages_never_overbook(race_town, live_server_url):
     import requests
 
-    from tenant_apps.catalog.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        ServiceFactory,
-        enrol,
-    )
+    from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+    from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 
     day = dt.date.today() + dt.timedelta(days=30)  # noqa: DTZ011
     while day.weekday() != 3:

@@ -10,10 +10,10 @@ from tenant_apps.bookings.models import Booking
 from tenant_apps.bookings.selectors import bookings_of_day
 from tenant_apps.catalog import demo as services_demo
 from tenant_apps.catalog.models import Enrolment, Service
-from tenant_apps.catalog.tests.factories import ChildFactory, HouseholdFactory
+from tenant_apps.families.tests.factories import ChildFactory, HouseholdFactory
 
 
-def test_demo_services_enrolments_and_bookings(in_town_a):
+def test_demo_services_enrolments_and_bookings(town):
     # Given the families demo created the ALAIN household (Théo, Anna, David); today is a Wednesday
     alain = HouseholdFactory(name="ALAIN")
     for first_name in ("Théo", "Anna", "David"):

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.contrib.admin.models import LogEntry
 
-from tenant_apps.accounts.models import User
 from tenant_apps.bookings import services as booking_services
 from tenant_apps.bookings.models import Booking, BookingChange
 from tenant_apps.catalog.models import Enrolment
@@ -25,14 +24,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def staff_client(client, in_town_a):
-    staff = User.objects.create_user("gestion@ville-a.test", "x", is_staff=True)
-    client.force_login(staff)
-    client.staff = staff
-    return client
-
-
 def book(child, service, *days, actor):
     for day in days:
         booking_services.booking_set(child=child, service=service, day=day, actor=actor,
@@ -40,7 +31,7 @@ def book(child, service, *days, actor):
 
 
 def test_the_admin_enrols_through_the_service_and_explains_a_bad_school_year(staff_client, family, canteen):
-    _guardian, theo, _anna = family
+    theo = family.child
     # A school year the service refuses is shown beside its field, nothing is written
     refused = staff_client.post(f"{ADMIN}add/", {"child": theo.pk, "service": canteen.pk, "school_year": "2026"})
     assert refused.status_code == 200 and "Année scolaire invalide (ex. 2026-2027)." in refused.content.decode()
@@ -56,8 +47,9 @@ def test_the_admin_enrols_through_the_service_and_explains_a_bad_school_year(sta
     assert Enrolment.objects.get().school_year == YEAR
 
 
-def test_deleting_in_the_admin_shows_then_cancels_the_future_bookings_on_record(staff_client, family, canteen):
-    guardian, theo, _anna = family
+def test_deleting_in_the_admin_shows_then_cancels_the_future_bookings_on_record(staff_client, staff, family,
+                                                                                  canteen):
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     book(theo, canteen, dt.date(2026, 11, 30), dt.date(2026, 12, 1), actor=guardian.user)
     enrolment = Enrolment.objects.get()
@@ -72,13 +64,13 @@ def test_deleting_in_the_admin_shows_then_cancels_the_future_bookings_on_record(
     assert not Enrolment.objects.exists()
     assert set(Booking.objects.values_list("status", flat=True)) == {Booking.Status.CANCELLED}
     cancellations = BookingChange.objects.filter(action=BookingChange.Action.CANCELLED)
-    assert cancellations.count() == 2 and {c.actor for c in cancellations} == {staff_client.staff}
+    assert cancellations.count() == 2 and {c.actor for c in cancellations} == {staff}
     # No bulk deletion that would skip the confirmation
     assert "delete_selected" not in staff_client.get(ADMIN).content.decode()
 
 
 def test_the_admin_cannot_delete_an_enrolment_already_invoiced(staff_client, family, canteen):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     book(theo, canteen, dt.date(2026, 11, 30), actor=guardian.user)
     Booking.objects.update(invoiced=True)

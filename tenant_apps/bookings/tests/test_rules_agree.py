@@ -8,17 +8,16 @@ the day's own school year.
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tenant_apps.accounts.models import User
 from tenant_apps.bookings import selectors, services
 from tenant_apps.bookings.errors import BookingRefusal
 from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import ClosureDay
-from tenant_apps.catalog.tests.factories import ChildFactory, ServiceFactory, enrol
+from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
+from tenant_apps.families.tests.factories import ChildFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY, DAY = dt.date(2028, 7, 31), dt.date(2028, 8, 1)
@@ -31,11 +30,6 @@ BOOKING = {  # the child's booking of the day: (status, invoiced), or none
     "none": None, "booked": ("booked", False), "cancelled": ("cancelled", False),
     "booked, invoiced": ("booked", True), "cancelled, invoiced": ("cancelled", True),
 }
-
-
-@pytest.fixture
-def staff(in_town_a):
-    return User.objects.create_user("gestion@ville-a.test", "x", is_staff=True)
 
 
 def refusal_code(operation, **arguments) -> str | None:
@@ -65,7 +59,7 @@ def refusal_code(operation, **arguments) -> str | None:
 def test_the_grid_the_bulk_preview_and_the_single_write_agree(
         family, staff, active, calendar, enrolment_required, enrolled, separate_cancellation, moment, booking,
         capacity, others_booked, override):
-    guardian, theo, anna = family
+    guardian, theo, anna = family.guardian, *family.children
     with transaction.atomic():
         # Given a service, a child and a day in that combination
         service = ServiceFactory(

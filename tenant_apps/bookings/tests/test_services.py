@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from tenant_apps.accounts.models import User
 from tenant_apps.bookings import services
 from tenant_apps.bookings.errors import (
     BookingInvoiced,
@@ -16,20 +15,16 @@ from tenant_apps.bookings.errors import (
 )
 from tenant_apps.bookings.models import Booking, BookingChange
 from tenant_apps.catalog.models import ClosureDay
-from tenant_apps.catalog.tests.factories import ChildFactory, enrol
+from tenant_apps.catalog.tests.factories import enrol
+from tenant_apps.families.tests.factories import ChildFactory
 
 YEAR = "2026-2027"
 MONDAY = dt.date(2026, 11, 30)
 THURSDAY = dt.date(2026, 12, 3)
 
 
-@pytest.fixture
-def staff(in_town_a):
-    return User.objects.create_user("gestion@ville-a.test", "x", is_staff=True)
-
-
 def test_a_parent_books_then_cancels_before_the_deadline_and_each_change_is_recorded(family, canteen, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     # When the parent books Monday from the portal on Friday
     booking = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user,
@@ -50,7 +45,7 @@ def test_a_parent_books_then_cancels_before_the_deadline_and_each_change_is_reco
 
 
 def test_after_the_deadline_a_parent_is_refused_but_staff_may_override_and_it_is_recorded(family, canteen, staff, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     late = at(2026, 11, 30, 8, 30)
     with pytest.raises(DeadlinePassed) as error:
@@ -71,7 +66,7 @@ def test_after_the_deadline_a_parent_is_refused_but_staff_may_override_and_it_is
 
 
 def test_a_separate_cancellation_deadline(family, canteen, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     # Given cancellations close the day before at 18:00 while bookings close the same day at 08:30
     canteen.cancellation_mode = "days_before"
@@ -86,7 +81,7 @@ def test_a_separate_cancellation_deadline(family, canteen, at):
 
 
 def test_not_enrolled_and_closed_days_are_refused(family, canteen, at):
-    guardian, theo, anna = family
+    guardian, theo, anna = family.guardian, *family.children
     enrol(theo, canteen, YEAR)
     now = at(2026, 11, 27, 10)
     with pytest.raises(NotEnrolled):
@@ -104,7 +99,7 @@ def test_not_enrolled_and_closed_days_are_refused(family, canteen, at):
 
 
 def test_capacity_is_never_exceeded(family, canteen, at):
-    guardian, theo, anna = family
+    guardian, theo, anna = family.guardian, *family.children
     canteen.capacity = 1
     canteen.save()
     enrol(theo, canteen, YEAR)
@@ -120,7 +115,7 @@ def test_capacity_is_never_exceeded(family, canteen, at):
 
 
 def test_an_invoiced_booking_is_locked_even_for_staff(family, canteen, staff, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     booking = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal",
                                    now=at(2026, 11, 27, 10))
@@ -137,7 +132,7 @@ def test_an_invoiced_booking_is_locked_even_for_staff(family, canteen, staff, at
 
 
 def test_bulk_add_keeps_existing_bookings_and_replace_cancels_the_others_but_never_invoiced_ones(family, canteen, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     now = at(2026, 11, 27, 10)
     # Given Théo is booked on Tuesday 1 and Friday 4 December, and Friday 11 is already invoiced
@@ -169,7 +164,7 @@ def test_bulk_add_keeps_existing_bookings_and_replace_cancels_the_others_but_nev
 
 
 def test_bulk_skips_closed_days_past_deadlines_full_days_and_follows_the_criterion(family, canteen, at):
-    guardian, theo, anna = family
+    guardian, theo, anna = family.guardian, *family.children
     david = ChildFactory(household=guardian.household, first_name="David")
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
@@ -208,7 +203,7 @@ def test_bulk_skips_closed_days_past_deadlines_full_days_and_follows_the_criteri
 
 
 def test_staff_record_attendance_and_a_walk_in(family, canteen, staff, at):
-    guardian, theo, anna = family
+    guardian, theo, anna = family.guardian, *family.children
     enrol(theo, canteen, YEAR)
     booking = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal",
                                    now=at(2026, 11, 27, 10))
@@ -221,7 +216,7 @@ def test_staff_record_attendance_and_a_walk_in(family, canteen, staff, at):
 
 
 def test_booking_a_day_already_booked_changes_nothing_even_once_it_is_closed_or_late(family, canteen, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     booking = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal",
                                    now=at(2026, 11, 27, 10))
@@ -236,7 +231,7 @@ def test_booking_a_day_already_booked_changes_nothing_even_once_it_is_closed_or_
 
 
 def test_an_inactive_service_is_refused_by_the_bulk_plan_as_by_a_single_booking(family, canteen, at):
-    guardian, theo, _anna = family
+    guardian, theo = family.guardian, family.child
     enrol(theo, canteen, YEAR)
     canteen.is_active = False
     canteen.save()
@@ -250,7 +245,7 @@ def test_an_inactive_service_is_refused_by_the_bulk_plan_as_by_a_single_booking(
 
 
 def test_one_week_in_two_alternates_strictly_across_iso_week_53(family, canteen, at):
-    guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     now = at(2026, 12, 1, 10)
     # Given a parent in alternating custody books Mondays, one week in two, from Monday 28 December 2026
@@ -269,7 +264,7 @@ def test_one_week_in_two_alternates_strictly_across_iso_week_53(family, canteen,
     ("even_weeks", [dt.date(2027, 1, 4), dt.date(2027, 1, 18)]),
 ])
 def test_the_former_even_and_odd_weeks_are_kept_as_alternations(family, canteen, at, old_criterion, mondays):
-    guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     # Given an API client still sending the former criteria across the turn of 2026 (53 weeks)
     plan = services.bookings_bulk_preview(service=canteen, weekdays_by_child={theo: [0]},

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tenant_apps.accounts.models import User
 from tenant_apps.bookings import services as booking_services
 from tenant_apps.bookings.models import Booking, BookingChange
 from tenant_apps.catalog.models import ClosureDay, Enrolment, Service
@@ -22,16 +21,8 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def staff_client(client, in_town_a):
-    staff = User.objects.create_user("gestion@ville-a.test", "x", is_staff=True)
-    client.force_login(staff)
-    client.staff = staff
-    return client
-
-
 def test_parents_cannot_open_staff_screens(client, family):
-    guardian, _theo, _anna = family
+    guardian = family.guardian
     client.force_login(guardian.user)
     for url in ("/ville-a/gestion/prestations/", "/ville-a/gestion/reservations/",
                 "/ville-a/gestion/reservations/pointage.csv", "/ville-a/gestion/prestations/inscriptions/"):
@@ -59,8 +50,8 @@ def test_staff_create_a_service_with_a_working_days_deadline(staff_client):
     assert bad.status_code == 200 and "ne prend pas de nombre de jours" in bad.content.decode()
 
 
-def test_staff_add_a_closure_day_and_enrol_a_child(staff_client, family, canteen):
-    _guardian, theo, _anna = family
+def test_staff_add_a_closure_day_and_enrol_a_child(staff_client, staff, family, canteen):
+    theo = family.child
     staff_client.post("/ville-a/gestion/prestations/fermetures/", {"date": "2026-12-03", "reason": "Grève"})
     assert ClosureDay.objects.get().reason == "Grève"
     staff_client.post("/ville-a/gestion/prestations/inscriptions/", {
@@ -73,8 +64,8 @@ def test_staff_add_a_closure_day_and_enrol_a_child(staff_client, family, canteen
     assert "ALAIN Théo" in page
 
 
-def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_client, family, canteen):
-    guardian, theo, anna = family
+def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_client, staff, family, canteen):
+    guardian, theo, anna = family.guardian, *family.children
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
     # Théo eats no pork, is allergic to peanuts, has a PAI and is in CM1 this school year
@@ -97,7 +88,7 @@ def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_cl
         "date": "2026-11-30", "service": canteen.pk, "child": anna.pk})
     walk_in = Booking.objects.get(child=anna)
     assert walk_in.unbooked_attendance and walk_in.attendance == "present"
-    assert walk_in.changes.get().actor == staff_client.staff
+    assert walk_in.changes.get().actor == staff
 
     csv_text = staff_client.get(f"/ville-a/gestion/reservations/pointage.csv?date=2026-11-30&service={canteen.pk}"
                                 ).content.decode("utf-8-sig")
@@ -109,12 +100,12 @@ def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_cl
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
-def test_the_admin_lists_bookings_and_its_cancel_action_overrides_the_deadline_on_record(staff_client, family,
+def test_the_admin_lists_bookings_and_its_cancel_action_overrides_the_deadline_on_record(staff_client, staff, family,
                                                                                            canteen):
-    guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     booking = booking_services.booking_set(child=theo, service=canteen, day=dt.date(2026, 11, 27),
-                                           actor=staff_client.staff, source="staff", override=True)
+                                           actor=staff, source="staff", override=True)
     listing = staff_client.get("/ville-a/gestion/admin/bookings/booking/?q=Théo")
     assert listing.status_code == 200 and "ALAIN Théo" in listing.content.decode()
     for path in ("services/service/", "services/closureday/", "services/enrolment/?q=theo",
@@ -125,11 +116,11 @@ def test_the_admin_lists_bookings_and_its_cancel_action_overrides_the_deadline_o
     booking.refresh_from_db()
     assert booking.status == "cancelled"
     change = booking.changes.get(action="cancelled")
-    assert (change.source, change.override, change.actor) == (BookingChange.Source.ADMIN, True, staff_client.staff)
+    assert (change.source, change.override, change.actor) == (BookingChange.Source.ADMIN, True, staff)
 
 
 def test_staff_book_and_cancel_past_the_deadline_with_the_override_recorded(staff_client, family, canteen):
-    _guardian, theo, _anna = family
+    theo = family.child
     enrol(theo, canteen, YEAR)
     today = {"date": "2026-11-27", "service": canteen.pk, "child": theo.pk}  # past 08:30
     staff_client.post("/ville-a/gestion/reservations/reserver/", {**today, "action": "set"})
