@@ -152,3 +152,18 @@ def test_metrics_count_a_page_view_for_the_bearer_of_the_token_only(town, client
 def test_healthz_still_names_the_database_the_broker_and_the_cache(db):
     answer = Client().get("/healthz").json()
     assert {"database", "broker", "cache"} <= answer.keys()
+
+
+def test_dramatiqs_exporter_stays_inert_outside_a_worker_process():
+    from dramatiq import Message
+
+    from tenants.observability import JobMetrics
+
+    # A web process or the test worker sends and runs messages without the exporter having booted
+    metrics = JobMetrics()
+    message = Message(queue_name="default", actor_name="send_menu", args=(), kwargs={},
+                      options={"retries": 1})
+    metrics.after_enqueue(None, message, 0)
+    metrics.before_process_message(None, message)
+    metrics.after_process_message(None, message)
+    assert not hasattr(metrics, "total_messages")

@@ -4,6 +4,7 @@
    become Citus reference tables (tenants.scaling.REFERENCE_TABLES), which point only at each other.
 2. A town request (pages, API, a booking written) touches its town's schema and those reference
    tables only: never another town's schema, never a public table left on the coordinator.
+3. Every town table has a primary key (Citus moves a schema with logical replication).
 """
 
 import datetime as dt
@@ -119,3 +120,17 @@ def test_a_town_request_touches_its_own_schema_and_reference_tables_only(frozen,
         and not (schema in (None, "public") and table in REFERENCE_TABLES)
     }
     assert strays == set()
+
+
+def test_every_town_table_has_a_primary_key_so_citus_can_move_the_schema(town_a):
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT t.tablename FROM pg_tables t
+            WHERE t.schemaname = %s AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+                JOIN pg_namespace n ON n.oid = r.relnamespace
+                WHERE c.contype = 'p' AND n.nspname = t.schemaname AND r.relname = t.tablename)
+        """, [town_a.schema_name])
+        assert cursor.fetchall() == []
+    assert len(_tables(town_a.schema_name)) > 40
