@@ -11,9 +11,11 @@ import re
 import secrets
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -64,12 +66,12 @@ def town_restore(*, directory: Path, slug: str, force: bool = False) -> Town:
     redirect = TownSlugRedirect.objects.filter(old_slug=slug).exclude(town=existing).first()
     if redirect is not None:
         raise ProvisioningError(f"/{slug}/ is the former address of {redirect.town.name} and still redirects there.")
-    script = _restore_script(export)
+    _archive_check(export)
     replaced_schema = existing.schema_name if existing is not None else None
     schema_name = _schema_name()
     copied = _files_copy(export.files, schema_name)
     try:
-        town = _schema_restore(export, script=script, slug=slug, schema_name=schema_name, replacing=existing)
+        town = _schema_restore(export, slug=slug, schema_name=schema_name, replacing=existing)
     except BaseException:
         _files_delete(schema_name, copied)
         raise
@@ -112,66 +114,22 @@ def _pg_restore_binary() -> str:
     return found
 
 
-def _restore_script(export: Export) -> str:
-    """The dump as an SQL script (pg_restore reads and checks the whole archive)."""
+def _archive_check(export: Export) -> None:
+    """Refuse an archive pg_restore cannot read, or one that is not the schema town.json names."""
     result = subprocess.run(  # noqa: S603 - fixed binary, no shell
-        [_pg_restore_binary(), "--no-owner", "--no-privileges", "--file=-", str(export.dump)],
-        capture_output=True, text=True, check=False,
+        [_pg_restore_binary(), "--list", str(export.dump)], capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
         raise ProvisioningError(f"{export.dump} is corrupt or unreadable: {result.stderr.strip()}")
-    if not re.search(rf"^CREATE SCHEMA {re.escape(export.schema_name)};$", result.stdout, re.MULTILINE):
+    if not re.search(rf"^\d+; \d+ \d+ SCHEMA - {re.escape(export.schema_name)}( |$)", result.stdout, re.MULTILINE):
         raise ProvisioningError(f"{export.dump} holds no schema {export.schema_name}: not this town's export.")
-    return result.stdout
 
 
-@dataclass
-class _Copy:
-    header: str
-    rows: list[str]
-
-
-def _script_parts(script: str, *, source: str, target: str) -> Iterator[str | _Copy]:
-    """SQL chunks and COPY blocks of `script`, moved from schema `source` to `target`.
-
-    Session settings and psql meta-commands are left out (the restore runs in the application's
-    connection, whose search_path django-tenants owns); the rows are kept as they are.
-    """
-    name = re.compile(rf"(?<![\w$]){re.escape(source)}(?![\w$])")
-    sql: list[str] = []
-    lines = iter(script.splitlines())
-    for line in lines:
-        if line.startswith("COPY ") and line.endswith("FROM stdin;"):
-            if sql:
-                yield "\n".join(sql)
-                sql = []
-            rows = []
-            for row in lines:
-                if row == "\\.":
-                    break
-                rows.append(row)
-            else:
-                raise ProvisioningError("The dump is truncated: a COPY block has no end.")
-            yield _Copy(header=name.sub(target, line.removesuffix(";")), rows=rows)
-        elif line.startswith(("SET ", "\\")) or line.startswith("SELECT pg_catalog.set_config('search_path'"):
-            continue
-        else:
-            sql.append(name.sub(target, line))
-    if sql:
-        yield "\n".join(sql)
-
-
-def _schema_restore(export: Export, *, script: str, slug: str, schema_name: str, replacing: Town | None) -> Town:
+def _schema_restore(export: Export, *, slug: str, schema_name: str, replacing: Town | None) -> Town:
     staging = f"restore_{secrets.token_hex(6)}"
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for part in _script_parts(script, source=export.schema_name, target=staging):
-                if isinstance(part, _Copy):
-                    with cursor.cursor.copy(part.header) as copy:
-                        for row in part.rows:
-                            copy.write(row + "\n")
-                elif part.strip():
-                    cursor.execute(part)
+            _script_load(cursor, export, target=staging)
             if replacing is not None:
                 cursor.execute(f'DROP SCHEMA "{replacing.schema_name}" CASCADE')
             cursor.execute(f'ALTER SCHEMA "{staging}" RENAME TO "{schema_name}"')
@@ -189,6 +147,67 @@ def _schema_restore(export: Export, *, script: str, slug: str, schema_name: str,
             ) from None
         town.save()
     return town
+
+
+def _script_load(cursor: Any, export: Export, *, target: str) -> None:
+    """Stream pg_restore's SQL script into `cursor`, the town's schema renamed `target` on the way.
+
+    The rows go through COPY as they come (a large town never sits in memory). Session settings
+    and psql meta-commands are left out: the load runs in the application's connection, whose
+    search_path django-tenants owns. Any failure raises inside the caller's transaction.
+    """
+    name = re.compile(rf"(?<![\w$]){re.escape(export.schema_name)}(?![\w$])")
+    create_schema = f"CREATE SCHEMA {export.schema_name};"
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(  # noqa: S603 - fixed binary, no shell
+            [_pg_restore_binary(), "--no-owner", "--no-privileges", "--file=-", str(export.dump)],
+            stdout=subprocess.PIPE, stderr=errors,
+        )
+        assert process.stdout is not None  # noqa: S101 - stdout=PIPE
+        try:
+            _statements_run(cursor, process.stdout, name=name, target=target, create_schema=create_schema)
+        except Exception as error:
+            process.kill()
+            process.wait()
+            errors.seek(0)
+            detail = errors.read().decode(errors="replace").strip() or str(error)
+            raise ProvisioningError(f"{export.dump} could not be restored: {detail}") from None
+        if process.wait() != 0:
+            errors.seek(0)
+            raise ProvisioningError(
+                f"{export.dump} is corrupt or unreadable: {errors.read().decode(errors='replace').strip()}")
+
+
+def _statements_run(cursor: Any, lines: IO[bytes], *, name: re.Pattern[str], target: str,
+                    create_schema: str) -> None:
+    sql: list[str] = []
+    seen_schema = False
+
+    def flush() -> None:
+        if not seen_schema:  # never run a statement that would not land in the staging schema
+            raise ProvisioningError("the script does not start by creating the town's schema")
+        text = "\n".join(sql)
+        sql.clear()
+        if text.strip():
+            cursor.execute(text)
+
+    for raw in lines:
+        line = raw.decode().rstrip("\n")
+        if line.startswith("COPY ") and line.endswith("FROM stdin;"):
+            flush()
+            with cursor.cursor.copy(name.sub(target, line.removesuffix(";"))) as copy:
+                for row in lines:
+                    if row == b"\\.\n":
+                        break
+                    copy.write(row)
+                else:
+                    raise ProvisioningError("the dump is truncated: a COPY block has no end")
+        elif line.startswith(("SET ", "\\")) or line.startswith("SELECT pg_catalog.set_config('search_path'"):
+            continue
+        else:
+            seen_schema = seen_schema or line == create_schema
+            sql.append(name.sub(target, line))
+    flush()
 
 
 def _storage_keys(schema_name: str) -> Iterator[str]:

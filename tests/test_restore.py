@@ -184,6 +184,13 @@ def test_a_corrupt_export_is_refused_and_leaves_nothing(made, tmp_path):
     assert not Town.objects.filter(slug=slug).exists()
     assert _leftovers() == (schemas, folders)
 
+    # A town.json that names another schema than the dump's (two exports mixed up)
+    manifest.write_text(manifest.read_text().replace("Europe/Atlantis", "Europe/Paris")
+                        .replace(town.schema_name, "town_000000000000"))
+    with pytest.raises(CommandError, match="holds no schema town_000000000000"):
+        _restore(export, slug)
+    assert _leftovers() == (schemas, folders)
+
     # A directory that is no export at all
     with pytest.raises(CommandError, match="is not a town export"):
         _restore(tmp_path / "nothing", slug)
