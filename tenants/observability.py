@@ -60,8 +60,16 @@ HTTP_LATENCY = Histogram(
 )
 
 
-def current_request_id() -> str | None:
-    return request_id.get()
+_SERIES: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+
+def _series(view: str, method: str, status: str) -> tuple[Any, Any]:
+    """The counter and histogram children of one (view, method, status), looked up once per process."""
+    key = (view, method, status)
+    series = _SERIES.get(key)
+    if series is None:
+        series = _SERIES[key] = (HTTP_REQUESTS.labels(*key), HTTP_LATENCY.labels(*key))
+    return series
 
 
 class ContextFilter(logging.Filter):
@@ -103,16 +111,18 @@ class RequestContextMiddleware:
             response = self.get_response(request)
             elapsed = time.perf_counter() - started
             view, status = _view_name(request), str(response.status_code)
-            HTTP_REQUESTS.labels(view, request.method, status).inc()
-            HTTP_LATENCY.labels(view, request.method, status).observe(elapsed)
+            counter, latency = _series(view, request.method or "", status)
+            counter.inc()
+            latency.observe(elapsed)
             response[REQUEST_ID_HEADER] = rid
-            town = getattr(request, "town", None)
-            # The view's name, not the path: paths carry e-mail confirmation and password tokens.
-            access_logger.info(
-                "%s %s %s %.1f ms", request.method, view, status, elapsed * 1000,
-                extra={"schema": town.schema_name if town is not None else "public", "view": view,
-                       "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)},
-            )
+            if settings.ACCESS_LOG:
+                town = getattr(request, "town", None)
+                # The view's name, not the path: paths carry e-mail confirmation and password tokens.
+                access_logger.info(
+                    "%s %s %s %.1f ms", request.method, view, status, elapsed * 1000,
+                    extra={"schema": town.schema_name if town is not None else "public", "view": view,
+                           "status": response.status_code, "duration_ms": round(elapsed * 1000, 1)},
+                )
             return response
         finally:
             request_id.reset(token)

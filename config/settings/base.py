@@ -362,5 +362,7 @@ LOGGING: dict[str, Any] = {
         "axes": {"level": "WARNING"},
     },
 }
+# One line per request (schema, request id, view, status, duration); off: gunicorn's access log only.
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 # Bearer token of the Prometheus scrape endpoint /metrics; unset: the endpoint answers 404.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
