@@ -1,6 +1,7 @@
 """Logs name the town and the request; metrics count requests for the operators' Prometheus only."""
 
 import copy
+import datetime as dt
 import io
 import json
 import logging
@@ -60,6 +61,7 @@ def test_a_town_request_logs_under_the_towns_schema_and_the_proxys_request_id(to
                                                                                    "WARNING")
     access = next(line for line in lines if line["logger"] == "portail.requests")
     assert (access["schema"], access["request_id"], access["status"]) == (town.schema_name, "proxy-4f2a", 404)
+    assert dt.datetime.fromisoformat(access["time"]).utcoffset() == dt.timedelta(0)
 
 
 def test_without_a_usable_request_id_each_request_gets_its_own(town, client, json_logs):
