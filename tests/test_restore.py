@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import shutil
 import uuid
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def made():
     connection.set_schema_to_public()
     for town in Town.objects.filter(pk__in=[t.pk for t in towns if t.pk]):
         town_drop(town=town)
+    for town in towns:  # every schema a test's town had: the original's and the restored ones
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / town.schema_name, ignore_errors=True)
 
 
 def _town_with_families(made, slug: str) -> Town:
@@ -154,6 +157,7 @@ def test_restore_over_a_town_in_place_needs_force(made, tmp_path):
     # With --force the town is replaced by the export (the deleted household is back), its old schema gone
     _restore(export, slug, "--force")
     replaced = Town.objects.get(slug=slug)
+    made.append(replaced)
     assert replaced.pk == town.pk
     assert replaced.schema_name != town.schema_name
     assert _contents(replaced) == before
