@@ -4,6 +4,7 @@ Each function is atomic: a failure leaves neither a row without a schema nor a s
 without a row (PostgreSQL DDL is transactional, and everything runs in one transaction).
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -210,7 +211,8 @@ def _pg_dump_binary() -> str:
 
 
 def town_export(*, slug: str, directory: Path) -> list[Path]:
-    """Write `<dir>/<slug>.dump` (pg_dump of the town's schema) and `<dir>/files/` (its files)."""
+    """Write `<dir>/<slug>.dump` (pg_dump of the town's schema), `<dir>/town.json` (its registry row)
+    and `<dir>/files/` (its files): what `town_restore` brings back."""
     activate_public()
     town = Town.objects.filter(slug=slug).first()
     if town is None:
@@ -233,8 +235,21 @@ def town_export(*, slug: str, directory: Path) -> list[Path]:
     if result.returncode != 0:
         raise ProvisioningError(f"pg_dump failed: {result.stderr.strip()}")
     files_dir = directory / "files"
-    written = [dump_path, *_export_files(town, files_dir)]
+    manifest_path = directory / EXPORT_MANIFEST
+    manifest_path.write_text(json.dumps(_export_manifest(town), indent=2, ensure_ascii=False), encoding="utf-8")
+    written = [dump_path, manifest_path, *_export_files(town, files_dir)]
     return written
+
+
+EXPORT_MANIFEST = "town.json"
+
+
+def _export_manifest(town: Town) -> dict[str, str]:
+    """The registry row of the town (public schema, outside the dump): what `restore_town` recreates."""
+    return {
+        "schema_name": town.schema_name, "slug": town.slug, "name": town.name, "insee_code": town.insee_code,
+        "school_zone": town.school_zone, "time_zone": town.time_zone, "status": town.status,
+    }
 
 
 def _export_files(town: Town, target: Path) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import environ
@@ -75,6 +76,7 @@ TENANT_LIMIT_SET_CALLS = True
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MULTIPROCESSING_MAX_PROCESSES", default=2)
 
 MIDDLEWARE = [
+    "tenants.observability.RequestContextMiddleware",  # request id, access line, metrics: around everything
     "tenants.middleware.TownRoutingMiddleware",
     "tenants.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -267,6 +269,9 @@ DRAMATIQ_BROKER = {
         # Stale connections are closed before the town is looked up, not after.
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         "tenants.jobs.TownContextMiddleware",
+        "tenants.observability.JobContextMiddleware",  # after the town's: its job line names the town
+        # dramatiq's Prometheus exporter, served by each worker host on `dramatiq_prom_port` (9191).
+        *(["tenants.observability.JobMetrics"] if env.bool("JOBS_METRICS", default=False) else []),
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
@@ -332,11 +337,25 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LOGGING = {
+# Every line names the town's schema and the request id (tenants.observability.ContextFilter);
+# LOG_FORMAT=json (production's default) writes one JSON object a line.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "tenants.observability.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(schema)s %(request_id)s] %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(schema)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -344,3 +363,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# One line per request (schema, request id, view, status, duration); off: gunicorn's access log only.
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
+# Bearer token of the Prometheus scrape endpoint /metrics; unset: the endpoint answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")

@@ -10,7 +10,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, DEBUG, PAYMENT_CONFIG_KEY, SECRET_KEY, env
+from .base import CACHES, DEBUG, LOGGING, PAYMENT_CONFIG_KEY, SECRET_KEY, env
 
 UNSHARED_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -32,10 +32,14 @@ if not PAYMENT_CONFIG_KEY:
         "independently of SECRET_KEY (see README, « Production »)."
     )
 
+# One JSON object a line (schema and request id included) for the log collector.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and the Prometheus scraper talk to the web processes directly, on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
