@@ -35,7 +35,7 @@ def made():
 
 def _town_with_families(made, slug: str) -> Town:
     from tenant_apps.documents.services import document_publish
-    from tenant_apps.portal.tests.fixtures import PDF_BYTES, pdf_upload
+    from tests.support.files import PDF_BYTES, pdf_upload
 
     town = town_create(slug=slug, name="Mairie de Plouha", zone="B", insee_code="22222")
     made.append(town)
