@@ -84,10 +84,14 @@ def in_town_a(town_a):
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
+    from tenants.routing import forget_local
+
     cache.clear()
+    forget_local()
     yield
     activate_public()  # the public schema and the default time zone
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture
