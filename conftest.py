@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.support.live",
     "tests.support.services",
     "tests.support.faults",
+    "tests.support.pgbouncer",
 ]
 
 TOWN_A = {"slug": "ville-a", "name": "Mairie de Ville-A", "zone": "B"}
