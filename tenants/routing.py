@@ -28,6 +28,7 @@ CACHE_SECONDS = 300
 LOCAL_SECONDS = 5.0
 LOCAL_MAX_ENTRIES = 4096
 _local: dict[str, tuple[float, "SlugTarget"]] = {}
+_clock = time.monotonic
 # A dead cache would log on every request; one warning per process and per minute says it.
 OUTAGE_LOG_SECONDS = 60
 _last_outage_log = 0.0
@@ -82,7 +83,7 @@ def resolve_slug(slug: str) -> SlugTarget:
     """What the first path segment points at; cached in the public schema's key space."""
     if slug in RESERVED_SLUGS:
         return _MISSING
-    now = time.monotonic()
+    now = _clock()
     local = _local.get(slug)
     if local is not None and local[0] > now:
         return local[1]
