@@ -160,7 +160,7 @@ def bench_throughput(town, service, clients, days) -> None:
         def toggle(http, index, step):
             session_key, csrf = sessions[index]
             child = clients[index][1][0]
-            day = days[5 + step % 15]  # weeks 2–4: each client its own child, each click a write
+            day = days[5 + (step + 3 * index) % 15]  # weeks 2–4, clients spread over the days; each click a write
             response = http.post(f"{base}/{town.slug}/reservations/case/",
                                  data=click_data(child, service, day, step // 15),
                                  headers={"HX-Request": "true", "X-CSRFToken": csrf},
