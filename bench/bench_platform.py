@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,7 +54,7 @@ class TownSetByHandMiddleware:
     and no switching of the schema. The view then reads the town profile and renders the town,
     as it does when routed."""
 
-    town = None
+    town: Any = None
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -34,6 +34,9 @@ POOLERS = ("", "pgbouncer")
 
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    search_path_set_schemas: list[str] | None
+    _setting_search_path: bool
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._transaction_search_path: str | None = None
         self._search_path_sql: dict[tuple[str, bool], tuple[list[str], str]] = {}
