@@ -13,9 +13,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	uv sync --frozen --group dev --group local
 	@touch $@
 
-# Headless Chromium for the browser tests (Debian package; Playwright cannot download browsers here).
+# Headless Chromium for the browser tests (Debian package; Playwright cannot download browsers here),
+# and PgBouncer for the transaction-pooling isolation test (tests/test_pgbouncer.py).
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@command -v pgbouncer >/dev/null 2>&1 || test -x /usr/sbin/pgbouncer || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; }
 
 run: install
 	$(PY) scripts/run.py

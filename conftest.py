@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.support.live",
     "tests.support.services",
     "tests.support.faults",
+    "tests.support.pgbouncer",
 ]
 
 TOWN_A = {"slug": "ville-a", "name": "Mairie de Ville-A", "zone": "B"}
@@ -76,10 +77,14 @@ def town_b(towns, db):
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
+    from tenants.routing import forget_local
+
     cache.clear()
+    forget_local()
     yield
     activate_public()  # the public schema and the default time zone
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture

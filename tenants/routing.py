@@ -1,5 +1,11 @@
 """Cached lookup of the first path segment: a town, an old slug to redirect, or nothing.
 
+Two levels: a short in-process cache (LOCAL_SECONDS, a plain dict: no round trip at all) in front
+of the shared cache (CACHE_SECONDS, Redis in production). Renaming, archiving or creating a town
+forgets the slugs in both — in the shared cache for everyone, in the local one only in the process
+that made the change: another web process or worker may still route by the old entry for at most
+LOCAL_SECONDS (the staleness bound stated in the README).
+
 The cache only saves a query: when it is unreachable, a read is a miss and a write is
 skipped, so the towns keep answering from the database through a cache outage.
 """
@@ -18,6 +24,11 @@ from .validators import RESERVED_SLUGS
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300
+# In-process: how long a web process may route by what it read, whatever changed elsewhere.
+LOCAL_SECONDS = 5.0
+LOCAL_MAX_ENTRIES = 4096
+_local: dict[str, tuple[float, "SlugTarget"]] = {}
+_clock = time.monotonic
 # A dead cache would log on every request; one warning per process and per minute says it.
 OUTAGE_LOG_SECONDS = 60
 _last_outage_log = 0.0
@@ -72,13 +83,25 @@ def resolve_slug(slug: str) -> SlugTarget:
     """What the first path segment points at; cached in the public schema's key space."""
     if slug in RESERVED_SLUGS:
         return _MISSING
+    now = _clock()
+    local = _local.get(slug)
+    if local is not None and local[0] > now:
+        return local[1]
     with schema_context("public"):
         key = _cache_key(slug)
         target = _cached(key)
         if target is None:
             target = _lookup(slug)
             _remember(key, target, CACHE_SECONDS)
+    if len(_local) >= LOCAL_MAX_ENTRIES:
+        _local.clear()
+    _local[slug] = (now + LOCAL_SECONDS, target)
     return target
+
+
+def forget_local() -> None:
+    """Empty this process's cache of slugs (tests; the shared cache is untouched)."""
+    _local.clear()
 
 
 def _lookup(slug: str) -> SlugTarget:
@@ -92,7 +115,9 @@ def _lookup(slug: str) -> SlugTarget:
 
 
 def forget_slugs(*slugs: str) -> None:
-    """Drop cached lookups after a town is created, renamed or archived."""
+    """Drop cached lookups after a town is created, renamed or archived (here and in the shared cache)."""
+    for slug in slugs:
+        _local.pop(slug, None)
     with schema_context("public"):
         _forget([_cache_key(s) for s in slugs])
 

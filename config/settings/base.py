@@ -123,7 +123,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portail_famille"),
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, sending the town's search_path only when it changes (tenants/postgresql_backend).
+DATABASES["default"]["ENGINE"] = "tenants.postgresql_backend"
+# "pgbouncer": the app talks to PgBouncer in transaction pooling mode; the schema is then set in
+# every transaction (SET LOCAL) instead of once per connection, and server-side cursors are off.
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+DATABASES["default"]["POOLER"] = DATABASE_POOLER
+if DATABASE_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # A Unix-socket directory may be given percent-encoded as the host (the embedded server's).
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))

@@ -1,4 +1,8 @@
-"""Signs a user out after a period of inactivity (SESSION_IDLE_TIMEOUT seconds)."""
+"""Signs a user out after a period of inactivity (SESSION_IDLE_TIMEOUT seconds).
+
+The last-seen time is written to the session at most once a minute (TOUCH_SECONDS): a write
+costs a session UPDATE, and the timeout is then exact to within that minute.
+"""
 
 import time
 
@@ -8,6 +12,7 @@ from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
 LAST_SEEN_KEY = "_last_seen"
+TOUCH_SECONDS = 60
 
 
 class InactivityTimeoutMiddleware:
@@ -18,10 +23,10 @@ class InactivityTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get(LAST_SEEN_KEY, now)
-            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("Votre session a expiré après une période d'inactivité. Reconnectez-vous."))
-            else:
+            elif last_seen is None or now - last_seen >= TOUCH_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

@@ -23,7 +23,7 @@ from tenant_apps.core.french import after_colon
 from tenant_apps.families.selectors import child_of, children_of, household_of
 from tenants.errors import DomainError
 
-from . import selectors, services
+from . import selectors, services, services_cell
 from .forms import BulkChildrenForm, BulkParamsForm, BulkServiceForm
 from .models import BookingChange
 
@@ -84,10 +84,7 @@ def _fresh_row(household, monday, child, service):
 @require_POST
 @vary_on_headers("HX-Request")
 def toggle(request):
-    """Book or cancel one cell; htmx swaps the cell, otherwise back to the week."""
-    household = household_of(request.user)
-    child = child_of(household, _int(request.POST.get("child")))
-    service = _service(request.POST.get("service"))
+    """Book or cancel one cell; htmx swaps the cell (built from what the write loaded), otherwise back to the week."""
     try:
         day = dt.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
@@ -95,6 +92,34 @@ def toggle(request):
     action = request.POST.get("action")
     if action not in ("set", "unset"):
         return HttpResponseBadRequest(_("Action invalide."))
+    written = services_cell.booking_cell_toggle(user=request.user, child_id=_int(request.POST.get("child")),
+                                                service_id=_int(request.POST.get("service")), day=day,
+                                                book=action == "set")
+    if written is None:
+        return _toggle_general(request, day, action)
+    names = {"service": written.service.name, "child": written.child.first_name, "day": date_format(day, "l j F")}
+    if written.refusal is not None:
+        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": written.refusal.message}, "error"
+    elif action == "set":
+        text, level = _("%(service)s réservé pour %(child)s le %(day)s.") % names, "success"
+    else:
+        text, level = _("%(service)s annulé pour %(child)s le %(day)s.") % names, "success"
+    monday = selectors.monday_of(day)
+    if request.htmx:
+        row = selectors.Row(written.child, written.service, [written.cell])
+        return render(request, "bookings/_cell_response.html", {
+            "cell": written.cell, "row": row, "semaine": selectors.week_param(monday), "message": text,
+            "level": level,
+        })
+    getattr(messages, level)(request, text)
+    return redirect(_week_url(monday, f"row-{written.child.pk}-{written.service.pk}"))
+
+
+def _toggle_general(request, day: dt.date, action: str):
+    """A click the fast path did not find (another family's child, no enrolment…): 404 or the rules' refusal."""
+    household = household_of(request.user)
+    child = child_of(household, _int(request.POST.get("child")))
+    service = _service(request.POST.get("service"))
     names = {"service": service.name, "child": child.first_name, "day": date_format(day, "l j F")}
     try:
         if action == "set":
@@ -109,7 +134,7 @@ def toggle(request):
         text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": after_colon(error.message)}, "error"
     monday = selectors.monday_of(day)
     if request.htmx:
-        grid, row = _fresh_row(household, monday, child, service)
+        _grid, row = _fresh_row(household, monday, child, service)
         cell = next((c for c in row.cells if c.day == day), None)
         if cell is None:
             raise Http404(_("Jour hors de la grille."))
