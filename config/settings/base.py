@@ -60,6 +60,7 @@ TENANT_APPS = [
     "tenant_apps.billing",
     "tenant_apps.documents",
     "tenant_apps.messaging",
+    "tenant_apps.calendarfeed",
     "tenant_apps.portal",
     "tenant_apps.backoffice",
 ]
