@@ -4,7 +4,21 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -130,27 +144,20 @@ def cell_state(*, child: Child, service: Service, day: dt.date, booking: Booking
 
 
 def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None = None, only_child_id: int | None = None,
-              only_service_id: int | None = None) -> WeekGrid:
+              only_service_id: int | None = None, children: list[Child] | None = None) -> WeekGrid:
     """The household's week: per child, one row per enrolled service, one cell per day.
 
-    A constant number of queries whatever the number of children and services.
+    A constant number of queries whatever the number of children and services; `children` (the
+    household's, as `children_of` lists them) saves one when the caller has them already.
     """
     now = now or timezone.now()
     week = [monday + dt.timedelta(days=i) for i in range(7)]
-    children = list(children_of(household))
+    children = list(children_of(household)) if children is None else list(children)
     if only_child_id is not None:
         children = [c for c in children if c.pk == only_child_id]
     child_ids = [c.pk for c in children]
     years = school_years_between(week[0], week[-1])
-    enrolments = list(
-        Enrolment.objects.filter(child_id__in=child_ids, school_year__in=years, service__is_active=True)
-        .select_related("service")
-    )
-    enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
-    services: dict[int, Service] = {}
-    for enrolment in enrolments:
-        enrolled[(enrolment.child_id, enrolment.school_year)].add(enrolment.service_id)
-        services[enrolment.service_id] = enrolment.service
+    services, enrolled, taken = _week_services(child_ids, years, week[0], week[-1])
     if only_service_id is not None:
         services = {k: v for k, v in services.items() if k == only_service_id}
     ordered = sorted(services.values(), key=lambda s: (s.position, s.name))
@@ -160,15 +167,6 @@ def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None 
         for b in Booking.objects.filter(child_id__in=child_ids, service_id__in=list(services),
                                         date__range=(week[0], week[-1]))
     }
-    taken: dict[tuple[int, dt.date], int] = {}
-    capped = [s.pk for s in ordered if s.capacity is not None]
-    if capped:
-        taken = {
-            (row["service_id"], row["date"]): row["n"]
-            for row in Booking.objects.filter(service_id__in=capped, date__range=(week[0], week[-1]),
-                                              status=Booking.Status.BOOKED)
-            .values("service_id", "date").annotate(n=Count("id"))
-        }
     # Monday–Friday, plus Saturday/Sunday when a displayed service runs then.
     weekend = {d for s in ordered for d in s.weekdays if d >= 5}
     weekend |= {d.weekday() for dates in schedule.given_dates.values() for d in dates if d.weekday() >= 5}
@@ -192,6 +190,38 @@ def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None 
         grids.append(grid)
     return WeekGrid(monday=monday, days=days, children=grids,
                     deadline_message=_deadline_message(ordered, days, schedule, now))
+
+
+def _week_services(child_ids: list[int], years: list[str], start: dt.date, end: dt.date) -> tuple[
+        dict[int, Service], dict[tuple[int, str], set[int]], dict[tuple[int, dt.date], int]]:
+    """In one query: the active services the children are enrolled in for `years`, the enrolments
+    {(child id, school year): {service ids}}, and the places taken {(service id, day): n} from `start` to
+    `end` for the services with a capacity."""
+    pairs = Enrolment.objects.filter(service_id=OuterRef("pk"), child_id__in=child_ids, school_year__in=years)
+    per_day = (Booking.objects.filter(service_id=OuterRef(OuterRef("pk")), date=OuterRef("day"),
+                                      status=Booking.Status.BOOKED)
+               .order_by().values("service_id").annotate(n=Count("id")).values("n"))
+    days = (Booking.objects.filter(service_id=OuterRef("pk"), date__range=(start, end), status=Booking.Status.BOOKED)
+            .order_by("date").values(day=F("date")).distinct())
+    rows = (
+        Service.objects.filter(is_active=True, pk__in=pairs.order_by().values("service_id"))
+        .annotate(
+            enrolled_pairs=ArraySubquery(pairs.order_by("pk").values_list(
+                JSONObject(child="child_id", year="school_year"))),
+            taken_days=Case(When(capacity__isnull=True, then=Value([], output_field=ArrayField(JSONField()))),
+                            default=ArraySubquery(days.values_list(JSONObject(day="date", n=Subquery(per_day))))),
+        )
+    )
+    services: dict[int, Service] = {}
+    enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
+    taken: dict[tuple[int, dt.date], int] = {}
+    for service in rows:
+        services[service.pk] = service
+        for pair in service.enrolled_pairs:
+            enrolled[(pair["child"], pair["year"])].add(service.pk)
+        for row in service.taken_days:
+            taken[(service.pk, dt.date.fromisoformat(row["day"]))] = row["n"]
+    return services, enrolled, taken
 
 
 def _deadline_text(service: Service, days: list[dt.date], schedule: ServiceSchedule) -> str:

@@ -18,7 +18,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
-from tenant_apps.families.selectors import child_of, children_of, household_of
+from tenant_apps.families.selectors import (
+    child_of,
+    children_of,
+    household_and_children_of,
+    household_of,
+)
 from tenants.errors import DomainError
 
 from . import selectors, services
@@ -45,9 +50,9 @@ def _monday_from(request, source) -> dt.date:
 
 @login_required
 def week(request):
-    household = household_of(request.user)
+    household, children = household_and_children_of(request.user)
     monday = _monday_from(request, request.GET)
-    grid = selectors.week_grid(household, monday)
+    grid = selectors.week_grid(household, monday, children=children)
     year, number = grid.iso
     return render(request, "bookings/week.html", {
         "grid": grid, "week_number": number, "week_year": year, "semaine": selectors.week_param(monday),
