@@ -194,34 +194,38 @@ def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None 
 
 def _week_services(child_ids: list[int], years: list[str], start: dt.date, end: dt.date) -> tuple[
         dict[int, Service], dict[tuple[int, str], set[int]], dict[tuple[int, dt.date], int]]:
-    """In one query: the active services the children are enrolled in for `years`, the enrolments
-    {(child id, school year): {service ids}}, and the places taken {(service id, day): n} from `start` to
-    `end` for the services with a capacity."""
+    """The active services the children are enrolled in for `years`, with the enrolments and places taken."""
+    enrolled_in = Enrolment.objects.filter(child_id__in=child_ids, school_year__in=years).order_by()
+    return services_with_enrolments(Service.objects.filter(is_active=True, pk__in=enrolled_in.values("service_id")),
+                                    child_ids=child_ids, years=years, start=start, end=end)
+
+
+def services_with_enrolments(services: QuerySet[Service], *, child_ids: list[int], years: list[str], start: dt.date,
+                             end: dt.date) -> tuple[dict[int, Service], dict[tuple[int, str], set[int]],
+                                                    dict[tuple[int, dt.date], int]]:
+    """In one query: `services`, the children's enrolments in them {(child id, school year): {service ids}}, and
+    the places taken {(service id, day): n} from `start` to `end` for the services with a capacity."""
     pairs = Enrolment.objects.filter(service_id=OuterRef("pk"), child_id__in=child_ids, school_year__in=years)
     per_day = (Booking.objects.filter(service_id=OuterRef(OuterRef("pk")), date=OuterRef("day"),
                                       status=Booking.Status.BOOKED)
                .order_by().values("service_id").annotate(n=Count("id")).values("n"))
     days = (Booking.objects.filter(service_id=OuterRef("pk"), date__range=(start, end), status=Booking.Status.BOOKED)
             .order_by("date").values(day=F("date")).distinct())
-    rows = (
-        Service.objects.filter(is_active=True, pk__in=pairs.order_by().values("service_id"))
-        .annotate(
-            enrolled_pairs=ArraySubquery(pairs.order_by("pk").values_list(
-                JSONObject(child="child_id", year="school_year"))),
-            taken_days=Case(When(capacity__isnull=True, then=Value([], output_field=ArrayField(JSONField()))),
-                            default=ArraySubquery(days.values_list(JSONObject(day="date", n=Subquery(per_day))))),
-        )
+    rows = services.annotate(
+        enrolled_pairs=ArraySubquery(pairs.order_by("pk").values_list(JSONObject(child="child_id", year="school_year"))),
+        taken_days=Case(When(capacity__isnull=True, then=Value([], output_field=ArrayField(JSONField()))),
+                        default=ArraySubquery(days.values_list(JSONObject(day="date", n=Subquery(per_day))))),
     )
-    services: dict[int, Service] = {}
+    found: dict[int, Service] = {}
     enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
     taken: dict[tuple[int, dt.date], int] = {}
     for service in rows:
-        services[service.pk] = service
+        found[service.pk] = service
         for pair in service.enrolled_pairs:
             enrolled[(pair["child"], pair["year"])].add(service.pk)
         for row in service.taken_days:
             taken[(service.pk, dt.date.fromisoformat(row["day"]))] = row["n"]
-    return services, enrolled, taken
+    return found, enrolled, taken
 
 
 def _deadline_text(service: Service, days: list[dt.date], schedule: ServiceSchedule) -> str:
