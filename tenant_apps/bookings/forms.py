@@ -47,8 +47,11 @@ class BulkServiceForm(forms.Form):
 
     def __init__(self, *args, household, today, children: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = [c.pk for c in children] if children is not None else children_of(household).values("pk")
-        enrolled = Enrolment.objects.filter(child__in=scope, school_year__in=bookable_years(today))
+        enrolled = Enrolment.objects.filter(school_year__in=bookable_years(today))
+        if children is not None:
+            enrolled = enrolled.filter(child_id__in=[c.pk for c in children])
+        else:
+            enrolled = enrolled.filter(child__in=children_of(household))
         service_field = cast(forms.ModelChoiceField, self.fields["service"])
         # Each service comes with the children enrolled in it: the next step needs no query of its own.
         service_field.queryset = Service.objects.filter(is_active=True).filter(
