@@ -4,21 +4,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
-    Case,
-    Count,
-    F,
-    JSONField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -195,36 +184,49 @@ def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None 
 def _week_services(child_ids: list[int], years: list[str], start: dt.date, end: dt.date) -> tuple[
         dict[int, Service], dict[tuple[int, str], set[int]], dict[tuple[int, dt.date], int]]:
     """The active services the children are enrolled in for `years`, with the enrolments and places taken."""
-    enrolled_in = Enrolment.objects.filter(child_id__in=child_ids, school_year__in=years).order_by()
-    return services_with_enrolments(Service.objects.filter(is_active=True, pk__in=enrolled_in.values("service_id")),
-                                    child_ids=child_ids, years=years, start=start, end=end)
+    return services_with_enrolments(None, child_ids=child_ids, years=years, start=start, end=end)
 
 
-def services_with_enrolments(services: QuerySet[Service], *, child_ids: list[int], years: list[str], start: dt.date,
-                             end: dt.date) -> tuple[dict[int, Service], dict[tuple[int, str], set[int]],
-                                                    dict[tuple[int, dt.date], int]]:
-    """In one query: `services`, the children's enrolments in them {(child id, school year): {service ids}}, and
-    the places taken {(service id, day): n} from `start` to `end` for the services with a capacity."""
-    pairs = Enrolment.objects.filter(service_id=OuterRef("pk"), child_id__in=child_ids, school_year__in=years)
-    per_day = (Booking.objects.filter(service_id=OuterRef(OuterRef("pk")), date=OuterRef("day"),
-                                      status=Booking.Status.BOOKED)
-               .order_by().values("service_id").annotate(n=Count("id")).values("n"))
-    days = (Booking.objects.filter(service_id=OuterRef("pk"), date__range=(start, end), status=Booking.Status.BOOKED)
-            .order_by("date").values(day=F("date")).distinct())
-    rows = services.annotate(
-        enrolled_pairs=ArraySubquery(pairs.order_by("pk").values_list(JSONObject(child="child_id", year="school_year"))),
-        taken_days=Case(When(capacity__isnull=True, then=Value([], output_field=ArrayField(JSONField()))),
-                        default=ArraySubquery(days.values_list(JSONObject(day="date", n=Subquery(per_day))))),
-    )
+_SERVICES_WITH_ENROLMENTS = """
+SELECT s.*,
+  ARRAY(SELECT e.child_id::text || '|' || e.school_year FROM {enrolment} e
+        WHERE e.service_id = s.id AND e.child_id = ANY(%(children)s) AND e.school_year = ANY(%(years)s)) AS enrolled_pairs,
+  CASE WHEN s.capacity IS NULL THEN ARRAY[]::text[] ELSE ARRAY(
+    SELECT b.date::text || '|' || count(*) FROM {booking} b
+    WHERE b.service_id = s.id AND b.status = %(booked)s AND b.date BETWEEN %(start)s AND %(end)s GROUP BY b.date)
+  END AS taken_days
+FROM {service} s
+WHERE {which}
+"""
+_ENROLLED_IN = ("s.is_active AND s.id IN (SELECT service_id FROM {enrolment} "
+                "WHERE child_id = ANY(%(children)s) AND school_year = ANY(%(years)s))")
+
+
+def services_with_enrolments(service_ids: list[int] | None, *, child_ids: list[int], years: list[str],
+                             start: dt.date, end: dt.date) -> tuple[dict[int, Service], dict[tuple[int, str], set[int]],
+                                                                    dict[tuple[int, dt.date], int]]:
+    """In one query: the services (`service_ids`, or the active ones the children are enrolled in for
+    `years`), the children's enrolments in them {(child id, school year): {service ids}}, and the places
+    taken {(service id, day): n} from `start` to `end` for the services with a capacity.
+
+    Written in SQL: the ORM's version of these two array subqueries cost more to compile than to run."""
+    tables = {"service": Service._meta.db_table, "enrolment": Enrolment._meta.db_table,
+              "booking": Booking._meta.db_table}
+    which = _ENROLLED_IN.format(**tables) if service_ids is None else "s.id = ANY(%(services)s)"
+    sql = _SERVICES_WITH_ENROLMENTS.format(which=which, **tables)
+    params = {"children": list(child_ids), "years": list(years), "booked": Booking.Status.BOOKED, "start": start,
+              "end": end, "services": list(service_ids or [])}
     found: dict[int, Service] = {}
     enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
     taken: dict[tuple[int, dt.date], int] = {}
-    for service in rows:
+    for service in Service.objects.raw(sql, params):
         found[service.pk] = service
-        for pair in service.enrolled_pairs:
-            enrolled[(pair["child"], pair["year"])].add(service.pk)
-        for row in service.taken_days:
-            taken[(service.pk, dt.date.fromisoformat(row["day"]))] = row["n"]
+        for pair in getattr(service, "enrolled_pairs"):  # noqa: B009 - a column of the raw query
+            child_id, year = pair.split("|", 1)
+            enrolled[(int(child_id), year)].add(service.pk)
+        for pair in getattr(service, "taken_days"):  # noqa: B009 - a column of the raw query
+            day, count = pair.split("|", 1)
+            taken[(service.pk, dt.date.fromisoformat(day))] = int(count)
     return found, enrolled, taken
 
 

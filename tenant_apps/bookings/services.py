@@ -314,7 +314,7 @@ def _plan(*, service: Service, weekdays_by_child: Mapping[Child, Iterable[int]],
     years = school_years_between(start, end)
     # The enrolments and the places taken in one query (under the lock when applying).
     _found, enrolled, taken_by_day = services_with_enrolments(
-        Service.objects.filter(pk=service.pk), child_ids=[c.pk for c in children], years=years, start=start, end=end)
+        [service.pk], child_ids=[c.pk for c in children], years=years, start=start, end=end)
     existing_qs = Booking.objects.filter(child__in=children, service=service, date__range=(start, end))
     if lock:
         existing_qs = existing_qs.select_for_update()

@@ -2,7 +2,7 @@
 
 A week of three children in seven services is a hundred cells; as an included template each cell cost
 some forty variable lookups, two URL reversals and three localised dates, most of the page's time. Here
-the URL, the CSRF field and each day's labels are worked out once per page (the render context) and the
+the URL, the CSRF field and each day's labels are worked out once per page (kept on the request) and the
 cell's markup is put together directly, escaped as the template escaped it. The grid page and the
 htmx answer to a click both render cells through this tag, so they cannot drift apart.
 """
@@ -23,8 +23,11 @@ LOCK_ICON = ('<svg class="lock" viewBox="0 0 16 16" width="16" height="16" focus
 
 
 def _page(context) -> dict:
-    """What every cell of the page shares, worked out at the first cell."""
-    shared = context.render_context.get("grid_cells")
+    """What every cell of the page shares, worked out at the first cell (kept on the request: each
+    included row template has a render context of its own)."""
+    request = context.get("request")
+    holder = request if request is not None else context.render_context
+    shared = getattr(holder, "_grid_cells", None) if request is not None else holder.get("grid_cells")
     if shared is None:
         token = context.get("csrf_token")
         if not token:
@@ -34,7 +37,10 @@ def _page(context) -> dict:
         else:
             csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
         shared = {"toggle": conditional_escape(reverse("bookings:toggle")), "csrf": csrf, "days": {}}
-        context.render_context["grid_cells"] = shared
+        if request is not None:
+            request._grid_cells = shared
+        else:
+            holder["grid_cells"] = shared
     return shared
 
 
