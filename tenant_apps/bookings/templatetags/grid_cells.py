@@ -1,4 +1,4 @@
-"""`{% grid_cell cell row %}`: one cell of the parents' week grid, written in Python.
+"""`{% grid_cell cell row %}` and `{% grid_row_head row %}`: the parents' week grid, written in Python.
 
 A week of three children in seven services is a hundred cells; as an included template each cell cost
 some forty variable lookups, two URL reversals and three localised dates, most of the page's time. Here
@@ -36,7 +36,8 @@ def _page(context) -> dict:
             csrf = format_html("")
         else:
             csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        shared = {"toggle": conditional_escape(reverse("bookings:toggle")), "csrf": csrf, "days": {}}
+        shared = {"toggle": conditional_escape(reverse("bookings:toggle")),
+                  "book_week": conditional_escape(reverse("bookings:book_week")), "csrf": csrf, "days": {}}
         if request is not None:
             request._grid_cells = shared
         else:
@@ -94,3 +95,31 @@ def grid_cell(context, cell, row) -> SafeString:
         body = (f'  <span aria-hidden="true" class="cell-icon">{icon}</span>\n'
                 f'  <span class="visually-hidden">{label}</span>\n')
     return mark_safe(head + body + "</td>")  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def grid_row_head(context, row) -> SafeString:
+    """The row's heading: the service, its deadline and the "book the whole week" button."""
+    shared = _page(context)
+    child, service = row.child.pk, row.service.pk
+    deadline = _("Fin de réservation: %(row_deadline_text)s") % {
+        "row_deadline_text": conditional_escape(row.deadline_text)}
+    spoken = _("Réserver pour la semaine : %(service_name)s, %(child_first_name)s") % {
+        "service_name": conditional_escape(row.service.name), "child_first_name": conditional_escape(row.child.first_name)}
+    disabled = "" if row.has_available else (
+        f' disabled title="{conditional_escape(_("Aucun jour à réserver cette semaine"))}"')
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        f'<th scope="row" class="service-cell">\n'
+        f'    <span class="service-name">{conditional_escape(row.service.name)}</span>\n'
+        f'    <span class="deadline">{deadline}</span>\n'
+        f'    <form method="post" action="{shared["book_week"]}" hx-post="{shared["book_week"]}" hx-target="closest tr" '
+        f'hx-swap="outerHTML" class="week-form">\n'
+        f'      {shared["csrf"]}\n'
+        f'      <input type="hidden" name="child" value="{child}">\n'
+        f'      <input type="hidden" name="service" value="{service}">\n'
+        f'      <input type="hidden" name="semaine" value="{conditional_escape(context.get("semaine", ""))}">\n'
+        f'      <button type="submit" class="button-small" id="week-{child}-{service}" aria-label="{spoken}"{disabled}>'
+        f'{conditional_escape(_("Réserver pour la semaine"))}</button>\n'
+        f'    </form>\n'
+        f'  </th>'
+    )
