@@ -73,9 +73,11 @@ SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 # PDFs cost ~0.1–0.2 s each: by default a quarter of the households get the PDF run, and the
 # full-town time is extrapolated (BENCH_PDF_SCALE=1 renders them all).
 PDF_SCALE = float(os.environ.get("BENCH_PDF_SCALE", "0.25"))
+# BENCH_PDF_SAMPLE (default 30): invoices rendered one after the other for the PDF baseline.
 HOUSEHOLDS = max(3, round(2000 * SCALE))
 CHILDREN = max(HOUSEHOLDS, round(5000 * SCALE))
 MONTH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+PDF_TARGET = 20  # PDFs per second (issue 13, target 5)
 
 
 def seed() -> dict:
@@ -194,6 +196,57 @@ def per_household_query_counts(sample: int = 30) -> dict:
     return counts
 
 
+def pdf_baseline(sample: int) -> tuple[float, float]:
+    """PDFs per second rendered one after the other in this process, for `sample` invoices of the run:
+    as before issue 13 (stylesheet inlined, fonts and stylesheet set up for every PDF), and with the
+    fonts and stylesheet built once (what each worker process does)."""
+    from weasyprint import HTML
+
+    from tenant_apps.billing import pdf_worker
+    from tenant_apps.billing.models import Invoice
+    from tenant_apps.billing.pdf import render_invoice_html, shared_context, stylesheet
+
+    shared = shared_context()
+    pages = [render_invoice_html(invoice, shared) for invoice in Invoice.objects.order_by("pk")[:sample]]
+    inline = [page.replace("</head>", f"<style>{stylesheet()}</style></head>", 1) for page in pages]
+    HTML(string=inline[0]).write_pdf()  # warm-up, as a worker that has rendered before
+    started = time.perf_counter()
+    for page in inline:
+        HTML(string=page, base_url=None).write_pdf()
+    before = len(inline) / (time.perf_counter() - started)
+    pdf_worker.render(pages[0], stylesheet())
+    started = time.perf_counter()
+    for page in pages:
+        pdf_worker.render(page, stylesheet())
+    shared_once = len(pages) / (time.perf_counter() - started)
+    return before, shared_once
+
+
+def print_pdf_figures(without: dict, with_pdfs: dict, limit: int | None) -> None:
+    from tenant_apps.billing.services.pdfs import pdf_workers
+
+    print(f"\nInvoicing run, PDFs included (WeasyPrint in {pdf_workers()} worker processes, stored)")
+    print(f"  {with_pdfs['invoices']} invoices in {with_pdfs['seconds']:.1f} s"
+          f" → {with_pdfs['invoices'] / with_pdfs['seconds']:.1f} invoices/s"
+          f" ({with_pdfs['status']}, {with_pdfs['errors']} errors)")
+    per_invoice = without["seconds"] / max(1, without["invoices"])
+    pdf_seconds = max(1e-9, with_pdfs["seconds"] - per_invoice * with_pdfs["invoices"])
+    rate = with_pdfs["invoices"] / pdf_seconds
+    full = with_pdfs["seconds"] / max(1, with_pdfs["invoices"]) * without["invoices"]
+    label = "" if limit is None else f" (extrapolated from {with_pdfs['invoices']} invoices, BENCH_PDF_SCALE={PDF_SCALE})"
+    print(f"  run for {CHILDREN} children: {without['seconds']:.1f} s without PDFs (baseline), "
+          f"{full:.1f} s with PDFs{label}")
+    sample = int(os.environ.get("BENCH_PDF_SAMPLE", "30"))
+    before, shared_once = pdf_baseline(sample)
+    print(f"  baseline, {sample} PDFs one after the other as before (stylesheet inlined, fonts per PDF): "
+          f"{before:5.1f} PDFs/s ({1000 / before:.0f} ms each)")
+    print(f"  one process, fonts and stylesheet built once                  : "
+          f"{shared_once:5.1f} PDFs/s ({1000 / shared_once:.0f} ms each)")
+    print(f"  the run, in parallel                                           : "
+          f"{rate:5.1f} PDFs/s ({rate / before:.1f}× the baseline)")
+    print(f"  target 5, ≥ {PDF_TARGET} PDFs/s: {'pass' if rate >= PDF_TARGET else 'short'}")
+
+
 def main() -> None:
     from provisioning.services import town_create, town_drop
 
@@ -236,16 +289,7 @@ def main() -> None:
 
             limit = None if PDF_SCALE >= 1 else max(1, round(HOUSEHOLDS * PDF_SCALE))
             with_pdfs = timed_run(with_pdfs=True, limit=limit)
-            print("\nInvoicing run, PDFs included (WeasyPrint, stored)")
-            print(f"  {with_pdfs['invoices']} invoices in {with_pdfs['seconds']:.1f} s"
-                  f" → {with_pdfs['invoices'] / with_pdfs['seconds']:.1f} invoices/s"
-                  f" ({with_pdfs['status']}, {with_pdfs['errors']} errors)")
-            pdf_cost = with_pdfs["seconds"] / with_pdfs["invoices"] - result["seconds"] / max(1, result["invoices"])
-            print(f"  ≈ {pdf_cost * 1000:.0f} ms per PDF")
-            if limit is not None:
-                full = result["seconds"] + pdf_cost * result["invoices"]
-                print(f"  extrapolated to the whole town ({result['invoices']} invoices): {full:.0f} s"
-                      f" → {result['invoices'] / full:.1f} invoices/s (BENCH_PDF_SCALE={PDF_SCALE})")
+            print_pdf_figures(result, with_pdfs, limit)
     finally:
         activate_public()
         town_drop(town=town)

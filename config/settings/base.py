@@ -286,6 +286,9 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 DRAMATIQ_TASKS_DATABASE = "default"
 DRAMATIQ_CRONTAB = {"REDIS_URL": env("CRONTAB_REDIS_URL", default=None)}
 
+# Worker processes rendering an invoicing run's PDFs (billing.services.pdfs); 0: one per CPU.
+BILLING_PDF_WORKERS = env.int("BILLING_PDF_WORKERS", default=0)
+
 # --- REST API ----------------------------------------------------------------------------
 
 REST_FRAMEWORK = {

@@ -1,8 +1,12 @@
-"""Invoice PDFs, rendered by WeasyPrint from an HTML template."""
+"""Invoice PDFs: the HTML from a template (in the process that reads the database), rendered by
+WeasyPrint with a stylesheet shared by every invoice (pdf_worker, possibly in another process)."""
 
 import base64
 import logging
+from functools import lru_cache
 from itertools import groupby
+from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 
@@ -11,9 +15,17 @@ from tenant_apps.core.models import TownProfile
 from tenants.current import require_town
 from tenants.urls import town_url
 
+from . import pdf_worker
 from .models import BillingSettings, Invoice
 
 logger = logging.getLogger(__name__)
+
+STYLESHEET = Path(__file__).resolve().parent / "pdf_assets" / "invoice.css"
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
 
 
 def _logo_data_uri(profile) -> str:
@@ -31,26 +43,39 @@ def _logo_data_uri(profile) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def invoice_context(invoice: Invoice) -> dict:
+def shared_context() -> dict[str, Any]:
+    """What every invoice of the town prints alike (profile, logo, rules): read once for a batch."""
     profile = TownProfile.current()
     town = require_town()
-    lines = list(invoice.lines.order_by("child_name", "service_name", "kind", "unit_price"))
-    by_child = [(child, list(child_lines)) for child, child_lines in groupby(lines, key=lambda line: line.child_name)]
     return {
-        "invoice": invoice,
         "profile": profile,
         "town": town,
         "logo": _logo_data_uri(profile),
-        "by_child": by_child,
-        "credit_note": getattr(invoice, "credit_note", None) if hasattr(invoice, "credit_note") else None,
         "settings": BillingSettings.current(),
         "online_payment": provider_config_for_current_town() is not None,
         "invoices_url": town_url(town, "billing:invoices"),
     }
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
-    from weasyprint import HTML
+def invoice_context(invoice: Invoice, shared: dict[str, Any] | None = None) -> dict:
+    lines = list(invoice.lines.order_by("child_name", "service_name", "kind", "unit_price"))
+    by_child = [(child, list(child_lines)) for child, child_lines in groupby(lines, key=lambda line: line.child_name)]
+    return {
+        **(shared if shared is not None else shared_context()),
+        "invoice": invoice,
+        "by_child": by_child,
+        "credit_note": getattr(invoice, "credit_note", None) if hasattr(invoice, "credit_note") else None,
+    }
 
-    html = render_to_string("billing/pdf/invoice.html", invoice_context(invoice))
-    return HTML(string=html, base_url=None).write_pdf()
+
+def render_invoice_html(invoice: Invoice, shared: dict[str, Any] | None = None) -> str:
+    return render_to_string("billing/pdf/invoice.html", invoice_context(invoice, shared))
+
+
+def render_invoice_document(invoice: Invoice) -> Any:
+    """The laid-out document (WeasyPrint), for checks of the layout."""
+    return pdf_worker.document(render_invoice_html(invoice), stylesheet())
+
+
+def render_invoice_pdf(invoice: Invoice, shared: dict[str, Any] | None = None) -> bytes:
+    return pdf_worker.render(render_invoice_html(invoice, shared), stylesheet())

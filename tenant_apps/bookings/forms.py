@@ -4,8 +4,9 @@ import datetime as dt
 from typing import cast
 
 from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +24,18 @@ def bookable_years(today: dt.date) -> list[str]:
     return [school_year_of(today), school_year_of(today.replace(year=today.year + 1))]
 
 
-def enrolled_child_ids(household, service: Service, today: dt.date) -> set[int]:
-    children = children_of(household)
+def enrolled_child_ids(household, service: Service, today: dt.date, children: list | None = None) -> set[int]:
+    """The household's children enrolled in `service` for a bookable year (all of them when it needs
+    no enrolment); read from the service when BulkServiceForm loaded it with them."""
     if not service.enrolment_required:
-        return set(children.values_list("pk", flat=True))
-    return set(Enrolment.objects.filter(child__in=children, service=service, school_year__in=bookable_years(today))
+        if children is not None:
+            return {c.pk for c in children}
+        return set(children_of(household).values_list("pk", flat=True))
+    known = getattr(service, "enrolled_child_ids", None)
+    if known is not None:
+        return set(known)
+    scope = children if children is not None else children_of(household)
+    return set(Enrolment.objects.filter(child__in=scope, service=service, school_year__in=bookable_years(today))
                .values_list("child_id", flat=True))
 
 
@@ -37,14 +45,20 @@ class BulkServiceForm(forms.Form):
                                      error_messages={"required": _("Choisissez une prestation."),
                                                      "invalid_choice": _("Prestation inconnue.")})
 
-    def __init__(self, *args, household, today, **kwargs):
+    def __init__(self, *args, household, today, children: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        children = children_of(household)
-        enrolled = Enrolment.objects.filter(child__in=children, school_year__in=bookable_years(today))
+        enrolled = Enrolment.objects.filter(school_year__in=bookable_years(today))
+        if children is not None:
+            enrolled = enrolled.filter(child_id__in=[c.pk for c in children])
+        else:
+            enrolled = enrolled.filter(child__in=children_of(household))
         service_field = cast(forms.ModelChoiceField, self.fields["service"])
+        # Each service comes with the children enrolled in it: the next step needs no query of its own.
         service_field.queryset = Service.objects.filter(is_active=True).filter(
             Q(pk__in=enrolled.values("service_id")) | Q(enrolment_required=False)
-        ).distinct().order_by("position", "name")
+        ).annotate(enrolled_child_ids=ArraySubquery(
+            enrolled.filter(service_id=OuterRef("pk")).order_by("child_id").values("child_id"))
+        ).order_by("position", "name")
 
 
 class BulkChildrenForm(forms.Form):
@@ -52,10 +66,10 @@ class BulkChildrenForm(forms.Form):
                                          error_messages={"required": _("Choisissez au moins un enfant."),
                                                          "invalid_choice": _("Cet enfant n'est pas inscrit.")})
 
-    def __init__(self, *args, household, service, today, **kwargs):
+    def __init__(self, *args, household, service, today, children: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.all_children = list(children_of(household))
-        self.enrolled_ids = enrolled_child_ids(household, service, today)
+        self.all_children = list(children) if children is not None else list(children_of(household))
+        self.enrolled_ids = enrolled_child_ids(household, service, today, self.all_children)
         children_field = cast(forms.MultipleChoiceField, self.fields["children"])
         children_field.choices = [(str(c.pk), f"{c.last_name.upper()} {c.first_name}")
                                   for c in self.all_children if c.pk in self.enrolled_ids]

@@ -4,7 +4,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    Prefetch,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -130,27 +133,20 @@ def cell_state(*, child: Child, service: Service, day: dt.date, booking: Booking
 
 
 def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None = None, only_child_id: int | None = None,
-              only_service_id: int | None = None) -> WeekGrid:
+              only_service_id: int | None = None, children: list[Child] | None = None) -> WeekGrid:
     """The household's week: per child, one row per enrolled service, one cell per day.
 
-    A constant number of queries whatever the number of children and services.
+    A constant number of queries whatever the number of children and services; `children` (the
+    household's, as `children_of` lists them) saves one when the caller has them already.
     """
     now = now or timezone.now()
     week = [monday + dt.timedelta(days=i) for i in range(7)]
-    children = list(children_of(household))
+    children = list(children_of(household)) if children is None else list(children)
     if only_child_id is not None:
         children = [c for c in children if c.pk == only_child_id]
     child_ids = [c.pk for c in children]
     years = school_years_between(week[0], week[-1])
-    enrolments = list(
-        Enrolment.objects.filter(child_id__in=child_ids, school_year__in=years, service__is_active=True)
-        .select_related("service")
-    )
-    enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
-    services: dict[int, Service] = {}
-    for enrolment in enrolments:
-        enrolled[(enrolment.child_id, enrolment.school_year)].add(enrolment.service_id)
-        services[enrolment.service_id] = enrolment.service
+    services, enrolled, taken = _week_services(child_ids, years, week[0], week[-1])
     if only_service_id is not None:
         services = {k: v for k, v in services.items() if k == only_service_id}
     ordered = sorted(services.values(), key=lambda s: (s.position, s.name))
@@ -160,15 +156,6 @@ def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None 
         for b in Booking.objects.filter(child_id__in=child_ids, service_id__in=list(services),
                                         date__range=(week[0], week[-1]))
     }
-    taken: dict[tuple[int, dt.date], int] = {}
-    capped = [s.pk for s in ordered if s.capacity is not None]
-    if capped:
-        taken = {
-            (row["service_id"], row["date"]): row["n"]
-            for row in Booking.objects.filter(service_id__in=capped, date__range=(week[0], week[-1]),
-                                              status=Booking.Status.BOOKED)
-            .values("service_id", "date").annotate(n=Count("id"))
-        }
     # Monday–Friday, plus Saturday/Sunday when a displayed service runs then.
     weekend = {d for s in ordered for d in s.weekdays if d >= 5}
     weekend |= {d.weekday() for dates in schedule.given_dates.values() for d in dates if d.weekday() >= 5}
@@ -192,6 +179,55 @@ def week_grid(household: Household, monday: dt.date, *, now: dt.datetime | None 
         grids.append(grid)
     return WeekGrid(monday=monday, days=days, children=grids,
                     deadline_message=_deadline_message(ordered, days, schedule, now))
+
+
+def _week_services(child_ids: list[int], years: list[str], start: dt.date, end: dt.date) -> tuple[
+        dict[int, Service], dict[tuple[int, str], set[int]], dict[tuple[int, dt.date], int]]:
+    """The active services the children are enrolled in for `years`, with the enrolments and places taken."""
+    return services_with_enrolments(None, child_ids=child_ids, years=years, start=start, end=end)
+
+
+_SERVICES_WITH_ENROLMENTS = """
+SELECT s.*,
+  ARRAY(SELECT e.child_id::text || '|' || e.school_year FROM {enrolment} e
+        WHERE e.service_id = s.id AND e.child_id = ANY(%(children)s) AND e.school_year = ANY(%(years)s)) AS enrolled_pairs,
+  CASE WHEN s.capacity IS NULL THEN ARRAY[]::text[] ELSE ARRAY(
+    SELECT b.date::text || '|' || count(*) FROM {booking} b
+    WHERE b.service_id = s.id AND b.status = %(booked)s AND b.date BETWEEN %(start)s AND %(end)s GROUP BY b.date)
+  END AS taken_days
+FROM {service} s
+WHERE {which}
+"""
+_ENROLLED_IN = ("s.is_active AND s.id IN (SELECT service_id FROM {enrolment} "
+                "WHERE child_id = ANY(%(children)s) AND school_year = ANY(%(years)s))")
+
+
+def services_with_enrolments(service_ids: list[int] | None, *, child_ids: list[int], years: list[str],
+                             start: dt.date, end: dt.date) -> tuple[dict[int, Service], dict[tuple[int, str], set[int]],
+                                                                    dict[tuple[int, dt.date], int]]:
+    """In one query: the services (`service_ids`, or the active ones the children are enrolled in for
+    `years`), the children's enrolments in them {(child id, school year): {service ids}}, and the places
+    taken {(service id, day): n} from `start` to `end` for the services with a capacity.
+
+    Written in SQL: the ORM's version of these two array subqueries cost more to compile than to run."""
+    tables = {"service": Service._meta.db_table, "enrolment": Enrolment._meta.db_table,
+              "booking": Booking._meta.db_table}
+    which = _ENROLLED_IN.format(**tables) if service_ids is None else "s.id = ANY(%(services)s)"
+    sql = _SERVICES_WITH_ENROLMENTS.format(which=which, **tables)
+    params = {"children": list(child_ids), "years": list(years), "booked": Booking.Status.BOOKED, "start": start,
+              "end": end, "services": list(service_ids or [])}
+    found: dict[int, Service] = {}
+    enrolled: dict[tuple[int, str], set[int]] = defaultdict(set)
+    taken: dict[tuple[int, dt.date], int] = {}
+    for service in Service.objects.raw(sql, params):
+        found[service.pk] = service
+        for pair in getattr(service, "enrolled_pairs"):  # noqa: B009 - a column of the raw query
+            child_id, year = pair.split("|", 1)
+            enrolled[(int(child_id), year)].add(service.pk)
+        for pair in getattr(service, "taken_days"):  # noqa: B009 - a column of the raw query
+            day, count = pair.split("|", 1)
+            taken[(service.pk, dt.date.fromisoformat(day))] = int(count)
+    return found, enrolled, taken
 
 
 def _deadline_text(service: Service, days: list[dt.date], schedule: ServiceSchedule) -> str:

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -37,6 +36,7 @@ from .errors import (
     OverrideNotAllowed,
 )
 from .models import Booking, BookingChange
+from .selectors import services_with_enrolments
 
 Source = BookingChange.Source
 MAX_BULK_DAYS = 400
@@ -312,16 +312,16 @@ def _plan(*, service: Service, weekdays_by_child: Mapping[Child, Iterable[int]],
     if lock:
         lock_service_days(service.pk, [d for d in days if schedule.runs_on(service, d)])
     years = school_years_between(start, end)
-    enrolled = enrolments_by_child([c.pk for c in children], years)
+    # The enrolments and the places taken in one query (under the lock when applying).
+    _found, enrolled, taken_by_day = services_with_enrolments(
+        [service.pk], child_ids=[c.pk for c in children], years=years, start=start, end=end)
     existing_qs = Booking.objects.filter(child__in=children, service=service, date__range=(start, end))
     if lock:
         existing_qs = existing_qs.select_for_update()
     existing = {(b.child_id, b.date): b for b in existing_qs}
     taken: Counter[dt.date] = Counter()
     if service.capacity is not None:
-        taken.update({row["date"]: row["n"] for row in Booking.objects.filter(
-            service=service, date__range=(start, end), status=Booking.Status.BOOKED).values("date").annotate(
-            n=Count("id"))})
+        taken.update({day: n for (_service_id, day), n in taken_by_day.items()})
 
     first_week = alternation_first_week(criterion=criterion, start=start)
     plan = BulkPlan()

@@ -20,7 +20,11 @@ from django.views.decorators.vary import vary_on_headers
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.french import after_colon
-from tenant_apps.families.selectors import child_of, children_of, household_of
+from tenant_apps.families.selectors import (
+    child_of,
+    household_and_children_of,
+    household_of,
+)
 from tenants.errors import DomainError
 
 from . import selectors, services, services_cell
@@ -47,9 +51,9 @@ def _monday_from(request, source) -> dt.date:
 
 @login_required
 def week(request):
-    household = household_of(request.user)
+    household, children = household_and_children_of(request.user)
     monday = _monday_from(request, request.GET)
-    grid = selectors.week_grid(household, monday)
+    grid = selectors.week_grid(household, monday, children=children)
     year, number = grid.iso
     return render(request, "bookings/week.html", {
         "grid": grid, "week_number": number, "week_year": year, "semaine": selectors.week_param(monday),
@@ -194,10 +198,10 @@ def bulk(request):
 
     The wizard's state travels in hidden fields; nothing is written before the confirmation.
     """
-    household = household_of(request.user)
+    household, household_children = household_and_children_of(request.user)
     today = _today(request)
     post = request.POST
-    _refuse_foreign_children(household, post)
+    _refuse_foreign_children(household_children, post)
     target = post.get("goto", "service") if request.method == "POST" else "service"
     if target not in STEPS:
         target = "service"
@@ -211,13 +215,15 @@ def bulk(request):
             "step": step, "form": form, "hidden": _carry(post, fields), "steps": STEPS, **extra,
         })
 
-    service_form = BulkServiceForm(post if "service" in post else None, household=household, today=today)
+    service_form = BulkServiceForm(post if "service" in post else None, household=household, today=today,
+                                   children=household_children)
     if beyond == 0 or not service_form.is_valid():
         return page("service", service_form)
     service = service_form.cleaned_data["service"]
 
     bind = "children" in post or beyond > 1
-    children_form = BulkChildrenForm(post if bind else None, household=household, service=service, today=today)
+    children_form = BulkChildrenForm(post if bind else None, household=household, service=service, today=today,
+                                     children=household_children)
     if beyond == 1 or not children_form.is_valid():
         return page("children", children_form, service=service)
     children = children_form.cleaned_data["children"]
@@ -247,9 +253,9 @@ def bulk(request):
                     criterion=params["criterion"], start=params["start"]))
 
 
-def _refuse_foreign_children(household, post) -> None:
+def _refuse_foreign_children(children, post) -> None:
     """Another family's child id anywhere in the wizard answers 404, as everywhere else."""
-    mine = {str(pk) for pk in children_of(household).values_list("pk", flat=True)}
+    mine = {str(child.pk) for child in children}
     posted = set(post.getlist("children")) | {key[len("days_"):] for key in post if key.startswith("days_")}
     if posted - mine:
         raise Http404(_("Enfant introuvable."))

@@ -1,7 +1,19 @@
 """The town's own profile, kept in its schema: contact details and the portal's welcome text."""
 
-from django.db import models
+import logging
+
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# The profile every page shows (header, footer) is cached in the town's key space (the cache key
+# function prefixes the schema): saving or deleting it forgets the entry, at once and again after
+# the commit; a queryset .update() (not done by the app) is seen within PROFILE_CACHE_SECONDS.
+PROFILE_CACHE_KEY = "core:town-profile"
+PROFILE_CACHE_SECONDS = 300
+_NO_PROFILE = "none"
 
 
 class TownProfile(models.Model):
@@ -31,6 +43,17 @@ class TownProfile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached()
+        transaction.on_commit(self.forget_cached)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        transaction.on_commit(self.forget_cached)
+        return result
+
     @property
     def postal_lines(self) -> list[str]:
         """The postal address as the guide shows it: "1 place de la mairie - 22300 Lannion"."""
@@ -40,3 +63,28 @@ class TownProfile(models.Model):
     @classmethod
     def current(cls) -> "TownProfile | None":
         return cls.objects.order_by("pk").first()
+
+    @classmethod
+    def cached(cls) -> "TownProfile | None":
+        """`current()` for display, read from the cache (no query on most pages); a cache outage is a miss."""
+        try:
+            value = cache.get(PROFILE_CACHE_KEY)
+        except Exception:  # noqa: BLE001 - whatever the backend raises, a miss
+            logger.warning("Cache unreachable: the town profile is read from the database.", exc_info=True)
+            return cls.current()
+        if value is not None:
+            return None if value == _NO_PROFILE else value
+        profile = cls.current()
+        try:
+            cache.set(PROFILE_CACHE_KEY, profile if profile is not None else _NO_PROFILE, PROFILE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Cache unreachable: the town profile is not cached.", exc_info=True)
+        return profile
+
+    @staticmethod
+    def forget_cached() -> None:
+        try:
+            cache.delete(PROFILE_CACHE_KEY)
+        except Exception:  # noqa: BLE001
+            logger.error("Cache unreachable: the town profile may be stale for %s s.", PROFILE_CACHE_SECONDS,
+                         exc_info=True)

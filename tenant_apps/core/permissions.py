@@ -10,6 +10,14 @@ def _is_town_staff(user) -> bool:
 
 staff_required = user_passes_test(_is_town_staff)
 
+# Set on the request's user by a read that found the user's household without loading the guardian
+# row (`families.selectors.household_and_children_of`): the navigation need not ask again.
+HOUSEHOLD_KNOWN = "_household_known"
+
+
+def household_known(user) -> None:
+    setattr(user, HOUSEHOLD_KNOWN, True)
+
 
 def has_household(user) -> bool:
     """Whether the account is a guardian of a household (a parent, or a gestionnaire who is one too).
@@ -19,6 +27,8 @@ def has_household(user) -> bool:
     """
     if not user.is_authenticated:
         return False
+    if getattr(user, HOUSEHOLD_KNOWN, False):
+        return True
     try:
         user.guardian  # noqa: B018 - the lookup is the question
     except ObjectDoesNotExist:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tenant_apps.accounts.actors import Actor
+from tenant_apps.core.permissions import household_known
 
 from .fields import BY_KEY, CATEGORY_TITLES, FieldSpec
 from .models import Child, ChildDocument, FieldChange, Guardian, Household
@@ -22,14 +23,41 @@ Record = Household | Guardian | Child  # what a field key belongs to
 
 def household_of(user: Actor) -> Household:
     """The signed-in guardian's household; 404 for anyone who is not a guardian."""
-    guardian = getattr(user, "guardian", None) if user is not None and user.is_authenticated else None
+    guardian = _guardian_of(user) if user is not None and user.is_authenticated else None
     if guardian is None:
         raise Http404(_("Aucun foyer n'est associé à ce compte."))
     return guardian.household
 
 
+def _guardian_of(user: Any) -> Guardian | None:
+    """`user.guardian` with its household in one query, cached on the user as Django caches it."""
+    cache = user._state.fields_cache
+    if "guardian" not in cache:
+        guardian = Guardian.objects.select_related("household").filter(user=user).first()
+        cache["guardian"] = guardian
+        if guardian is not None:
+            guardian._state.fields_cache["user"] = user
+    return cache["guardian"]
+
+
 def children_of(household: Household) -> QuerySet[Child]:
     return Child.objects.filter(household=household).order_by("first_name")
+
+
+def household_and_children_of(user: Actor) -> tuple[Household, list[Child]]:
+    """The signed-in guardian's household and its children (`children_of`'s order) in one query when the
+    household has children; 404 for anyone who is not a guardian, as `household_of`."""
+    if user is not None and user.is_authenticated:
+        children = list(Child.objects.filter(household__guardians__user=user).select_related("household")
+                        .order_by("first_name"))
+        if children:
+            household = children[0].household
+            for child in children:
+                child.household = household
+            household_known(user)  # the navigation's question, answered
+            return household, children
+    household = household_of(user)
+    return household, list(children_of(household))
 
 
 def child_of(household: Household, child_id: int) -> Child:

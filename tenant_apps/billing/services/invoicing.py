@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +25,7 @@ from ..models import ZERO, BillingSettings, Invoice, InvoiceLine, InvoiceRun, Nu
 from ..pricing import TariffBook, with_surcharge
 from ..selectors import tariffs_valid_between
 from .numbering import invoice_number, number_allocate
+from .pdfs import InvoicePdfs, PdfFailure, invoice_pdf_store
 
 logger = logging.getLogger(__name__)
 
@@ -190,10 +190,23 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
         run = _run_progress(run.pk, total=len(done) + len(household_ids))
         rules = BillingSettings.current()
         tariffs = TariffBook(tariffs_valid_between(run.period_start, run.period_end))
-        for household_id in household_ids:
-            if not run.is_active:
-                return run  # cancelled by staff meanwhile
-            run = _run_progress(run.pk, household_id=household_id, **_invoice_one(run, household_id, tariffs, rules))
+        pdfs = InvoicePdfs() if run.with_pdfs else None
+        try:
+            for household_id in household_ids:
+                if not run.is_active:
+                    break  # cancelled by staff meanwhile: the invoices issued still get their PDF
+                outcome, invoice = _invoice_one(run, household_id, tariffs, rules)
+                run = _run_progress(run.pk, household_id=household_id, **outcome)
+                if pdfs is not None and invoice is not None:
+                    pdfs.add(invoice)
+                    run = _pdf_failures_record(run, pdfs.collect())
+            if pdfs is not None:
+                run = _pdf_failures_record(run, pdfs.finish())
+        finally:
+            if pdfs is not None:
+                pdfs.close()
+        if not run.is_active:
+            return run
     except Exception:
         logger.exception("Invoicing run %s failed", run.pk)
         return _run_finish(run.pk, error={
@@ -201,8 +214,9 @@ def invoice_run_execute(*, run_id: int) -> InvoiceRun:
     return _run_finish(run.pk)
 
 
-def _invoice_one(run: InvoiceRun, household_id: int, tariffs: TariffBook, rules: BillingSettings) -> dict:
-    """One household of a run: its invoice (and PDF); what _run_progress records about it."""
+def _invoice_one(run: InvoiceRun, household_id: int, tariffs: TariffBook,
+                 rules: BillingSettings) -> tuple[dict, Invoice | None]:
+    """One household of a run: its invoice, and what _run_progress records about it."""
     try:
         invoice = household_invoice_issue(
             household_id=household_id, period_start=run.period_start, period_end=run.period_end,
@@ -210,22 +224,24 @@ def _invoice_one(run: InvoiceRun, household_id: int, tariffs: TariffBook, rules:
         )
     except DomainError as error:
         return {"skipped": True, "error": {"household_id": household_id, "household": _household_name(household_id),
-                                           "message": str(error.message)}}
+                                           "message": str(error.message)}}, None
     except Exception:
         logger.exception("Invoicing run %s: household %s failed", run.pk, household_id)
         return {"skipped": True, "error": {"household_id": household_id,
-                                           "message": _("Erreur inattendue (voir les journaux).")}}
+                                           "message": _("Erreur inattendue (voir les journaux).")}}, None
     if invoice is None:
-        return {"skipped": True}
-    if run.with_pdfs:
-        try:
-            invoice_pdf_ensure(invoice=invoice)
-        except Exception:
-            logger.exception("Invoice %s: PDF generation failed", invoice.number)
-            return {"error": {"household_id": household_id,
-                              "message": _("Facture %(number)s : PDF non généré, il le sera au téléchargement.")
-                              % {"number": invoice.number}}}
-    return {}
+        return {"skipped": True}, None
+    return {}, invoice
+
+
+def _pdf_failures_record(run: InvoiceRun, failures: list[PdfFailure]) -> InvoiceRun:
+    """An invoice whose PDF could not be made is reported on the run; its PDF is made on download."""
+    for failure in failures:
+        run = _run_progress(run.pk, household_id=failure.household_id, error={
+            "household_id": failure.household_id,
+            "message": _("Facture %(number)s : PDF non généré, il le sera au téléchargement.")
+            % {"number": failure.number}})
+    return run
 
 
 def _household_name(household_id: int) -> str:
@@ -354,9 +370,7 @@ def invoice_pdf_ensure(*, invoice: Invoice) -> str:
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not locked.pdf:
-            content = render_invoice_pdf(locked)
-            locked.pdf.save(f"facture-{locked.number}.pdf", ContentFile(content), save=False)
-            Invoice.objects.filter(pk=locked.pk).update(pdf=locked.pdf.name)
+            invoice_pdf_store(invoice_id=locked.pk, content=render_invoice_pdf(locked))
     invoice.refresh_from_db(fields=["pdf"])
     if not invoice.pdf.name:
         raise RuntimeError(f"invoice {invoice.pk}: its PDF was not stored")

@@ -115,12 +115,9 @@ def test_the_pdf_carries_the_towns_logo(april_invoice, town_profile):
 
 def test_nothing_in_the_invoice_layout_runs_off_the_page(april_invoice, town_profile):
     # Laid out by WeasyPrint as for the PDF: every box must end inside the page's width.
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from ..pdf import render_invoice_document
 
-    from ..pdf import invoice_context
-
-    document = HTML(string=render_to_string("billing/pdf/invoice.html", invoice_context(april_invoice))).render()
+    document = render_invoice_document(april_invoice)
     page = document.pages[0]
     overflowing = [
         (type(box).__name__, getattr(box, "text", "")[:30], round(box.position_x + box.margin_width()))

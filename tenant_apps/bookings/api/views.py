@@ -15,7 +15,7 @@ from tenant_apps.bookings import selectors, services
 from tenant_apps.bookings.models import BookingChange
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
-from tenant_apps.families.selectors import child_of, household_of
+from tenant_apps.families.selectors import child_of, household_and_children_of, household_of
 from tenants.api import ErrorSerializer
 
 from .serializers import (
@@ -90,10 +90,13 @@ class _BulkView(APIView):
         payload = BulkRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        household = household_of(request.user)
+        _household, children = household_and_children_of(request.user)
+        mine = {child.pk: child for child in children}  # one query for all of them
+        if any(item["child"] not in mine for item in data["children"]):
+            raise Http404(_("Enfant introuvable."))
         return {
             "service": _service(data["service"]),
-            "weekdays_by_child": {child_of(household, item["child"]): item["weekdays"] for item in data["children"]},
+            "weekdays_by_child": {mine[item["child"]]: item["weekdays"] for item in data["children"]},
             "start": data["start"], "end": data["end"], "action": data["action"], "criterion": data["criterion"],
         }
 
