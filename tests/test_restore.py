@@ -15,6 +15,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from provisioning.services import town_create, town_drop
+from tenants.current import activate_public
 from tenants.models import Town
 from tests.support.fixtures import family_create
 
@@ -26,7 +27,7 @@ def made():
     """Towns made by a test, dropped after it."""
     towns: list[Town] = []
     yield towns
-    connection.set_schema_to_public()
+    activate_public()
     for town in Town.objects.filter(pk__in=[t.pk for t in towns if t.pk]):
         town_drop(town=town)
     for town in towns:  # every schema a test's town had: the original's and the restored ones
@@ -44,7 +45,7 @@ def _town_with_families(made, slug: str) -> Town:
         family_create("BERNARD", first_name="Paul", children=("Léa",))
         document_publish(title="Menus de mars", category="menus", upload=pdf_upload(content=PDF_BYTES),
                          published_on=dt.date(2026, 3, 1))
-    connection.set_schema_to_public()
+    activate_public()
     return town
 
 
@@ -64,7 +65,7 @@ def _contents(town: Town) -> dict:
             "documents": sorted(Document.objects.values_list("id", "title", "file")),
             "files": {doc.file.name: doc.file.read() for doc in Document.objects.all()},
         }
-    connection.set_schema_to_public()
+    activate_public()
     return contents
 
 
@@ -132,7 +133,7 @@ def test_restore_under_a_new_slug_beside_the_original_keeps_the_two_towns_apart(
         Child.objects.filter(first_name="Léa").delete()
         document = Document.objects.get()
         default_storage.delete(document.file.name)
-    connection.set_schema_to_public()
+    activate_public()
     original = _contents(town)
     assert "Léa" in [child[1] for child in original["children"]]
     assert list(original["files"].values())[0].startswith(b"%PDF")
@@ -147,7 +148,7 @@ def test_restore_over_a_town_in_place_needs_force(made, tmp_path):
     before = _contents(town)
     with tenant_context(town):
         Household.objects.filter(name="BERNARD").delete()
-    connection.set_schema_to_public()
+    activate_public()
 
     # When the operator restores over the running town without --force, it is refused and nothing changes
     with pytest.raises(CommandError, match=f"A town already answers at /{slug}/.*--force"):

@@ -103,7 +103,7 @@ def toggle(request):
         return _toggle_general(request, day, action)
     names = {"service": written.service.name, "child": written.child.first_name, "day": date_format(day, "l j F")}
     if written.refusal is not None:
-        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": written.refusal.message}, "error"
+        text, level = _("%(service)s, %(day)s : %(error)s") % {**names, "error": after_colon(written.refusal.message)}, "error"
     elif action == "set":
         text, level = _("%(service)s réservé pour %(child)s le %(day)s.") % names, "success"
     else:

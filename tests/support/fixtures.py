@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +27,9 @@ from django.db import connection as default_connection
 from django.test import Client
 
 from tests.support import jobs as job_support
+
+if TYPE_CHECKING:
+    from tenant_apps.families.models import Child, Guardian, Household
 
 PARIS = ZoneInfo("Europe/Paris")
 # django-tenants' connection (schema_name, tenant, set_tenant), which the stubs do not know.
@@ -49,9 +52,9 @@ class TownClient(Client):
 class Family:
     """A household as tests use it: its first guardian (who signs in) and its children."""
 
-    household: object
-    guardian: object
-    children: list = field(default_factory=list)
+    household: Household
+    guardian: Guardian
+    children: list[Child] = field(default_factory=list)
 
     @property
     def user(self):
@@ -74,7 +77,7 @@ def family_create(name: str = "ALAIN", *, first_name: str = "Marie", email: str 
     guardian = GuardianFactory(household=household, user=user, first_name=first_name, email=email, is_payer=True)
     kids = [ChildFactory(household=household, first_name=child_name, birth_date=dt.date(2019 + i % 4, 3 + i, 12))
             for i, child_name in enumerate(children)]
-    return Family(household, guardian, kids)
+    return Family(cast("Household", household), cast("Guardian", guardian), cast("list[Child]", kids))
 
 
 @pytest.fixture

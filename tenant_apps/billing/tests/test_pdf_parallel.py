@@ -10,12 +10,14 @@ import pytest
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
+from tenant_apps.bookings.tests.factories import book, school_days
+from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory, HouseholdFactory
+
 from .. import pdf_worker
 from ..models import Invoice, InvoiceRun
 from ..pdf import render_invoice_pdf
 from ..services import invoice_run_execute
 from .conftest import APRIL
-from .factories import ChildFactory, GuardianFactory, HouseholdFactory, book, school_days
 
 REAL_RENDER_TASK = pdf_worker.render_task
 # Set by a test before the run: the forked worker processes inherit it.
@@ -65,6 +67,7 @@ def run_april() -> InvoiceRun:
 
 
 def stored_text(invoice: Invoice) -> str:
+    assert invoice.pdf.name, f"invoice {invoice.number} has no PDF"
     with default_storage.open(invoice.pdf.name, "rb") as handle:
         return pdf_text(handle.read())
 

@@ -21,7 +21,7 @@ def frozen():
 
 
 def test_allergies_named_like_formulas_are_written_as_text(client, family, canteen, staff):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     enrol(theo, canteen, "2026-2027")
     enrol(anna, canteen, "2026-2027")
     # Given allergies a parent named like spreadsheet formulas

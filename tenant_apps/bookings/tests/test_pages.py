@@ -151,7 +151,7 @@ def test_the_week_grid_needs_a_constant_number_of_queries(client, town, django_a
 
 
 def test_the_bulk_wizard_goes_from_service_to_confirmation(parent_client, family, canteen):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     david = ChildFactory(household=guardian.household, first_name="David")
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
@@ -201,7 +201,7 @@ def test_replacing_in_the_bulk_wizard_lists_the_dates_cancelled_and_created_for_
 ):
     from tenant_apps.bookings import services
 
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
     # Given Théo is booked on Tuesday 1 and Friday 4 December, Anna on Tuesday 8 December

@@ -59,7 +59,7 @@ def refusal_code(operation, **arguments) -> str | None:
 def test_the_grid_the_bulk_preview_and_the_single_write_agree(
         family, staff, active, calendar, enrolment_required, enrolled, separate_cancellation, moment, booking,
         capacity, others_booked, override):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     with transaction.atomic():
         # Given a service, a child and a day in that combination
         service = ServiceFactory(

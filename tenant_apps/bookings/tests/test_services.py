@@ -81,7 +81,7 @@ def test_a_separate_cancellation_deadline(family, canteen, at):
 
 
 def test_not_enrolled_and_closed_days_are_refused(family, canteen, at):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     enrol(theo, canteen, YEAR)
     now = at(2026, 11, 27, 10)
     with pytest.raises(NotEnrolled):
@@ -99,7 +99,7 @@ def test_not_enrolled_and_closed_days_are_refused(family, canteen, at):
 
 
 def test_capacity_is_never_exceeded(family, canteen, at):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     canteen.capacity = 1
     canteen.save()
     enrol(theo, canteen, YEAR)
@@ -164,7 +164,7 @@ def test_bulk_add_keeps_existing_bookings_and_replace_cancels_the_others_but_nev
 
 
 def test_bulk_skips_closed_days_past_deadlines_full_days_and_follows_the_criterion(family, canteen, at):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     david = ChildFactory(household=guardian.household, first_name="David")
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
@@ -203,7 +203,7 @@ def test_bulk_skips_closed_days_past_deadlines_full_days_and_follows_the_criteri
 
 
 def test_staff_record_attendance_and_a_walk_in(family, canteen, staff, at):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     enrol(theo, canteen, YEAR)
     booking = services.booking_set(child=theo, service=canteen, day=MONDAY, actor=guardian.user, source="portal",
                                    now=at(2026, 11, 27, 10))

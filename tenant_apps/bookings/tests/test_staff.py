@@ -65,7 +65,7 @@ def test_staff_add_a_closure_day_and_enrol_a_child(staff_client, staff, family, 
 
 
 def test_the_attendance_sheet_lists_booked_children_and_staff_mark_them(staff_client, staff, family, canteen):
-    guardian, theo, anna = family.guardian, *family.children
+    guardian, (theo, anna) = family.guardian, family.children
     enrol(theo, canteen, YEAR)
     enrol(anna, canteen, YEAR)
     # Théo eats no pork, is allergic to peanuts, has a PAI and is in CM1 this school year
