@@ -41,7 +41,7 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def households(canteen):
+def households(canteen, canteen_tariff):
     names = ["ALAIN", "BERNARD", "CASSE", "DUPONT", "ESNAULT", "FAURE"]
     days = school_days(*APRIL)
     for index, name in enumerate(names):
