@@ -1,6 +1,8 @@
 """Forms of the accounting screens: the town's settings (with one product code per service) and
 the choice of what to export."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -46,8 +48,9 @@ class InvoiceExportForm(forms.Form):
     end = forms.DateField(label=_("au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     fmt = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pes")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("run") and not (data.get("start") and data.get("end")):
             raise forms.ValidationError(_("Choisissez une facturation, ou les deux dates d'émission."))
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
@@ -62,8 +65,9 @@ class PaymentExportForm(forms.Form):
     end = forms.DateField(label=_("au"), widget=forms.DateInput(attrs={"type": "date"}))
     fmt = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="csv")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
         return data

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -62,7 +63,7 @@ class PesInput:
     filename: str
     invoices: list
     cod_prod_loc: dict[int, str]  # service id -> CodProdLoc
-    sepa: Callable[[object], SepaDebit | None]
+    sepa: Callable[[Any], SepaDebit | None]
     objet: str = ""
     attach_pdfs: bool = True
 

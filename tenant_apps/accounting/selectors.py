@@ -2,6 +2,7 @@
 export already carried."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -34,7 +35,7 @@ def payments_for(*, start: dt.date, end: dt.date) -> QuerySet[Payment]:
             .select_related("invoice").order_by("paid_at", "pk"))
 
 
-def already_exported(invoice_ids, *, destination: str) -> list[str]:
+def already_exported(invoice_ids: Iterable[int], *, destination: str) -> list[str]:
     """Numbers of those invoices an earlier export to `destination` carried, in order."""
     through = ExportRecord.invoices.through
     numbers = (through.objects.filter(invoice_id__in=list(invoice_ids),

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tenant_apps.billing.models import InvoiceRun
+from tenant_apps.accounts.actors import Actor, signed_in
+from tenant_apps.billing.models import Invoice, InvoiceRun
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.clock import town_today
 from tenants.current import require_town
@@ -22,6 +24,7 @@ from .models import AccountingSettings, ExportRecord, ServiceAccounting
 from .sepa import SepaDebit, sepa_debit_for
 
 Kind = ExportRecord.Kind
+SepaLookup = Callable[[Invoice], SepaDebit | None]
 
 
 @transaction.atomic
@@ -73,11 +76,11 @@ def _check_debtors(invoices: list) -> None:
         )
 
 
-def _record(*, kind: str, content: bytes, filename: str, invoices: list, user, run: InvoiceRun | None,
+def _record(*, kind: str, content: bytes, filename: str, invoices: list, user: Actor, run: InvoiceRun | None,
             start: dt.date | None, end: dt.date | None, bordereau_number: int | None = None) -> ExportRecord:
     destination = kind.split("_")[0]
     record = ExportRecord(
-        kind=kind, created_by=user if getattr(user, "is_authenticated", False) else None, run=run,
+        kind=kind, created_by=signed_in(user), run=run,
         period_start=start, period_end=end, invoice_count=len(invoices),
         total=sum((invoice.total for invoice in invoices), Decimal("0.00")),
         bordereau_number=bordereau_number,
@@ -99,7 +102,7 @@ def _selection(run_id: int | None, start: dt.date | None, end: dt.date | None) -
 
 
 def pes_content(*, invoices: list, settings: AccountingSettings, bordereau_number: int, filename: str,
-                sepa=sepa_debit_for, objet: str = "") -> bytes:
+                sepa: SepaLookup = sepa_debit_for, objet: str = "") -> bytes:
     """Build and validate a PES file (raises PesFileInvalid, AccountingSettingsIncomplete...)."""
     codes = _check_settings(settings, invoices)
     _check_debtors(invoices)
@@ -113,7 +116,7 @@ def pes_content(*, invoices: list, settings: AccountingSettings, bordereau_numbe
 
 @transaction.atomic
 def pes_export_create(*, run_id: int | None = None, start: dt.date | None = None, end: dt.date | None = None,
-                      user=None, sepa=sepa_debit_for) -> ExportRecord:
+                      user: Actor = None, sepa: SepaLookup = sepa_debit_for) -> ExportRecord:
     """The PES file of a run (or of the invoices issued between two dates), recorded with its file.
 
     The bordereau number is taken in the same transaction: a refused file does not consume one."""
@@ -138,7 +141,7 @@ def pes_export_create(*, run_id: int | None = None, start: dt.date | None = None
 
 @transaction.atomic
 def invoices_export_create(*, fmt: str, run_id: int | None = None, start: dt.date | None = None,
-                           end: dt.date | None = None, user=None) -> ExportRecord:
+                           end: dt.date | None = None, user: Actor = None) -> ExportRecord:
     """One row per invoice line, as CSV or XLSX."""
     run, invoices = _selection(run_id, start, end)
     rows = list(tabular.invoice_rows(invoices))
@@ -154,7 +157,7 @@ def invoices_export_create(*, fmt: str, run_id: int | None = None, start: dt.dat
 
 
 @transaction.atomic
-def payments_export_create(*, fmt: str, start: dt.date, end: dt.date, user=None) -> ExportRecord:
+def payments_export_create(*, fmt: str, start: dt.date, end: dt.date, user: Actor = None) -> ExportRecord:
     payments = list(selectors.payments_for(start=start, end=end))
     if not payments:
         raise NothingToExport(_("Aucun paiement sur cette période."))
