@@ -236,7 +236,7 @@ def build(data: PesInput) -> bytes:
     for invoice in invoices:
         _piece(bordereau, data, invoice)
     _attachments(root, data, invoices)
-    return etree.tostring(root, xml_declaration=True, encoding="ISO-8859-1")
+    return etree.tostring(root, xml_declaration=True, encoding="ISO-8859-1", pretty_print=True)
 
 
 def validate(content: bytes) -> None:
@@ -248,7 +248,8 @@ def validate(content: bytes) -> None:
     validator = schema()
     if validator.validate(document):
         return
-    problems = [f"ligne {error.line} : {error.message}" for error in list(validator.error_log)[:5]]
+    problems = list(dict.fromkeys(f"{error.path} (ligne {error.line}) : {error.message}"
+                                  for error in validator.error_log))[:5]
     raise PesFileInvalid(
         _("Le fichier PES ne respecte pas le schéma de la DGFiP, il n'est pas proposé au téléchargement. %(problems)s")
         % {"problems": " ; ".join(problems)}
