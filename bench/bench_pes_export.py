@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_invoicing import HOUSEHOLDS, MONTH, seed, timed_run  # noqa: E402 - sets Django up
-
 from django.conf import settings  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 

@@ -73,11 +73,16 @@ def _v(parent, tag: str, value) -> etree._Element:
 
 
 def _split_name(payer_name: str) -> tuple[str, str]:
-    """"Marie ALAIN" -> ("ALAIN", "MARIE"): the last word is the family name."""
+    """"Marie DE LA FONTAINE" -> ("DE LA FONTAINE", "Marie"): invoices print the family name in
+    capitals after the first name; without capitals, the last word is the family name."""
     words = payer_name.split()
-    if len(words) < 2:
+    capitals = 0
+    while capitals < len(words) - 1 and words[-1 - capitals].isupper():
+        capitals += 1
+    capitals = capitals or (1 if len(words) > 1 else 0)
+    if not capitals:
         return payer_name, ""
-    return words[-1], " ".join(words[:-1])
+    return " ".join(words[-capitals:]), " ".join(words[:-capitals])
 
 
 def _address(invoice) -> tuple[str, str, str]:

@@ -6,6 +6,7 @@ below are computed by hand from the algorithm documented in keys.py.
 """
 
 from ..keys import cle1, cle2, siret_valid
+from ..pes import _split_name
 
 
 def test_siret_check_digit():
@@ -40,3 +41,10 @@ def test_cle2_modulo_23_by_hand():
 def test_cle1_reads_letters_of_the_code_collectivite_in_base_36():
     # "A" -> 10: A | 01 | 26 | 1 | 5 -> 10012615 = 11 × 910237 + 8
     assert cle1(cod_col="A", nature_code="01", year=2026, period="1", debt_number=5) == "8"
+
+
+def test_the_debtor_name_is_split_at_the_family_name_in_capitals():
+    assert _split_name("Marie DE LA FONTAINE") == ("DE LA FONTAINE", "Marie")
+    assert _split_name("Jean Pierre MARTIN") == ("MARTIN", "Jean Pierre")
+    assert _split_name("Camille Martin") == ("Martin", "Camille")
+    assert _split_name("ASSOCIATION") == ("ASSOCIATION", "")

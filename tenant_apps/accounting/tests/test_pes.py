@@ -3,7 +3,9 @@ run's, each invoice is an ORMC title with its lines and debtor, direct-debit hou
 SEPA block, and a town whose settings are incomplete gets a clear refusal and no file."""
 
 import datetime as dt
+import sys
 from decimal import Decimal
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from lxml import etree
@@ -101,6 +103,21 @@ def test_without_the_direct_debit_app_no_invoice_is_debited(canteen, family):
     accounting_ready(canteen)
     run = november_run(canteen, family)
     assert sepa_debit_for(Invoice.objects.get(run=run)) is None
+
+
+def test_the_direct_debit_apps_active_mandate_is_used_when_installed(canteen, family, monkeypatch):
+    run = november_run(canteen, family)
+    mandate = SimpleNamespace(rum="RUM-1", signed_on=dt.date(2026, 9, 2), iban="FR7630006000011234567890189",
+                              bic="AGRIFRPPXXX", debtor_name="", sequence="first")
+    selectors = ModuleType("tenant_apps.directdebit.selectors")
+    selectors.active_mandate_for_household = lambda household: mandate if household == family.household else None
+    monkeypatch.setitem(sys.modules, "tenant_apps.directdebit.selectors", selectors)
+
+    debit = sepa_debit_for(Invoice.objects.get(run=run))
+
+    assert debit == SepaDebit(rum="RUM-1", signed_on=dt.date(2026, 9, 2), iban="FR7630006000011234567890189",
+                              bic="AGRIFRPPXXX", debtor_name="Marie ALAIN", sequence="first")
+    assert pes.SEQUENCE_CODES[debit.sequence.upper()] == "02"
 
 
 def test_missing_poste_comptable_is_refused_in_french_and_no_file_is_made(canteen, family):
