@@ -50,5 +50,10 @@ def test_staff_list_exports_and_download_a_file_through_the_api(staff_client, ca
     assert download.status_code == 200 and b"PES_Aller" in b"".join(download.streaming_content)
 
 
-def test_parents_get_403_from_the_accounting_api(parent_client, canteen, family):
-    assert parent_client.get("/ville-a/api/v1/accounting/exports/").status_code == 403
+def test_parents_get_403_from_the_accounting_api_as_documented(parent_client, canteen, family):
+    response = parent_client.get("/ville-a/api/v1/accounting/exports/")
+    assert response.status_code == 403 and response.json()["detail"]
+    schema = parent_client.get("/ville-a/api/v1/schema/?format=json").json()
+    for path in ("/ville-a/api/v1/accounting/exports/", "/ville-a/api/v1/accounting/exports/{record_id}/file/"):
+        documented = schema["paths"].get(path) or schema["paths"][path.removeprefix("/ville-a")]
+        assert "403" in documented["get"]["responses"]
