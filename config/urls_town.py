@@ -13,6 +13,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.billing.api.urls")),
     path("", include("tenant_apps.documents.api.urls")),
     path("", include("tenant_apps.messaging.api.urls")),
+    path("", include("tenant_apps.accounting.api.urls")),
     path("", include("tenant_apps.portal.api.urls")),
     path("", include("tenant_apps.calendarfeed.api.urls")),
     # The generator reads ROOT_URLCONF (the public one) unless told: point it at the town URLs.
@@ -38,6 +39,7 @@ urlpatterns = [
     path("gestion/prestations/", include("tenant_apps.catalog.staff_urls")),
     path("gestion/reservations/", include("tenant_apps.bookings.staff_urls")),
     path("gestion/facturation/", include("tenant_apps.billing.staff_urls")),
+    path("gestion/comptabilite/", include("tenant_apps.accounting.staff_urls")),
     path("gestion/documents/", include("tenant_apps.documents.staff_urls")),
     path("gestion/messagerie/", include("tenant_apps.messaging.staff_urls")),
     path("gestion/admin/", town_admin_site.urls),
