@@ -13,6 +13,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.billing.api.urls")),
     path("", include("tenant_apps.documents.api.urls")),
     path("", include("tenant_apps.messaging.api.urls")),
+    path("", include("tenant_apps.directdebit.api.urls")),
     path("", include("tenant_apps.portal.api.urls")),
     # The generator reads ROOT_URLCONF (the public one) unless told: point it at the town URLs.
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_town"), name="api-schema"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("tenant_apps.billing.urls")),
     path("", include("tenant_apps.documents.urls")),
     path("", include("tenant_apps.messaging.urls")),
+    path("", include("tenant_apps.directdebit.urls")),
     path("gestion/", include("tenant_apps.backoffice.urls")),
     path("gestion/portail/", include("tenant_apps.portal.staff_urls")),
     path("gestion/familles/", include("tenant_apps.families.staff_urls")),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("gestion/facturation/", include("tenant_apps.billing.staff_urls")),
     path("gestion/documents/", include("tenant_apps.documents.staff_urls")),
     path("gestion/messagerie/", include("tenant_apps.messaging.staff_urls")),
+    path("gestion/prelevements/", include("tenant_apps.directdebit.staff_urls")),
     path("gestion/admin/", town_admin_site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -59,6 +59,7 @@ TENANT_APPS = [
     "tenant_apps.billing",
     "tenant_apps.documents",
     "tenant_apps.messaging",
+    "tenant_apps.directdebit",
     "tenant_apps.portal",
     "tenant_apps.backoffice",
 ]

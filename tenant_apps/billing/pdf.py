@@ -11,6 +11,7 @@ from tenant_apps.core.models import TownProfile
 from tenants.current import require_town
 from tenants.urls import town_url
 
+from .hooks import settlement_notes
 from .models import BillingSettings, Invoice
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def invoice_context(invoice: Invoice) -> dict:
         "settings": BillingSettings.current(),
         "online_payment": provider_config_for_current_town() is not None,
         "invoices_url": town_url(town, "billing:invoices"),
+        "settlement": settlement_notes([invoice]).get(invoice.pk, ""),
     }
 
 
