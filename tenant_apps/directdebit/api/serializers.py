@@ -14,6 +14,11 @@ class MandateSerializer(serializers.ModelSerializer):
                   "sequence", "paper_form", "rejects", "refusal_reason", "created_at"]
 
 
+class MandateStatusSerializer(serializers.Serializer):
+    available = serializers.BooleanField(help_text="Whether the town offers direct debit.")
+    mandate = MandateSerializer(allow_null=True, help_text="The household's live (else latest) mandate, or null.")
+
+
 class MandateRequestSerializer(serializers.Serializer):
     debtor_name = serializers.CharField(max_length=70)
     iban = serializers.CharField(max_length=50)

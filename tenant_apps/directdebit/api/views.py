@@ -12,11 +12,12 @@ from tenant_apps.families.selectors import household_of
 from tenants.api import ErrorSerializer
 
 from .. import selectors, services
-from ..models import Mandate
+from ..models import DirectDebitSettings, Mandate
 from .serializers import (
     MandateRefuseSerializer,
     MandateRequestSerializer,
     MandateSerializer,
+    MandateStatusSerializer,
     MandateValidateSerializer,
 )
 
@@ -24,11 +25,12 @@ from .serializers import (
 class HouseholdMandateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(summary="The household's direct-debit mandate (null when none)",
-                   responses={200: MandateSerializer(allow_null=True)})
+    @extend_schema(summary="Whether the town offers direct debit, and the household's mandate",
+                   responses=MandateStatusSerializer)
     def get(self, request):
         mandate = selectors.mandate_of(household_of(request.user))
-        return Response(MandateSerializer(mandate).data if mandate else None)
+        return Response(MandateStatusSerializer({
+            "available": DirectDebitSettings.current().enabled, "mandate": mandate}).data)
 
     @extend_schema(
         summary="Ask for direct debit (IBAN and the signed mandate PDF, or the town's paper form)",

@@ -19,7 +19,15 @@ from ..errors import NothingToDebit
 from ..models import Debit, Mandate
 from ..sepa_file import NS, validate_pain008
 from ..services import debit_export_create, mandate_change_account
-from .helpers import BERNARD_IBAN, DECEMBER, RUN_DAY, PARIS, active_mandate, creditor_settings, invoicing_run
+from .helpers import (
+    BERNARD_IBAN,
+    DECEMBER,
+    PARIS,
+    RUN_DAY,
+    active_mandate,
+    creditor_settings,
+    invoicing_run,
+)
 
 JANUARY_RUN_DAY = dt.datetime(2027, 1, 4, 10, 0, tzinfo=PARIS)
 
