@@ -3,10 +3,11 @@
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenant_apps.billing.models import Invoice
-from tenant_apps.core.clock import town_today
+from tenant_apps.core.clock import town_today, town_zone
 from tenant_apps.families.models import Household
 
 from .models import Debit, DebitExport, DirectDebitSettings, Mandate
@@ -30,6 +31,14 @@ def mandate_of(household: Household) -> Mandate | None:
 def mandates_for_staff(status: str = "") -> QuerySet[Mandate]:
     mandates = Mandate.objects.select_related("household").order_by("status", "-created_at")
     return mandates.filter(status=status) if status else mandates
+
+
+def covered_since(mandate: Mandate) -> date:
+    """The first issue day of the invoices the mandate pays: those issued from its validation on
+    (older ones were announced with PAYER and stay payable online or at the counter)."""
+    if mandate.validated_at is None:
+        return date.max
+    return timezone.localtime(mandate.validated_at, town_zone()).date()
 
 
 def earliest_collection_date(today: date) -> date:
@@ -62,10 +71,10 @@ def debit_notes(invoices: list[Invoice]) -> dict[int, str]:
                and invoice.status != Invoice.Status.CANCELLED and invoice.remaining > 0]
     if not waiting:
         return notes
-    households = set(
+    households = {
+        mandate.household_id: covered_since(mandate) for mandate in
         Mandate.objects.filter(household_id__in={i.household_id for i in waiting}, status=Mandate.Status.ACTIVE)
-        .values_list("household_id", flat=True)
-    )
+    }
     if not households:
         return notes
     rules = DirectDebitSettings.current()
@@ -73,7 +82,7 @@ def debit_notes(invoices: list[Invoice]) -> dict[int, str]:
         return notes
     today = town_today()
     for invoice in waiting:
-        if invoice.household_id in households:
+        if invoice.household_id in households and invoice.issued_on >= households[invoice.household_id]:
             day = collection_date(rules, invoice, today=today)
             notes[invoice.pk] = _("Prélèvement le %(date)s") % {"date": f"{day:%d/%m/%Y}"}
     return notes

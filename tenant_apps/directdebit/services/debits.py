@@ -26,7 +26,7 @@ from ..models import (
     Mandate,
     MandateAmendment,
 )
-from ..selectors import collection_date, debitable_invoices
+from ..selectors import collection_date, covered_since, debitable_invoices
 from ..sepa_file import Amendment, Creditor, DebitLine, build_pain008
 
 
@@ -56,11 +56,13 @@ def debit_export_create(*, run: InvoiceRun, created_by: Actor = None, represent_
                                        "(Prélèvements › Réglages)."))
     ids = list(debitable_invoices(run.pk, represent_rejected=represent_rejected).values_list("pk", flat=True))
     invoices = list(Invoice.objects.select_for_update().filter(pk__in=ids).order_by("sequence"))
-    invoices = [invoice for invoice in invoices if invoice.remaining > 0 and invoice.status != Invoice.Status.CANCELLED]
-    if not invoices:
-        raise NothingToDebit()
     mandates = {m.household_id: m for m in Mandate.objects.select_for_update().filter(
         household_id__in={i.household_id for i in invoices}, status=Mandate.Status.ACTIVE)}
+    invoices = [invoice for invoice in invoices if invoice.remaining > 0 and invoice.status != Invoice.Status.CANCELLED
+                and invoice.household_id in mandates
+                and invoice.issued_on >= covered_since(mandates[invoice.household_id])]
+    if not invoices:
+        raise NothingToDebit()
     amendments = {a.mandate_id: a for a in MandateAmendment.objects.filter(
         mandate__in=mandates.values(), reported_in__isnull=True).order_by("created_at")}
     today = town_today()

@@ -152,3 +152,21 @@ def test_a_file_that_would_not_validate_is_refused_and_nothing_is_recorded(two_f
     assert not (tmp_path / "bad.xml").exists()
     assert not Debit.objects.exists()
     assert Invoice.objects.filter(status=Invoice.Status.PAID).count() == 0
+
+
+def test_invoices_issued_before_the_mandate_keep_payer_and_are_not_debited(family, canteen):
+    from ..selectors import debit_notes
+
+    # Given November was invoiced before the family set up direct debit
+    creditor_settings()
+    run = invoicing_run(canteen, [family.child])
+    with time_machine.travel(dt.datetime(2026, 12, 3, 9, 0, tzinfo=PARIS), tick=False):
+        from ..services import mandate_request, mandate_validate
+        from .helpers import signed_mandate_pdf
+
+        mandate_validate(mandate=mandate_request(household=family.household, debtor_name="Marie ALAIN",
+                                                 iban="FR7630006000011234567890189", document=signed_mandate_pdf()))
+        # Then that invoice still offers PAYER and is not in the run's file
+        assert debit_notes(list(Invoice.objects.filter(run=run))) == {}
+        with pytest.raises(NothingToDebit):
+            debit_export_create(run=run)
