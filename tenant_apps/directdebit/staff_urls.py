@@ -18,6 +18,7 @@ urlpatterns = [
     path("fichiers/", staff_views.export_create, name="export_create"),
     path("fichiers/<int:export_id>/", staff_views.export_download, name="export_download"),
     path("fichiers/<int:export_id>/preleves/", staff_views.export_collected, name="export_collected"),
+    path("rejets-banque/", staff_views.bank_file_import, name="bank_file_import"),
     path("prelevements/<int:debit_id>/rejet/", staff_views.debit_reject, name="debit_reject"),
     path("prelevements/<int:debit_id>/frais-regles/", staff_views.debit_fee_settled, name="debit_fee_settled"),
 ]

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tenant_apps.billing.models import InvoiceRun
+from tenant_apps.billing.models import InvoiceRun, euros
 from tenant_apps.core import files
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 
 from . import selectors, services
+from .bank_reports import MAX_BYTES as BANK_FILE_MAX
 from .forms import (
     AccountChangeForm,
     ExportForm,
@@ -129,8 +131,10 @@ def export_create(request):
     with refusal_as_message(request):
         export = services.debit_export_create(run=run, created_by=request.user,
                                               represent_rejected=form.cleaned_data["represent_rejected"])
-        messages.success(request, _("Fichier de prélèvement créé : %(count)s prélèvements, %(total)s €.") % {
-            "count": export.count, "total": export.total})
+        messages.success(request, ngettext(
+            "Fichier de prélèvement créé : %(count)s prélèvement, %(total)s.",
+            "Fichier de prélèvement créé : %(count)s prélèvements, %(total)s.", export.count) % {
+            "count": export.count, "total": euros(export.total)})
     return redirect("directdebit_staff:home")
 
 
@@ -148,7 +152,8 @@ def export_download(request, export_id: int):
 def export_collected(request, export_id: int):
     export = get_object_or_404(DebitExport, pk=export_id)
     count = services.debit_export_mark_collected(export=export)
-    messages.success(request, _("%(count)s prélèvements marqués prélevés.") % {"count": count})
+    messages.success(request, ngettext("%(count)s prélèvement marqué prélevé.", "%(count)s prélèvements marqués prélevés.",
+                                       count) % {"count": count})
     return redirect("directdebit_staff:home")
 
 
@@ -163,6 +168,30 @@ def debit_reject(request, debit_id: int):
                                         "est prévenue par e-mail.") % {"number": debit.invoice.number})
             return redirect("directdebit_staff:home")
     return render(request, "directdebit/staff/reject.html", {"debit": debit, "form": form})
+
+
+@staff_required
+@require_POST
+def bank_file_import(request):
+    upload = request.FILES.get("bank_file")
+    if upload is None:
+        messages.error(request, _("Choisissez le fichier de la banque (pain.002 ou camt.054)."))
+        return redirect("directdebit_staff:home")
+    with refusal_as_message(request):
+        report = services.debits_reject_from_bank_file(content=upload.read(BANK_FILE_MAX + 1), rejected_by=request.user)
+        if not report.rejected:
+            messages.info(request, _("Aucun nouveau rejet dans ce fichier."))
+        else:
+            messages.success(request, ngettext(
+                "%(count)s rejet enregistré : les familles sont prévenues par e-mail.",
+                "%(count)s rejets enregistrés : les familles sont prévenues par e-mail.",
+                len(report.rejected)) % {"count": len(report.rejected)})
+        if report.unknown:
+            messages.warning(request, _("Références inconnues dans le fichier : %(refs)s.") % {
+                "refs": ", ".join(report.unknown)})
+        if report.skipped:
+            messages.info(request, _("Déjà enregistrés comme rejetés : %(refs)s.") % {"refs": ", ".join(report.skipped)})
+    return redirect("directdebit_staff:home")
 
 
 @staff_required

@@ -4,6 +4,7 @@ applies, and the mandate is suspended after N rejects)."""
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from tenant_apps.billing.services import payment_record_direct_debit, payment_re
 from tenant_apps.core.clock import town_today, town_zone
 from tenants.outbox.services import send_on_commit
 
+from ..bank_reports import rejects_from_bank_file
 from ..errors import DebitNotRejectable, DirectDebitUnavailable, NothingToDebit
 from ..models import (
     REJECT_REASONS,
@@ -155,3 +157,29 @@ def debit_fee_settle(*, debit: Debit) -> Debit:
     debit.fee_settled = True
     debit.save(update_fields=["fee_settled"])
     return debit
+
+
+@dataclass
+class BankFileReport:
+    rejected: list[Debit] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # end-to-end ids that are none of the town's debits
+    skipped: list[str] = field(default_factory=list)  # already rejected, or an unknown reason code
+
+
+def debits_reject_from_bank_file(*, content: bytes, rejected_by: Actor = None) -> BankFileReport:
+    """Each reject the bank's pain.002 or camt.054 file reports, recorded as staff would enter it.
+    Each one in its own transaction: a file read twice rejects nothing twice."""
+    report = BankFileReport()
+    today = town_today()
+    for reject in rejects_from_bank_file(content):
+        debit = Debit.objects.filter(end_to_end_id=reject.end_to_end_id).first()
+        if debit is None:
+            report.unknown.append(reject.end_to_end_id)
+            continue
+        try:
+            report.rejected.append(debit_reject(
+                debit=debit, rejected_on=min(reject.day or today, today), reason=reject.reason or "MS03",
+                rejected_by=rejected_by))
+        except DebitNotRejectable:
+            report.skipped.append(reject.end_to_end_id)
+    return report
