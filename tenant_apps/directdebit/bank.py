@@ -21,7 +21,7 @@ def iban_clean(value: str) -> str:
         raise InvalidBankDetails(_("Saisissez l'IBAN du compte à prélever."), code="iban_missing")
     try:
         iban = IBAN(compact)
-    except SchwiftyException as error:
+    except (SchwiftyException, ValueError, KeyError, IndexError) as error:
         raise InvalidBankDetails(
             _("L'IBAN « %(iban)s » n'est pas valide : vérifiez-le sur votre RIB.") % {"iban": compact},
             code="iban_invalid",
@@ -41,7 +41,7 @@ def bic_clean(value: str, *, iban: str = "") -> str:
         raise InvalidBankDetails(_("Saisissez le BIC de votre banque (il figure sur votre RIB)."), code="bic_missing")
     try:
         bic = BIC(compact)
-    except SchwiftyException as error:
+    except (SchwiftyException, ValueError, KeyError, IndexError) as error:
         raise InvalidBankDetails(
             _("Le BIC « %(bic)s » n'est pas valide : 8 ou 11 caractères, comme sur votre RIB.") % {"bic": compact},
             code="bic_invalid",

@@ -21,6 +21,8 @@ from .serializers import (
     MandateValidateSerializer,
 )
 
+STAFF_ONLY = OpenApiResponse(ErrorSerializer, description="Not a member of the town's staff.")
+
 
 class HouseholdMandateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
@@ -50,7 +52,7 @@ class StaffMandateListView(APIView):
 
     @extend_schema(summary="Mandates of the town (staff), by status",
                    parameters=[OpenApiParameter("status", str, enum=Mandate.Status.values, required=False)],
-                   responses=MandateSerializer(many=True))
+                   responses={200: MandateSerializer(many=True), 403: STAFF_ONLY})
     def get(self, request):
         status = request.query_params.get("status", "")
         mandates = selectors.mandates_for_staff(status if status in Mandate.Status.values else "")
@@ -62,7 +64,7 @@ class StaffMandateValidateView(APIView):
 
     @extend_schema(summary="Validate a mandate request (staff); the family is told by e-mail",
                    request=MandateValidateSerializer,
-                   responses={200: MandateSerializer, 409: OpenApiResponse(ErrorSerializer)})
+                   responses={200: MandateSerializer, 403: STAFF_ONLY, 409: OpenApiResponse(ErrorSerializer)})
     def post(self, request, mandate_id: int):
         mandate = get_object_or_404(Mandate, pk=mandate_id)
         data = MandateValidateSerializer(data=request.data)
@@ -76,7 +78,7 @@ class StaffMandateRefuseView(APIView):
 
     @extend_schema(summary="Refuse a mandate request with a reason (staff); the family is told by e-mail",
                    request=MandateRefuseSerializer,
-                   responses={200: MandateSerializer, 409: OpenApiResponse(ErrorSerializer)})
+                   responses={200: MandateSerializer, 403: STAFF_ONLY, 409: OpenApiResponse(ErrorSerializer)})
     def post(self, request, mandate_id: int):
         mandate = get_object_or_404(Mandate, pk=mandate_id)
         data = MandateRefuseSerializer(data=request.data)

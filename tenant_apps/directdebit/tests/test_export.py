@@ -13,6 +13,7 @@ from lxml import etree
 
 from tenant_apps.billing.errors import OnlinePaymentUnavailable
 from tenant_apps.billing.models import Invoice, Payment
+from tenant_apps.billing.pdf import invoice_context
 from tenant_apps.billing.services import payment_start
 
 from ..errors import NothingToDebit
@@ -72,8 +73,10 @@ def test_the_file_of_a_run_validates_and_its_sum_is_the_debited_invoices(two_fam
     # Who, when, which invoices, checksum
     assert export.created_by == staff and len(export.checksum) == 64
     assert [d.invoice for d in export.debits.all()] == [alain]
-    # The invoice is settled by the debit; BERNARD's is untouched
+    # The invoice is settled by the debit (its PDF says when); BERNARD's is untouched
     alain.refresh_from_db()
+    with time_machine.travel(RUN_DAY, tick=False):
+        assert invoice_context(alain)["settlement"] == "Prélèvement le 05/01/2027"
     assert alain.status == Invoice.Status.PAID
     assert alain.payments.get().method == Payment.Method.DIRECT_DEBIT
     assert Invoice.objects.get(run=run, household=other_family.household).status == Invoice.Status.ISSUED
