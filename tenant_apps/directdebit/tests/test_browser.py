@@ -5,6 +5,7 @@ where PAYER was."""
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
@@ -43,6 +44,12 @@ def seed(town):
     return start, end
 
 
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def sign_in(page, base_url, email):
     page.goto(f"{base_url}/connexion/")
     page.get_by_label("Email").fill(email)
@@ -66,6 +73,7 @@ def test_a_parent_sets_up_direct_debit_staff_validate_and_the_next_invoice_is_de
     sign_in(page, base_url, PARENT)
     page.goto(f"{base_url}/mes-factures/")
     page.get_by_role("link", name="Demander le prélèvement automatique").click()
+    assert not serious_violations(page)
     page.get_by_label("IBAN").fill("FR76 3000 6000 0112 3456 7890 189")
     page.get_by_label("Je joins le mandat signé (PDF)").check()
     page.get_by_label("Mandat signé (PDF, 5 Mo au plus)").set_input_files(
@@ -79,7 +87,9 @@ def test_a_parent_sets_up_direct_debit_staff_validate_and_the_next_invoice_is_de
     staff_page = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
     sign_in(staff_page, base_url, STAFF)
     staff_page.goto(f"{base_url}/gestion/prelevements/")
+    assert not serious_violations(staff_page)
     staff_page.get_by_role("link", name="ALAIN").click()
+    assert not serious_violations(staff_page)
     staff_page.get_by_role("button", name="Valider le mandat").click()
     expect(staff_page.get_by_text("validé : la famille est prévenue par e-mail")).to_be_visible()
     expect(staff_page.get_by_text("Aucune demande en attente.")).to_be_visible()
