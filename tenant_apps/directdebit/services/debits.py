@@ -53,6 +53,8 @@ def debit_export_create(*, run: InvoiceRun, created_by: Actor = None, represent_
     before anything is recorded. Each invoice gets a debit record and its payment; it is never
     exported again, unless rejected and `represent_rejected` is asked."""
     rules = DirectDebitSettings.current()
+    if not rules.enabled:
+        raise DirectDebitUnavailable(_("Le prélèvement automatique est désactivé dans les réglages."))
     if not rules.is_complete:
         raise DirectDebitUnavailable(_("Renseignez d'abord l'ICS, le nom, l'IBAN et le BIC du créancier "
                                        "(Prélèvements › Réglages)."))
