@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.documents.api.urls")),
     path("", include("tenant_apps.messaging.api.urls")),
     path("", include("tenant_apps.accounting.api.urls")),
+    path("", include("tenant_apps.directdebit.api.urls")),
     path("", include("tenant_apps.portal.api.urls")),
     path("", include("tenant_apps.calendarfeed.api.urls")),
     # The generator reads ROOT_URLCONF (the public one) unless told: point it at the town URLs.
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("tenant_apps.documents.urls")),
     path("", include("tenant_apps.messaging.urls")),
     path("", include("tenant_apps.calendarfeed.urls")),
+    path("", include("tenant_apps.directdebit.urls")),
     path("gestion/", include("tenant_apps.backoffice.urls")),
     path("gestion/portail/", include("tenant_apps.portal.staff_urls")),
     path("gestion/familles/", include("tenant_apps.families.staff_urls")),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("gestion/comptabilite/", include("tenant_apps.accounting.staff_urls")),
     path("gestion/documents/", include("tenant_apps.documents.staff_urls")),
     path("gestion/messagerie/", include("tenant_apps.messaging.staff_urls")),
+    path("gestion/prelevements/", include("tenant_apps.directdebit.staff_urls")),
     path("gestion/admin/", town_admin_site.urls),
     path("api/v1/", include(api_v1)),
 ]

@@ -61,6 +61,7 @@ TENANT_APPS = [
     "tenant_apps.documents",
     "tenant_apps.messaging",
     "tenant_apps.calendarfeed",
+    "tenant_apps.directdebit",
     "tenant_apps.accounting",
     "tenant_apps.portal",
     "tenant_apps.backoffice",

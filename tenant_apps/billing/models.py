@@ -364,11 +364,13 @@ class PaymentTransaction(models.Model):
 
 
 class Payment(models.Model):
-    """Money received for an invoice: online (one per transaction, at most) or at the counter."""
+    """Money received for an invoice: online (one per transaction, at most), at the counter, or by
+    direct debit (removed again when the bank rejects the debit: the debit record keeps the trace)."""
 
     class Method(models.TextChoices):
         ONLINE = "online", _("En ligne")
         COUNTER = "counter", _("Au guichet")
+        DIRECT_DEBIT = "debit", _("Prélèvement")
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     transaction = models.OneToOneField(PaymentTransaction, on_delete=models.PROTECT, null=True, blank=True,

@@ -16,6 +16,7 @@ from tenants.current import require_town
 from tenants.urls import town_url
 
 from . import pdf_worker
+from .hooks import settlement_notes
 from .models import BillingSettings, Invoice
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def invoice_context(invoice: Invoice, shared: dict[str, Any] | None = None) -> d
         "invoice": invoice,
         "by_child": by_child,
         "credit_note": getattr(invoice, "credit_note", None) if hasattr(invoice, "credit_note") else None,
+        "settlement": settlement_notes([invoice]).get(invoice.pk, ""),
     }
 
 

@@ -25,6 +25,7 @@ from tenants.current import current_schema
 
 from . import selectors, services
 from .errors import NotificationRefused
+from .hooks import invoices_panels, settlement_notes
 from .models import Invoice, PaymentTransaction
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 class InvoiceRow:
     invoice: Invoice
     pay_again_at: datetime | None  # a payment is under way: PAYER comes back at this time
+    settlement: str = ""  # settled otherwise (direct debit): shown instead of PAYER
 
 
 @login_required
@@ -42,11 +44,14 @@ def invoices(request):
     household = household_of(request.user)
     all_invoices = list(selectors.invoices_of(household))
     retry_times = selectors.payment_retry_times(household, within=services.MIN_DELAY_BETWEEN_PAYMENTS)
+    notes = settlement_notes(all_invoices)
     context = {
-        "years": {year: [InvoiceRow(invoice=invoice, pay_again_at=retry_times.get(invoice.pk)) for invoice in invoices]
+        "years": {year: [InvoiceRow(invoice=invoice, pay_again_at=retry_times.get(invoice.pk),
+                                    settlement=notes.get(invoice.pk, "")) for invoice in invoices]
                   for year, invoices in selectors.invoices_by_year(all_invoices).items()},
         "online_payment": provider_config_for_current_town() is not None,
         "any_pending": any(i.status == i.Status.PAYMENT_PENDING for i in all_invoices),
+        "panels": [] if request.htmx else invoices_panels(household),
     }
     template = "billing/_invoice_years.html" if request.htmx else "billing/invoices.html"
     return render(request, template, context)

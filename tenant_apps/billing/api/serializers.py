@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ..hooks import settlement_notes
 from ..models import Invoice, InvoiceLine
 
 
@@ -29,19 +30,32 @@ class InvoiceSerializer(serializers.ModelSerializer):
     remaining = serializers.DecimalField(max_digits=10, decimal_places=2)
     pdf_url = serializers.SerializerMethodField()
     can_pay = serializers.SerializerMethodField()
+    direct_debit = serializers.SerializerMethodField(
+        help_text="How the invoice is settled when it is by direct debit (\"Prélèvement le 05/01/2027\"), else null."
+    )
 
     class Meta:
         model = Invoice
         fields = ["id", "number", "period_start", "period_end", "issued_on", "due_on", "total", "amount_paid",
-                  "remaining", "status", "status_label", "pdf_url", "can_pay"]
+                  "remaining", "status", "status_label", "pdf_url", "can_pay", "direct_debit"]
 
     def get_pdf_url(self, invoice) -> str:
         from django.urls import reverse
 
         return self.context["request"].build_absolute_uri(reverse("api-invoice-pdf", args=[invoice.pk]))
 
+    def _settlement(self, invoice) -> str | None:
+        notes = self.context.get("settlements")
+        if notes is None:
+            notes = settlement_notes([invoice])
+        return notes.get(invoice.pk)
+
     def get_can_pay(self, invoice) -> bool:
-        return bool(self.context.get("online_payment")) and invoice.status == Invoice.Status.ISSUED and invoice.remaining > 0
+        return (bool(self.context.get("online_payment")) and invoice.status == Invoice.Status.ISSUED
+                and invoice.remaining > 0 and not self._settlement(invoice))
+
+    def get_direct_debit(self, invoice) -> str | None:
+        return self._settlement(invoice)
 
 
 class InvoiceDetailSerializer(InvoiceSerializer):

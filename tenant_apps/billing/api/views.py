@@ -14,6 +14,7 @@ from tenant_apps.families.selectors import household_of
 from tenants.api import ErrorSerializer
 
 from .. import selectors, services
+from ..hooks import settlement_notes
 from ..pricing import bracket_for, valid_family_quotient
 from ..views import local_provider_url, payment_urls, pdf_response
 from .serializers import (
@@ -39,8 +40,10 @@ class InvoiceListView(APIView):
             invoices = invoices.filter(period_start__year=year)
         if status := query.validated_data.get("status"):
             invoices = invoices.filter(status=status)
-        context = {"request": request, "online_payment": provider_config_for_current_town() is not None}
-        return Response(InvoiceSerializer(invoices, many=True, context=context).data)
+        listed = list(invoices)
+        context = {"request": request, "online_payment": provider_config_for_current_town() is not None,
+                   "settlements": settlement_notes(listed)}
+        return Response(InvoiceSerializer(listed, many=True, context=context).data)
 
 
 class InvoiceDetailView(APIView):

@@ -30,6 +30,7 @@ from ..errors import (
     PaymentProviderFailed,
     PaymentTooSoon,
 )
+from ..hooks import settlement_notes
 from ..models import Invoice, Payment, PaymentTransaction
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,11 @@ def payment_start(*, invoice: Invoice, payer_email: str, return_url: str = "", c
             raise NothingToPay(_("Cette facture a été annulée par un avoir."))
         if invoice.remaining <= 0:
             raise NothingToPay()
+        if note := settlement_notes([invoice]).get(invoice.pk):
+            raise OnlinePaymentUnavailable(
+                _("Cette facture est réglée par prélèvement automatique (%(note)s) : elle ne peut pas être payée en ligne.")
+                % {"note": note}
+            )
         delay = max(MIN_DELAY_BETWEEN_PAYMENTS, timedelta(seconds=gateway.min_seconds_between_transactions))
         recent = invoice.transactions.filter(status=PaymentTransaction.Status.PENDING, created_at__gt=now - delay)
         if recent.exists():
@@ -227,6 +233,38 @@ def payment_record_counter(*, invoice: Invoice, amount: Decimal, reference: str 
     invoice.save(update_fields=["amount_paid", "updated_at"])
     _refresh_invoice_status(invoice)
     return payment
+
+
+@transaction.atomic
+def payment_record_direct_debit(*, invoice: Invoice, amount: Decimal, paid_at: datetime, reference: str) -> Payment:
+    """The amount of a direct debit sent to the bank, recorded against the invoice."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.CANCELLED:
+        raise NothingToPay(_("Cette facture a été annulée par un avoir."))
+    if amount <= 0 or amount > invoice.remaining:
+        raise NothingToPay(_("Le montant doit être compris entre 0,01 € et %(max)s €.") % {"max": invoice.remaining})
+    payment = Payment.objects.create(
+        invoice=invoice, amount=amount, method=Payment.Method.DIRECT_DEBIT, paid_at=paid_at, reference=reference
+    )
+    invoice.amount_paid += amount
+    invoice.save(update_fields=["amount_paid", "updated_at"])
+    _refresh_invoice_status(invoice)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse_direct_debit(*, payment: Payment) -> Invoice:
+    """A direct debit the bank rejected: its payment is removed and the invoice is due again.
+    Only direct-debit payments are reversed here; the caller keeps the trace (its debit record)."""
+    invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.method != Payment.Method.DIRECT_DEBIT:
+        raise NothingToPay(_("Seul un paiement par prélèvement peut être annulé ainsi."))
+    invoice.amount_paid = max(Decimal("0.00"), invoice.amount_paid - payment.amount)
+    payment.delete()
+    invoice.save(update_fields=["amount_paid", "updated_at"])
+    _refresh_invoice_status(invoice)
+    return invoice
 
 
 def transaction_expire(*, transaction_id: int) -> None:
