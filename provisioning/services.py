@@ -9,8 +9,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -36,12 +34,6 @@ logger = logging.getLogger(__name__)
 
 class ProvisioningError(Exception):
     """An operator's request that cannot be carried out; the message says why."""
-
-
-@dataclass
-class CreationTiming:
-    method: str
-    seconds: float
 
 
 def _schema_name() -> str:
@@ -268,15 +260,6 @@ def _export_files(town: Town, target: Path) -> list[Path]:
                     shutil.copyfileobj(source, out)
                 written.append(destination)
     return written
-
-
-def time_creation(*, method: str, slug: str) -> CreationTiming:
-    """Create (then drop) a throw-away town and return how long creation took. For `make bench`."""
-    started = time.perf_counter()
-    town = town_create(slug=slug, name=f"Bench {slug}", method=method)
-    elapsed = time.perf_counter() - started
-    town_drop(town=town)
-    return CreationTiming(method=method, seconds=elapsed)
 
 
 def town_drop(*, town: Town) -> None:
