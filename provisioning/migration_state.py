@@ -78,6 +78,18 @@ def schemas_at_code_state(schemas: Iterable[str]) -> set[str]:
     return current
 
 
+def schema_at_code_state(schema: str) -> bool:
+    """One schema, known to have a django_migrations table, holds every migration of the code (one statement)."""
+    expected = sorted(code_migrations())
+    count = _applied_count(connection.ops.quote_name(schema))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WITH_EXPECTED + " SELECT applied = %s FROM (" + count + ") AS c",  # noqa: S608
+            [[app for app, _ in expected], [name for _, name in expected], len(expected), schema],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 _WITH_EXPECTED = "WITH expected(app, name) AS (SELECT * FROM unnest(%s::text[], %s::text[]))"
 _APPLIED_COUNT = (
     "SELECT %s AS schema_name, (SELECT count(DISTINCT (m.app, m.name)) FROM {schema}.django_migrations m"

@@ -79,7 +79,8 @@ def _validate(*, slug: str, name: str, zone: str | None, admin_email: str | None
         schema_name=_schema_name(),
     )
     try:
-        town.full_clean(exclude=["school_zone"])
+        # Uniqueness: the slug is checked above, the schema name is random (and both are unique in the table).
+        town.full_clean(exclude=["school_zone"], validate_unique=False)
     except ValidationError as error:
         raise ProvisioningError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
     town.school_zone = _school_zone(zone=zone, insee_code=insee_code)

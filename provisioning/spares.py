@@ -19,7 +19,7 @@ from django_tenants.utils import schema_exists
 
 from tenants.current import activate_public
 
-from .migration_state import code_state, schemas_at_code_state
+from .migration_state import code_state, schema_at_code_state, schemas_at_code_state
 from .models import SpareSchema
 
 logger = logging.getLogger(__name__)
@@ -48,18 +48,19 @@ def spare_claim(*, schema_name: str) -> bool:
     state = code_state()
     for _attempt in range(CLAIM_ATTEMPTS):
         spare = (SpareSchema.objects.select_for_update(skip_locked=True).filter(migration_state=state)
-                 .order_by("id").first())
+                 .extra(where=["to_regclass(quote_ident(schema_name) || '.django_migrations') IS NOT NULL"])
+                 .order_by("id").only("id", "schema_name").first())
         if spare is None:
             return False
-        if not schemas_at_code_state([spare.schema_name]):
+        if not schema_at_code_state(spare.schema_name):
             # Its registry row says current but the schema does not: leave it to the next refill.
             logger.warning("Spare schema %s is behind the code's migrations; not claimed.", spare.schema_name)
             SpareSchema.objects.filter(pk=spare.pk).update(migration_state="")
             continue
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER SCHEMA {quote(spare.schema_name)} RENAME TO {quote(schema_name)}")
-        spare.delete()
+        with connection.cursor() as cursor:  # one round trip: the rename and the spare's row gone
+            cursor.execute(f"ALTER SCHEMA {quote(spare.schema_name)} RENAME TO {quote(schema_name)};"  # noqa: S608
+                           f" DELETE FROM {quote(SpareSchema._meta.db_table)} WHERE id = {int(spare.pk)}")
         return True
     return False
 
