@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test test-fast lint bench browser compose-check clean
+.PHONY: install run test test-fast lint bench bench-fleet browser compose-check clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ lint: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# 1,000 towns in a database of their own (FLEET_TOWNS=100 for a quicker run); long, not part of `make bench`.
+bench-fleet: install
+	$(PY) bench/fleet.py
 
 compose-check: install
 	$(PY) scripts/compose_check.py

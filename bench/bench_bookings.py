@@ -95,10 +95,10 @@ def verdict(ok: bool) -> str:
 
 
 def ensure_database() -> None:
-    """The public schema and the template new towns are cloned from, migrated."""
+    """The public schema migrated, and a spare schema ready for the next town."""
     import psycopg
 
-    from provisioning.services import template_schema_ensure
+    from provisioning.spares import spare_pool_refill
 
     db = settings.DATABASES["default"]
     try:
@@ -113,7 +113,7 @@ def ensure_database() -> None:
         migrated = cursor.fetchone()[0] is not None
     if not migrated:
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    template_schema_ensure(force_migrate=True)
+    spare_pool_refill(size=1)
     # DEBUG is off, as in production: pages need the hashed static files manifest.
     call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -1,4 +1,4 @@
-"""Platform benchmarks: town creation (clone vs migrate) and routing overhead.
+"""Platform benchmarks: routing overhead (town creation: bench_town_creation.py).
 
 Prints figures, each beside a baseline measured in the same run. Uses DATABASE_URL
 (config.settings.local); creates throw-away towns and drops them.
@@ -22,27 +22,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from provisioning.services import time_creation, town_create, town_drop  # noqa: E402
+from provisioning.services import town_create, town_drop  # noqa: E402
 from tenants.current import activate_public, activate_town  # noqa: E402
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
-
-
-def bench_creation() -> None:
-    call_command("migrate_schemas", "--noinput", verbosity=0)
-    results: dict[str, list[float]] = {"clone": [], "migrate": []}
-    for _ in range(ROUNDS):
-        for method in ("migrate", "clone"):
-            results[method].append(time_creation(method=method, slug=f"bench-{uuid.uuid4().hex[:8]}").seconds)
-    migrate, clone = statistics.median(results["migrate"]), statistics.median(results["clone"])
-    print(f"Town creation, median of {ROUNDS}:")
-    print(f"  by migration (baseline) : {migrate:7.3f} s")
-    print(f"  by clone of the template: {clone:7.3f} s   ({migrate / clone:.1f}× faster)")
-    print(f"  clone under 1 s per town: {'yes' if clone < 1 else 'NO'}")
 
 
 MAX_ROUTING_RATIO = 1.1
@@ -133,5 +118,4 @@ def bench_routing() -> None:
 
 
 if __name__ == "__main__":
-    bench_creation()
     bench_routing()

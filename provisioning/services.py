@@ -1,16 +1,15 @@
-"""Onboarding and lifecycle of towns: create (clone of the template schema), rename, archive, export.
+"""Onboarding and lifecycle of towns: create (a spare schema claimed, else a migration), rename, archive, export.
 
 Each function is atomic: a failure leaves neither a row without a schema nor a schema
 without a row (PostgreSQL DDL is transactional, and everything runs in one transaction).
 """
 
 import json
+import logging
 import os
 import secrets
 import shutil
 import subprocess
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -20,8 +19,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
-from django_tenants.utils import schema_context, schema_exists, tenant_context
+from django_tenants.utils import tenant_context
 
 from tenants.current import activate_public
 from tenants.models import Town, TownSlugRedirect
@@ -29,31 +27,19 @@ from tenants.routing import forget_schema, forget_slugs
 from tenants.territories import default_time_zone, overseas_territory
 from tenants.validators import validate_town_slug
 
+from .spares import spare_claim
+from .tasks import refill_spare_schemas
+
+logger = logging.getLogger(__name__)
+
 
 class ProvisioningError(Exception):
     """An operator's request that cannot be carried out; the message says why."""
 
 
-@dataclass
-class CreationTiming:
-    method: str
-    seconds: float
-
-
 def _schema_name() -> str:
     # Immutable and independent of the slug, so a town can be renamed freely.
     return f"town_{secrets.token_hex(6)}"
-
-
-def template_schema_ensure(*, force_migrate: bool = False) -> None:
-    """Create and migrate the template schema new towns are cloned from, if needed."""
-    template = settings.TOWN_TEMPLATE_SCHEMA
-    if schema_exists(template) and not force_migrate:
-        return
-    with schema_context("public"), connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{template}"')
-    call_command("migrate_schemas", schema_name=template, tenant=True, interactive=False, verbosity=0,
-                 executor="standard")
 
 
 def _school_zone(*, zone: str | None, insee_code: str) -> str:
@@ -94,7 +80,8 @@ def _validate(*, slug: str, name: str, zone: str | None, admin_email: str | None
         schema_name=_schema_name(),
     )
     try:
-        town.full_clean(exclude=["school_zone"])
+        # Uniqueness: the slug is checked above, the schema name is random (and both are unique in the table).
+        town.full_clean(exclude=["school_zone"], validate_unique=False)
     except ValidationError as error:
         raise ProvisioningError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from None
     town.school_zone = _school_zone(zone=zone, insee_code=insee_code)
@@ -110,7 +97,7 @@ def town_create(
     demo: bool = False,
     insee_code: str = "",
     time_zone: str | None = None,
-    method: str = "clone",
+    method: str = "pool",
 ) -> Town:
     """Create a town that answers at `/<slug>/` at once.
 
@@ -118,28 +105,44 @@ def town_create(
     school-holiday data has no overseas calendar: the operator must choose knowingly). Without
     `time_zone`, the town's clock is that of its territory (Europe/Paris in metropolitan France).
 
-    `method` is "clone" (copy the migrated template schema, the default: faster) or
-    "migrate" (run every migration in the new schema); `make bench` measures both.
+    `method` "pool" (the default) renames a spare schema already at the code's migration state
+    (see `spares`), in constant time whatever the number of towns; without one it migrates a
+    new schema, as `method="migrate"` always does. `make bench` measures both.
     """
+    if method not in CREATION_METHODS:
+        raise ProvisioningError(f"Unknown creation method {method!r}: choose {' or '.join(CREATION_METHODS)}.")
     activate_public()
     town = _validate(slug=slug, name=name, zone=zone, admin_email=admin_email, insee_code=insee_code,
                      time_zone=time_zone)
-    if method == "clone":
-        template_schema_ensure()
     with transaction.atomic():
-        town.save()
-        if method == "clone":
-            CloneSchema().clone_schema(settings.TOWN_TEMPLATE_SCHEMA, town.schema_name, set_connection=False)
-        else:
+        claimed = method == "pool" and spare_claim(schema_name=town.schema_name)
+        if not claimed:
             with connection.cursor() as cursor:
-                cursor.execute(f'CREATE SCHEMA "{town.schema_name}"')
+                cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(town.schema_name)}")
             call_command("migrate_schemas", schema_name=town.schema_name, tenant=True, interactive=False,
                          verbosity=0, executor="standard")
             activate_public()
+        town.save()
         with tenant_context(town):
             _town_setup(town, admin_email=admin_email, demo=demo)
+        if method == "pool":
+            transaction.on_commit(_spare_pool_refill_request)
     forget_slugs(slug)
     return town
+
+
+CREATION_METHODS = ("pool", "migrate")
+
+
+def _spare_pool_refill_request() -> None:
+    """Ask a worker to make a spare for the next town; a broker outage only delays it (the scheduler retries)."""
+    if settings.TOWN_SPARE_SCHEMAS <= 0:
+        return
+    try:
+        refill_spare_schemas.send()
+    except Exception:
+        logger.warning("The spare-schema refill could not be queued; the scheduler's next run will do it.",
+                       exc_info=True)
 
 
 def _town_setup(town: Town, *, admin_email: str | None, demo: bool) -> None:
@@ -273,15 +276,6 @@ def _export_files(town: Town, target: Path) -> list[Path]:
                     shutil.copyfileobj(source, out)
                 written.append(destination)
     return written
-
-
-def time_creation(*, method: str, slug: str) -> CreationTiming:
-    """Create (then drop) a throw-away town and return how long creation took. For `make bench`."""
-    started = time.perf_counter()
-    town = town_create(slug=slug, name=f"Bench {slug}", method=method)
-    elapsed = time.perf_counter() - started
-    town_drop(town=town)
-    return CreationTiming(method=method, seconds=elapsed)
 
 
 def town_drop(*, town: Town) -> None:

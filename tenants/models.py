@@ -1,5 +1,6 @@
 """The towns registry (public schema): one row per town, one PostgreSQL schema each."""
 
+import functools
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -10,8 +11,14 @@ from django_tenants.models import DomainMixin, TenantMixin
 from .validators import validate_insee_code, validate_town_slug
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk (over 0.1 s); it does not change while we run.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in _time_zones():
         raise ValidationError(_("Fuseau horaire inconnu."), code="invalid")
 
 
@@ -37,7 +44,7 @@ class Town(TenantMixin):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
 
-    # Schemas are created by provisioning (clone of the template), never as a save() side effect.
+    # Schemas are created by provisioning (a spare schema claimed, or migration), never as a save() side effect.
     auto_create_schema = False
     auto_drop_schema = False
 

@@ -23,7 +23,7 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://localhost:8000").rstrip
 # operators; each town's schema holds everything about its families.
 
 SHARED_APPS = [
-    "provisioning",  # before django_tenants: its migrate_schemas also migrates the template schema
+    "provisioning",  # before django_tenants: its migrate_schemas skips current towns and keeps the spares migrated
     "django_tenants",
     "tenants",
     "shared_apps.console",
@@ -72,8 +72,8 @@ INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in S
 TENANT_MODEL = "tenants.Town"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
-# New towns are cloned from this schema, kept migrated by `migrate_schemas`.
-TOWN_TEMPLATE_SCHEMA = "town_template"
+# Spare schemas kept migrated, each renamed into a new town in constant time (provisioning.spares).
+TOWN_SPARE_SCHEMAS = env.int("TOWN_SPARE_SCHEMAS", default=3)
 # Set the search_path once per connection and town, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MULTIPROCESSING_MAX_PROCESSES", default=2)

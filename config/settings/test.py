@@ -44,5 +44,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# No spare pool unless a test makes one: towns are then created by migration, and nothing refills behind them.
+TOWN_SPARE_SCHEMAS = 0
+
 # Without PG_DUMP_PATH, the embedded wheel's pg_dump: the newest PostgreSQL's, it dumps any older server too.
 PG_DUMP_PATH = env("PG_DUMP_PATH", default="") or embedded_pg_dump()

@@ -8,7 +8,8 @@ def _upper(value: str | None) -> str | None:
 
 
 class Command(BaseCommand):
-    help = "Create a town: its schema (clone of the template), its profile, optionally its first staff account."
+    help = ("Create a town: its schema (a spare schema renamed, else a migration), its profile, optionally its"
+            " first staff account.")
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="URL segment: /<slug>/")
@@ -20,7 +21,9 @@ class Command(BaseCommand):
                             help="default: the territory's, from the INSEE code (Europe/Paris in metropolitan France)")
         parser.add_argument("--admin-email", default=None, help="first staff account, invited by e-mail")
         parser.add_argument("--demo", action="store_true", help="load the demo families, services and invoices")
-        parser.add_argument("--method", choices=["clone", "migrate"], default="clone")
+        parser.add_argument("--method", choices=["pool", "migrate"], default="pool",
+                            help="pool: claim a spare schema (constant time), migrating one when the pool is empty;"
+                                 " migrate: always migrate a new schema")
 
     def handle(self, *args, **options):
         try:
