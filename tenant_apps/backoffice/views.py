@@ -30,7 +30,7 @@ def staff_list(request):
             account_services.staff_invite(**form.cleaned_data)
             messages.success(
                 request,
-                _("Invitation envoyée à %(email)s : le lien est valable 24 heures.")
+                _("Invitation envoyée à %(email)s : le lien est valable 7 jours.")
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("backoffice:staff")

@@ -6,15 +6,19 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_message
 
 from . import imports, services
 from .fields import CATEGORY_TITLES, SPECS
 from .forms import FieldPolicyForm, ImportForm
 from .models import Child, ChildDocument, Guardian, Household
 from .selectors import audit_trail, households_search
+from .services.invitations import guardian_invite, with_invitation_dates
 from .views import document_file_response
 
 
@@ -28,7 +32,7 @@ def households(request):
 @staff_required
 def guardians(request):
     query = request.GET.get("q", "").strip()
-    qs = Guardian.objects.select_related("household", "user")
+    qs = with_invitation_dates(Guardian.objects.select_related("household", "user"))
     if query:
         qs = qs.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
                        | Q(mobile_phone__icontains=query) | Q(household__name__icontains=query))
@@ -54,7 +58,7 @@ def household_detail(request, household_id: int):
     kids = household.children.prefetch_related(
         "placements", "allergies", "vaccines", "emergency_contacts", "pickup_contacts", "documents", "authorisations")
     return render(request, "families/staff/household_detail.html", {
-        "household": household, "guardians": household.guardians.select_related("user"),
+        "household": household, "guardians": with_invitation_dates(household.guardians.select_related("user")),
         "children": kids, "changes": audit_trail(household)[:100],
     })
 
@@ -103,3 +107,18 @@ def import_csv(request):
         status = 400
     return render(request, "families/staff/import.html",
                   {"form": form, "report": report, "columns": imports.IMPORT_COLUMNS}, status=status)
+
+
+@staff_required
+@require_POST
+def guardian_reinvite(request, guardian_id: int):
+    """"Renvoyer l'invitation": a new 7-day link to create the password, the older ones voided."""
+    guardian = get_object_or_404(Guardian.objects.select_related("user"), pk=guardian_id)
+    with refusal_as_message(request, _("%(guardian)s : %(error)s"), guardian=guardian):
+        guardian_invite(guardian=guardian)
+        messages.success(request, _("Invitation renvoyée à %(email)s : le lien est valable 7 jours.")
+                         % {"email": guardian.user.email if guardian.user else ""})
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("families_staff:household", household_id=guardian.household_id)
