@@ -322,6 +322,7 @@ class InvitationBatch(models.Model):
         ALL = "all", _("Tous les responsables sans mot de passe")
         SERVICE = "service", _("Inscrits à une prestation")
         SCHOOL = "school", _("Par école")
+        IMPORTED = "imported", _("Responsables d'un import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("En attente")
@@ -334,6 +335,8 @@ class InvitationBatch(models.Model):
     service_id = models.PositiveIntegerField(null=True, blank=True)
     filter_label = models.CharField(_("filtre"), max_length=200, blank=True)
     school = models.CharField(_("école"), max_length=150, blank=True)
+    # IMPORTED: the guardians the CSV import just created.
+    guardian_ids = models.JSONField(default=list, blank=True)
     include_recent = models.BooleanField(_("réinviter aussi les invités des dernières 24 heures"), default=False)
     status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(_("à inviter"), default=0)

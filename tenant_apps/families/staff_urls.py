@@ -16,4 +16,5 @@ urlpatterns = [
     path("champs-modifiables/", staff_views.field_policy, name="field_policy"),
     path("historique/", staff_views.changes, name="changes"),
     path("import/", staff_views.import_csv, name="import"),
+    path("import/inviter/", staff_views.import_invite, name="import_invite"),
 ]

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_message
@@ -16,9 +16,9 @@ from tenant_apps.core.refusals import refusal_as_message
 from . import imports, services
 from .fields import CATEGORY_TITLES, SPECS
 from .forms import FieldPolicyForm, ImportForm
-from .models import Child, ChildDocument, Guardian, Household
+from .models import Child, ChildDocument, Guardian, Household, InvitationBatch
 from .selectors import audit_trail, households_search
-from .services.invitations import guardian_invite, with_invitation_dates
+from .services.invitations import guardian_invite, invitation_batch_start, with_invitation_dates
 from .views import document_file_response
 
 
@@ -102,8 +102,8 @@ def import_csv(request):
     if request.method == "POST" and form.is_valid():
         report = imports.families_import_csv(file=form.cleaned_data["file"])
         if report.ok:
-            messages.success(request, report.summary())
-            return redirect("families_staff:households")
+            request.session[IMPORTED_GUARDIANS_KEY] = report.guardian_ids
+            return render(request, "families/staff/import_done.html", {"report": report})
         status = 400
     return render(request, "families/staff/import.html",
                   {"form": form, "report": report, "columns": imports.IMPORT_COLUMNS}, status=status)
@@ -122,3 +122,21 @@ def guardian_reinvite(request, guardian_id: int):
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("families_staff:household", household_id=guardian.household_id)
+
+
+IMPORTED_GUARDIANS_KEY = "families_imported_guardians"
+
+
+@staff_required
+@require_POST
+def import_invite(request):
+    """At the end of an import: invite the imported guardians (a bulk invitation job)."""
+    guardian_ids = request.session.pop(IMPORTED_GUARDIANS_KEY, None)
+    if not guardian_ids:
+        messages.error(request, _("Aucun import récent à inviter : utilisez l'envoi des invitations."))
+        return redirect("backoffice:invitations")
+    batch = invitation_batch_start(created_by=request.user, scope=InvitationBatch.Scope.IMPORTED,
+                                   guardian_ids=[int(pk) for pk in guardian_ids],
+                                   filter_label=_("import du fichier CSV"))
+    messages.success(request, _("L'envoi des invitations aux responsables importés a commencé."))
+    return redirect("backoffice:invitation_batch", batch_id=batch.pk)

@@ -31,16 +31,19 @@ def with_invitation_dates(guardians: QuerySet[Guardian]) -> QuerySet[Guardian]:
     return guardians.annotate(invited_at=Subquery(last))
 
 
-def guardians_to_invite(*, scope: str, service_id: int | None = None, school: str = "") -> QuerySet[Guardian]:
+def guardians_to_invite(*, scope: str, service_id: int | None = None, school: str = "",
+                        guardian_ids: list[int] | None = None) -> QuerySet[Guardian]:
     """The guardians with an account but no password yet, of the households matching the filter:
     every one, those with a child enrolled in the service this school year, or at the school."""
     guardians = Guardian.objects.filter(WITHOUT_PASSWORD)
     if scope == InvitationBatch.Scope.SERVICE:
         # `enrolments` is the catalog's relation to the child (families does not import catalog).
-        guardians = guardians.filter(household__children__enrolments__service_id=service_id,
+        guardians = guardians.filter(household__children__enrolments__service_id=service_id or 0,
                                      household__children__enrolments__school_year=school_year_of(town_today()))
     elif scope == InvitationBatch.Scope.SCHOOL:
         guardians = guardians.filter(household__children__placements__school__iexact=school.strip())
+    elif scope == InvitationBatch.Scope.IMPORTED:
+        guardians = guardians.filter(pk__in=guardian_ids or [])
     return guardians.distinct()
 
 
@@ -55,7 +58,8 @@ def guardian_invite(*, guardian: Guardian) -> None:
 
 
 def invitation_batch_start(*, created_by: User | None, scope: str, service_id: int | None = None,
-                           filter_label: str = "", school: str = "", include_recent: bool = False) -> InvitationBatch:
+                           filter_label: str = "", school: str = "", include_recent: bool = False,
+                           guardian_ids: list[int] | None = None) -> InvitationBatch:
     """Record a bulk sending and queue its job (after commit)."""
     if scope not in InvitationBatch.Scope.values:
         raise InvitationRefused(_("Choisissez les destinataires de l'invitation."))
@@ -69,6 +73,7 @@ def invitation_batch_start(*, created_by: User | None, scope: str, service_id: i
         created_by=created_by, scope=scope, service_id=service_id if scope == InvitationBatch.Scope.SERVICE else None,
         filter_label=filter_label[:200], school=school.strip() if scope == InvitationBatch.Scope.SCHOOL else "",
         include_recent=include_recent,
+        guardian_ids=list(guardian_ids or []) if scope == InvitationBatch.Scope.IMPORTED else [],
     )
     send_on_commit(run_invitation_batch, batch.pk)
     return batch
@@ -84,7 +89,8 @@ def invitation_batch_run(*, batch_id: int) -> InvitationBatch | None:
             return batch  # a redelivered message does not send twice
         batch.status = InvitationBatch.Status.RUNNING
         batch.save(update_fields=["status"])
-    guardians = list(guardians_to_invite(scope=batch.scope, service_id=batch.service_id, school=batch.school)
+    guardians = list(guardians_to_invite(scope=batch.scope, service_id=batch.service_id, school=batch.school,
+                                         guardian_ids=batch.guardian_ids)
                      .select_related("user").order_by("pk"))
     recent: set[int] = set()
     if not batch.include_recent:
