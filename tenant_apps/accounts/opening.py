@@ -24,10 +24,14 @@ class PortalOpeningMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # After URL resolution (not in __call__): the page's links reverse in the town's URLs.
         user = getattr(request, "user", None)
         town = getattr(request, "town", None)
         if (town is not None and not town.is_open and user is not None and user.is_authenticated
                 and not user.is_staff):
             logout(request)
             return render(request, "accounts/coming_soon.html", status=403)
-        return self.get_response(request)
+        return None

@@ -23,7 +23,7 @@ def portal_open(request):
     if town.is_open:
         messages.info(request, _("Le portail est déjà ouvert aux familles."))
         return redirect("backoffice:home")
-    form = TownOpenForm(request.POST or None)
+    form = TownOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with refusal_as_form_error(form):
             town_open(town=town, by=request.user.email)
