@@ -137,7 +137,10 @@ def _schema_restore(export: Export, *, slug: str, schema_name: str, replacing: T
         town = replacing or Town(slug=slug)
         for field in _MANIFEST_FIELDS:
             if field in export.manifest:
-                setattr(town, field, export.manifest[field])
+                value: str | None = export.manifest[field]
+                if field == "opened_at" and value in ("", "None"):
+                    value = None  # exported while "en préparation"
+                setattr(town, field, value)
         if "opened_at" not in export.manifest:  # exported before the "en préparation" state: it was open
             town.opened_at = timezone.now()
         town.schema_name = schema_name
