@@ -18,7 +18,7 @@ def household_without_password(name: str, email: str, *, school: str = "École d
     user = UserFactory(email=email, first_name="Léa", last_name=name)  # no password: not created yet
     guardian = GuardianFactory(household=household, user=user, first_name="Léa", last_name=name, email=email)
     child = ChildFactory(household=household, first_name="Zoé")
-    SchoolPlacement.objects.create(child=child, school_year="2026-2027", school=school, level="CP")
+    SchoolPlacement.objects.create(child_id=child.pk, school_year="2026-2027", school=school, level="CP")
     return guardian, child
 
 
