@@ -7,7 +7,7 @@ from tenant_apps.accounts.tests.factories import UserFactory
 from tenant_apps.accounts.tests.links import link_token
 from tenant_apps.catalog.models import Enrolment
 from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
-from tenant_apps.families.models import Guardian, InvitationBatch, SchoolPlacement
+from tenant_apps.families.models import Child, Guardian, InvitationBatch, SchoolPlacement
 from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory, HouseholdFactory
 
 INVITATIONS = "/ville-a/gestion/invitations/"
@@ -17,8 +17,8 @@ def household_without_password(name: str, email: str, *, school: str = "École d
     household = HouseholdFactory(name=name)
     user = UserFactory(email=email, first_name="Léa", last_name=name)  # no password: not created yet
     guardian = GuardianFactory(household=household, user=user, first_name="Léa", last_name=name, email=email)
-    child = ChildFactory(household=household, first_name="Zoé")
-    SchoolPlacement.objects.create(child_id=child.pk, school_year="2026-2027", school=school, level="CP")
+    child: Child = ChildFactory(household=household, first_name="Zoé")  # type: ignore[assignment]
+    SchoolPlacement.objects.create(child=child, school_year="2026-2027", school=school, level="CP")
     return guardian, child
 
 
