@@ -1,6 +1,7 @@
 """While a town is "en préparation", its parents cannot sign in: only its staff use the portal."""
 
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -33,5 +34,7 @@ class PortalOpeningMiddleware:
         if (town is not None and not town.is_open and user is not None and user.is_authenticated
                 and not user.is_staff):
             logout(request)
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"code": "portal_not_open", "detail": str(COMING_SOON)}, status=403)
             return render(request, "accounts/coming_soon.html", status=403)
         return None
