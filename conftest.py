@@ -7,6 +7,7 @@ transaction that is rolled back, with the connection switched to the town's sche
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from tenants.current import activate_public
 
@@ -60,6 +61,9 @@ def towns(django_db_setup, django_db_blocker):
         created = {}
         for spec in (TOWN_A, TOWN_B):
             town = Town.objects.filter(slug=spec["slug"]).first() or town_create(**spec)
+            if town.opened_at is None:  # the test towns are open to parents (a new town is not)
+                Town.objects.filter(pk=town.pk).update(opened_at=timezone.now(), opened_by="tests")
+                town.refresh_from_db()
             created[spec["slug"]] = town
         connection.set_schema_to_public()
     return created

@@ -184,11 +184,13 @@ def main() -> int:
     from django.utils import timezone
 
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     common.ensure_database()
     slug = f"bench-{uuid.uuid4().hex[:8]}"
     print(f"Database {connection.settings_dict['NAME']}, throw-away town /{slug}/")
     town = town_create(slug=slug, name="Mairie de Banc d'essai", zone="B")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     try:
         today = timezone.localdate(timezone=town.zoneinfo)
         service, clients, days = setup(town, today)

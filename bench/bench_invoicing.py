@@ -249,11 +249,13 @@ def print_pdf_figures(without: dict, with_pdfs: dict, limit: int | None) -> None
 
 def main() -> None:
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     print(f"Invoicing benchmark: {HOUSEHOLDS} households, {CHILDREN} children, "
           f"bookings of {MONTH[0]:%B %Y} (BENCH_SCALE={SCALE})")
     started = time.perf_counter()
     town = town_create(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Mairie de Bench")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     print(f"  town created in {time.perf_counter() - started:.1f} s ({town.schema_name})")
     try:
         with tenant_context(town):

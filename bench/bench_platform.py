@@ -26,6 +26,7 @@ from django.test import Client, override_settings  # noqa: E402
 
 from provisioning.services import town_create, town_drop  # noqa: E402
 from tenants.current import activate_public, activate_town  # noqa: E402
+from tenants.opening import town_open  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 
@@ -82,6 +83,7 @@ def _interleaved(routed: Client, direct: Client, path: str, direct_settings) -> 
 
 def bench_routing() -> None:
     town = town_create(slug=f"bench-{uuid.uuid4().hex[:8]}", name="Bench")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     try:
         by_hand = [m.replace("tenants.middleware.TownRoutingMiddleware", f"{__name__}.TownSetByHandMiddleware")
                    for m in settings.MIDDLEWARE]

@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("tenant_apps.directdebit.api.urls")),
     path("", include("tenant_apps.portal.api.urls")),
     path("", include("tenant_apps.calendarfeed.api.urls")),
+    path("", include("tenant_apps.backoffice.api_urls")),
     # The generator reads ROOT_URLCONF (the public one) unless told: point it at the town URLs.
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_town"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, transaction
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.current import activate_public
@@ -32,7 +33,7 @@ from .services import EXPORT_MANIFEST, ProvisioningError, _pg_dump_binary, _sche
 
 logger = logging.getLogger(__name__)
 
-_MANIFEST_FIELDS = ("name", "insee_code", "school_zone", "time_zone", "status")
+_MANIFEST_FIELDS = ("name", "insee_code", "school_zone", "time_zone", "status", "opened_at")
 _SCHEMA_NAME = re.compile(r"^town_[a-z0-9_]{1,57}$")
 
 
@@ -136,7 +137,12 @@ def _schema_restore(export: Export, *, slug: str, schema_name: str, replacing: T
         town = replacing or Town(slug=slug)
         for field in _MANIFEST_FIELDS:
             if field in export.manifest:
-                setattr(town, field, export.manifest[field])
+                value: str | None = export.manifest[field]
+                if field == "opened_at" and value in ("", "None"):
+                    value = None  # exported while "en préparation"
+                setattr(town, field, value)
+        if "opened_at" not in export.manifest:  # exported before the "en préparation" state: it was open
+            town.opened_at = timezone.now()
         town.schema_name = schema_name
         try:
             town.full_clean(exclude=["slug"] if replacing else None)

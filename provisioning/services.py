@@ -23,6 +23,7 @@ from django_tenants.utils import tenant_context
 
 from tenants.current import activate_public
 from tenants.models import Town, TownSlugRedirect
+from tenants.opening import town_open
 from tenants.routing import forget_schema, forget_slugs
 from tenants.territories import default_time_zone, overseas_territory
 from tenants.validators import validate_town_slug
@@ -252,6 +253,7 @@ def _export_manifest(town: Town) -> dict[str, str]:
     return {
         "schema_name": town.schema_name, "slug": town.slug, "name": town.name, "insee_code": town.insee_code,
         "school_zone": town.school_zone, "time_zone": town.time_zone, "status": town.status,
+        "opened_at": town.opened_at.isoformat() if town.opened_at else "",
     }
 
 
@@ -308,4 +310,5 @@ def demo_town_ensure() -> tuple[Town, bool]:
 
         User.objects.create_user(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, is_staff=True, is_superuser=True,
                                  first_name="Gestionnaire", last_name="Démo")
+    town_open(town=town, by=DEMO_STAFF_EMAIL)
     return town, True

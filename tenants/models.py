@@ -43,6 +43,10 @@ class Town(TenantMixin):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
+    # A new town is "en préparation" (NULL): hidden from the landing page, its parents cannot sign
+    # in yet, its staff set it up; "Ouvrir le portail" stamps who opened it and when.
+    opened_at = models.DateTimeField(_("portail ouvert le"), null=True, blank=True)
+    opened_by = models.CharField(_("portail ouvert par"), max_length=254, blank=True)
 
     # Schemas are created by provisioning (a spare schema claimed, or migration), never as a save() side effect.
     auto_create_schema = False
@@ -59,6 +63,11 @@ class Town(TenantMixin):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_open(self) -> bool:
+        """The parents' portal is open (not "en préparation")."""
+        return self.opened_at is not None
 
     @property
     def url_path(self) -> str:

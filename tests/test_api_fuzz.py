@@ -53,12 +53,14 @@ def fuzz_town(django_db_setup, django_db_blocker, live_server_url):
     from provisioning.services import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, town_create, town_drop
     from tenant_apps.accounts.models import User
     from tenant_apps.families.demo import DEMO_PARENT_EMAIL, DEMO_PARENT_PASSWORD
+    from tenants.opening import town_open
 
     slug = f"fuzz-{uuid.uuid4().hex[:8]}"
     # The live server answers from another thread: the database stays open for the whole module.
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
         town = town_create(slug=slug, name="Mairie de Fuzzville", zone="B", demo=True)
+        town_open(town=town, by="tests")  # parents sign in: the portal is open
         with tenant_context(town):
             User.objects.create_user(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, is_staff=True, first_name="Gestionnaire",
                                      last_name="Démo")

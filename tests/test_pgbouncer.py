@@ -23,12 +23,14 @@ THREADS_PER_TOWN = 3
 def two_towns(live_db):
     """Two committed towns, each with its own family: ALPHA (Aline, Arthur) and BRAVO (Bruno, Berthe)."""
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     made = []
     try:
         for name, first_name, children in (("ALPHA", "Alice", ("Aline", "Arthur")),
                                            ("BRAVO", "Bob", ("Bruno", "Berthe"))):
             town = town_create(slug=f"pool-{name.lower()}-{uuid.uuid4().hex[:6]}", name=f"Mairie {name}", zone="B")
+            town_open(town=town, by="tests")  # parents sign in: the portal is open
             made.append(town)
             activate_town(town)
             family = family_create(name, first_name=first_name, children=children)

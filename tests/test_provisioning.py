@@ -36,7 +36,7 @@ def test_create_town_answers_at_once_and_invites_its_first_gestionnaire(towns, d
     [mail] = mailoutbox
     assert mail.to == ["dgs@lannion.example"]
     assert "/lannion/mot-de-passe/" in mail.body
-    assert "Créer le mot de passe" in mail.alternatives[0][0]
+    assert "créer mon mot de passe" in mail.alternatives[0][0]
     with tenant_context(town):
         from tenant_apps.accounts.models import User
 

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenant_apps.accounts.middleware.InactivityTimeoutMiddleware",  # after messages: it leaves one
+    "tenant_apps.accounts.opening.PortalOpeningMiddleware",  # a town "en préparation": staff only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

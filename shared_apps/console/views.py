@@ -10,7 +10,7 @@ from . import health
 
 
 def landing(request):
-    towns = Town.objects.filter(status=Town.Status.ACTIVE).order_by("name").only("name", "slug")
+    towns = Town.objects.filter(status=Town.Status.ACTIVE, opened_at__isnull=False).order_by("name").only("name", "slug")
     return render(request, "console/landing.html", {"towns": towns})
 
 

@@ -34,3 +34,9 @@ class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     http_status = 400
     default_message = _("Adresse e-mail ou mot de passe incorrect.")
+
+
+class PortalNotOpen(DomainError):
+    code = "portal_not_open"
+    http_status = 403
+    default_message = _("Le portail famille ouvre bientôt : vous pourrez vous connecter dès son ouverture par la mairie.")

@@ -3,6 +3,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .opening import COMING_SOON, portal_open
+
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
@@ -16,6 +18,11 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
         "inactive": _("Adresse e-mail ou mot de passe incorrect."),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff and not portal_open():
+            raise forms.ValidationError(COMING_SOON, code="portal_not_open")
 
     def clean_username(self):
         # One spelling per account, so that the throttling counts "Parent@X.fr" and "parent@x.fr" together.

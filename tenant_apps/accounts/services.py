@@ -18,6 +18,8 @@ from .errors import EmailInvalid, EmailTaken, LinkExpired, LinkInvalid, LinkUsed
 from .models import AccessLink, User
 
 LINK_VALIDITY = timedelta(hours=24)
+# An invitation waits for someone who did not ask for it: a week to open it.
+INVITATION_VALIDITY = timedelta(days=7)
 
 
 def email_normalize(email: str) -> str:
@@ -40,7 +42,7 @@ def access_link_issue(*, user: User, purpose: str) -> str:
             token_hash=AccessLink.hash_token(token),
             purpose=purpose,
             created_at=now,
-            expires_at=now + LINK_VALIDITY,
+            expires_at=now + (INVITATION_VALIDITY if purpose == AccessLink.Purpose.INVITATION else LINK_VALIDITY),
         )
     return token
 
@@ -59,6 +61,8 @@ def access_link_get(*, token: str, for_update: bool = False) -> AccessLink:
     if changed and changed > link.created_at:
         raise LinkUsed()
     if timezone.now() >= link.expires_at:
+        if link.purpose == AccessLink.Purpose.INVITATION:
+            raise LinkExpired(_("Ce lien d'invitation a expiré : il était valable 7 jours."))
         raise LinkExpired()
     return link
 
@@ -91,6 +95,11 @@ def password_reset_request(*, email: str) -> None:
     """Queue the "nouveau mot de passe" e-mail. Same work whether or not the address is known:
     the lookup happens in the job, so the answer takes the same time for every address."""
     _send_password_link_on_commit((email or "").strip().lower(), AccessLink.Purpose.RESET)
+
+
+def invitation_send(*, user: User) -> None:
+    """Queue (after commit) an invitation e-mail with a 7-day link for an account without password."""
+    _send_password_link_on_commit(user.email, AccessLink.Purpose.INVITATION)
 
 
 def staff_invite(*, email: str, first_name: str = "", last_name: str = "") -> User:

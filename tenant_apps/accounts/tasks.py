@@ -7,6 +7,7 @@ import dramatiq
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tenant_apps.core.french import de
 from tenants.current import require_town
 from tenants.urls import town_url
 
@@ -26,8 +27,6 @@ MAX_LINKS_PER_HOUR = 5
 @dramatiq.actor(max_retries=3)
 def send_password_link(email: str, purpose: str) -> None:
     """Issue a fresh password link for the account with this e-mail, if any, and mail it."""
-    from .services import access_link_issue
-
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         return
@@ -35,6 +34,13 @@ def send_password_link(email: str, purpose: str) -> None:
     if recent >= MAX_LINKS_PER_HOUR:
         logger.warning("Password link not sent to account %s: %s links in the last hour.", user.pk, recent)
         return
+    password_link_mail(user=user, purpose=purpose)
+
+
+def password_link_mail(*, user: User, purpose: str) -> None:
+    """Issue a fresh link for `user` (voiding the older ones) and e-mail it now (the caller is a job)."""
+    from .services import access_link_issue
+
     token = access_link_issue(user=user, purpose=purpose)
     town = require_town()
     context = {
@@ -43,9 +49,10 @@ def send_password_link(email: str, purpose: str) -> None:
         "link": town_url(town, "accounts:password_create", kwargs={"token": token}),
         "is_invitation": purpose == AccessLink.Purpose.INVITATION,
     }
-    subject = (
-        _("%(town)s – votre accès au portail famille")
-        if context["is_invitation"]
-        else _("%(town)s – création de votre mot de passe")
-    ) % {"town": town.name}
-    send_templated_mail(to=user.email, subject=subject, template="accounts/email/password_link", context=context)
+    if context["is_invitation"]:
+        subject = _("Invitation au portail famille %(town_of)s") % {"town_of": de(town.name)}
+        template = "accounts/email/invitation"
+    else:
+        subject = _("%(town)s – création de votre mot de passe") % {"town": town.name}
+        template = "accounts/email/password_link"
+    send_templated_mail(to=user.email, subject=subject, template=template, context=context)

@@ -9,7 +9,9 @@ from tenant_apps.accounts import services as account_services
 from tenant_apps.core.clock import town_today
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error
+from tenants.current import require_town
 
+from .checklist import setup_checklist
 from .forms import StaffInviteForm
 from .selectors import staff_dashboard
 
@@ -18,7 +20,10 @@ from .selectors import staff_dashboard
 def home(request):
     """Tableau de bord: today's services, unread messages, billing, families and documents."""
     today = town_today()
-    return render(request, "backoffice/home.html", {"dashboard": staff_dashboard(today)})
+    town = require_town()
+    checklist = None if town.is_open else setup_checklist()
+    return render(request, "backoffice/home.html", {"dashboard": staff_dashboard(today), "checklist": checklist,
+                                                    "portal_town": town})
 
 
 @staff_required
@@ -30,7 +35,7 @@ def staff_list(request):
             account_services.staff_invite(**form.cleaned_data)
             messages.success(
                 request,
-                _("Invitation envoyée à %(email)s : le lien est valable 24 heures.")
+                _("Invitation envoyée à %(email)s : le lien est valable 7 jours.")
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect("backoffice:staff")

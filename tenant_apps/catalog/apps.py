@@ -12,3 +12,8 @@ class CatalogConfig(AppConfig):
 
         register(_("Prestations"), "services_staff:list", order=20)
         register(_("Inscriptions"), "services_staff:enrolments", order=22)
+        from tenant_apps.families.imports import EnrolmentColumn, register_enrolment_column
+
+        from .family_import import enrol_imported_child, service_by_name
+
+        register_enrolment_column(EnrolmentColumn(resolve=service_by_name, enrol=enrol_imported_child))

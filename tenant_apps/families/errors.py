@@ -34,3 +34,8 @@ class RecordNotFound(DomainError):
 class UnknownField(DomainError):
     code = "unknown_field"
     default_message = "Ce champ n'existe pas."
+
+
+class InvitationRefused(DomainError):
+    code = "invitation_refused"
+    default_message = "Ce responsable ne peut pas être invité."

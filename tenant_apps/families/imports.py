@@ -5,6 +5,7 @@ Used by the `import_families` command and the staff upload page."""
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,10 +48,29 @@ IMPORT_COLUMNS = [
     ("quotient_familial", "foyer : nombre entier"),
     ("qf_debut", "foyer : jj/mm/aaaa"),
     ("qf_fin", "foyer : jj/mm/aaaa"),
+    ("prestation", "enfant : nom de la prestation où l'inscrire pour l'année scolaire en cours (plusieurs : "
+                   "séparées par « | »)"),
 ]
 REQUIRED_COLUMNS = ("foyer", "type", "nom", "prenom")
 GUARDIAN, CHILD = "responsable", "enfant"
 IMPORT_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+@dataclass(frozen=True)
+class EnrolmentColumn:
+    """How the "prestation" column enrols a child: registered at start-up by the catalog app
+    (families sits below it): `resolve` finds a service by its name (None if unknown), `enrol`
+    enrols a new child in it for the current school year."""
+
+    resolve: Callable[[str], Any | None]
+    enrol: Callable[[Child, Any], None]
+
+
+_enrolment_column: list[EnrolmentColumn] = []
+
+
+def register_enrolment_column(column: EnrolmentColumn) -> None:
+    _enrolment_column[:] = [column]
 
 
 @dataclass
@@ -62,6 +82,9 @@ class ImportReport:
     guardians: int = 0
     children: int = 0
     accounts: int = 0
+    enrolments: int = 0
+    # The accounts created or found for the imported guardians: whom to invite afterwards.
+    guardian_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -76,8 +99,13 @@ class ImportReport:
         guardians = ngettext("%(count)d responsable", "%(count)d responsables", self.guardians) % {
             "count": self.guardians}
         children = ngettext("%(count)d enfant", "%(count)d enfants", self.children) % {"count": self.children}
-        return _("Importés : %(households)s, %(guardians)s et %(children)s.") % {
+        summary = _("Importés : %(households)s, %(guardians)s et %(children)s.") % {
             "households": households, "guardians": guardians, "children": children}
+        if self.enrolments:
+            summary += " " + ngettext("%(count)d inscription à une prestation.",
+                                      "%(count)d inscriptions à une prestation.",
+                                      self.enrolments) % {"count": self.enrolments}
+        return summary
 
 
 # --- One form per row kind ---------------------------------------------------------------------
@@ -198,6 +226,22 @@ class ChildRowForm(RowForm):
     regime = _LowercaseChoiceField(required=False, choices=Child.Diet.choices, error_messages={
         "invalid_choice": gettext_lazy("régime alimentaire inconnu « %(value)s »."),
     })
+    prestation = forms.CharField(required=False)
+
+    def clean_prestation(self) -> list[Any]:
+        names = [name.strip() for name in self.cleaned_data["prestation"].split("|") if name.strip()]
+        if not names:
+            return []
+        if not _enrolment_column:
+            raise ValidationError(_("les inscriptions aux prestations ne sont pas disponibles."), code="unavailable")
+        services = []
+        for name in names:
+            service = _enrolment_column[0].resolve(name)
+            if service is None:
+                raise ValidationError(_("prestation inconnue « %(name)s » : écrivez son nom comme dans la liste "
+                                        "des prestations.") % {"name": name}, code="unknown_service")
+            services.append(service)
+        return services
 
     def clean_sexe(self) -> str:
         sex = self.cleaned_data["sexe"].upper()
@@ -306,16 +350,22 @@ def families_import_csv(*, file) -> ImportReport:
                         raise _LineError(number, error) from None
                     report.guardians += 1
                     report.accounts += 1 if guardian.user_id else 0
+                    if guardian.user_id:
+                        report.guardian_ids.append(guardian.pk)
                 for number, form in entry["children"]:
                     try:
-                        child_create(household=household, **form.child_data())
+                        child = child_create(household=household, **form.child_data())
+                        for service in form.cleaned_data["prestation"]:
+                            _enrolment_column[0].enrol(child, service)
+                            report.enrolments += 1
                     except DomainError as error:
                         raise _LineError(number, error) from None
                     report.children += 1
     except _LineError as failure:
         report.errors.append(_("Ligne %(line)d : %(message)s") % {"line": failure.line,
                                                                    "message": failure.error.message})
-        report.households = report.guardians = report.children = report.accounts = 0
+        report.households = report.guardians = report.children = report.accounts = report.enrolments = 0
+        report.guardian_ids = []
     return report
 
 

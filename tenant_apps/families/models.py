@@ -313,3 +313,52 @@ class FieldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changed_at:%d/%m/%Y %H:%M} {self.subject} – {self.field_key}"
+
+
+class InvitationBatch(models.Model):
+    """A bulk sending of first-password invitations to the guardians without a password (a job)."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("Tous les responsables sans mot de passe")
+        SERVICE = "service", _("Inscrits à une prestation")
+        SCHOOL = "school", _("Par école")
+        IMPORTED = "imported", _("Responsables d'un import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    scope = models.CharField(_("destinataires"), max_length=16, choices=Scope.choices, default=Scope.ALL)
+    # The catalog's service (families sits below catalog: its id, and its name as shown then).
+    service_id = models.PositiveIntegerField(null=True, blank=True)
+    filter_label = models.CharField(_("filtre"), max_length=200, blank=True)
+    school = models.CharField(_("école"), max_length=150, blank=True)
+    # IMPORTED: the guardians the CSV import just created.
+    guardian_ids = models.JSONField(default=list, blank=True)
+    include_recent = models.BooleanField(_("réinviter aussi les invités des dernières 24 heures"), default=False)
+    status = models.CharField(_("statut"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("à inviter"), default=0)
+    sent = models.PositiveIntegerField(_("envoyées"), default=0)
+    skipped_recent = models.PositiveIntegerField(_("déjà invités dans les 24 heures"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi d'invitations")
+        verbose_name_plural = _("envois d'invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.filter_label} – {self.sent}/{self.total}"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.total else int(self.sent * 100 / self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -6,15 +6,19 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tenant_apps.core.permissions import staff_required
+from tenant_apps.core.refusals import refusal_as_message
 
 from . import imports, services
 from .fields import CATEGORY_TITLES, SPECS
 from .forms import FieldPolicyForm, ImportForm
-from .models import Child, ChildDocument, Guardian, Household
+from .models import Child, ChildDocument, Guardian, Household, InvitationBatch
 from .selectors import audit_trail, households_search
+from .services.invitations import guardian_invite, invitation_batch_start, with_invitation_dates
 from .views import document_file_response
 
 
@@ -28,7 +32,7 @@ def households(request):
 @staff_required
 def guardians(request):
     query = request.GET.get("q", "").strip()
-    qs = Guardian.objects.select_related("household", "user")
+    qs = with_invitation_dates(Guardian.objects.select_related("household", "user"))
     if query:
         qs = qs.filter(Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
                        | Q(mobile_phone__icontains=query) | Q(household__name__icontains=query))
@@ -54,7 +58,7 @@ def household_detail(request, household_id: int):
     kids = household.children.prefetch_related(
         "placements", "allergies", "vaccines", "emergency_contacts", "pickup_contacts", "documents", "authorisations")
     return render(request, "families/staff/household_detail.html", {
-        "household": household, "guardians": household.guardians.select_related("user"),
+        "household": household, "guardians": with_invitation_dates(household.guardians.select_related("user")),
         "children": kids, "changes": audit_trail(household)[:100],
     })
 
@@ -98,8 +102,41 @@ def import_csv(request):
     if request.method == "POST" and form.is_valid():
         report = imports.families_import_csv(file=form.cleaned_data["file"])
         if report.ok:
-            messages.success(request, report.summary())
-            return redirect("families_staff:households")
+            request.session[IMPORTED_GUARDIANS_KEY] = report.guardian_ids
+            return render(request, "families/staff/import_done.html", {"report": report})
         status = 400
     return render(request, "families/staff/import.html",
                   {"form": form, "report": report, "columns": imports.IMPORT_COLUMNS}, status=status)
+
+
+@staff_required
+@require_POST
+def guardian_reinvite(request, guardian_id: int):
+    """"Renvoyer l'invitation": a new 7-day link to create the password, the older ones voided."""
+    guardian = get_object_or_404(Guardian.objects.select_related("user"), pk=guardian_id)
+    with refusal_as_message(request, _("%(guardian)s : %(error)s"), guardian=guardian):
+        guardian_invite(guardian=guardian)
+        messages.success(request, _("Invitation renvoyée à %(email)s : le lien est valable 7 jours.")
+                         % {"email": guardian.user.email if guardian.user else ""})
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("families_staff:household", household_id=guardian.household_id)
+
+
+IMPORTED_GUARDIANS_KEY = "families_imported_guardians"
+
+
+@staff_required
+@require_POST
+def import_invite(request):
+    """At the end of an import: invite the imported guardians (a bulk invitation job)."""
+    guardian_ids = request.session.pop(IMPORTED_GUARDIANS_KEY, None)
+    if not guardian_ids:
+        messages.error(request, _("Aucun import récent à inviter : utilisez l'envoi des invitations."))
+        return redirect("backoffice:invitations")
+    batch = invitation_batch_start(created_by=request.user, scope=InvitationBatch.Scope.IMPORTED,
+                                   guardian_ids=[int(pk) for pk in guardian_ids],
+                                   filter_label=_("import du fichier CSV"))
+    messages.success(request, _("L'envoi des invitations aux responsables importés a commencé."))
+    return redirect("backoffice:invitation_batch", batch_id=batch.pk)

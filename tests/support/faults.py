@@ -257,8 +257,10 @@ def mail_server():
 def fault_town(live_db):
     """A committed town of its own (the processes under test read it), dropped after the test."""
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     town = town_create(slug=f"faults-{uuid.uuid4().hex[:8]}", name="Mairie de Pannes-sur-Mer", zone="B")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     connection.set_schema_to_public()
     try:
         yield town

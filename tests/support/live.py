@@ -49,9 +49,11 @@ def live_db(django_db_setup, django_db_blocker):
 def live_town(live_db, live_server_url):
     """A freshly provisioned town, committed, dropped after the test. Yields (town, base_url)."""
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     slug = f"e2e-{uuid.uuid4().hex[:8]}"
     town = town_create(slug=slug, name="Mairie de Testville", zone="B")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     try:
         yield town, f"{live_server_url}/{slug}"
     finally:

@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 from tenants.api import ErrorSerializer
 
 from .. import services
-from ..errors import InvalidCredentials
+from ..errors import InvalidCredentials, PortalNotOpen
+from ..opening import portal_open
 
 
 class MeSerializer(serializers.Serializer):
@@ -84,6 +85,8 @@ class AuthTokenView(APIView):
         )
         if user is None:
             raise InvalidCredentials()
+        if not user.is_staff and not portal_open():
+            raise PortalNotOpen()
         token = services.api_token_issue(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 

@@ -54,7 +54,7 @@ def test_staff_invite_a_colleague_who_gets_the_email_and_creates_a_password(
     # And the colleague receives the invitation
     [message] = mailoutbox
     assert message.to == ["collegue@mairie.fr"]
-    assert message.subject == "Mairie de Ville-A – votre accès au portail famille"
+    assert message.subject == "Invitation au portail famille de la Mairie de Ville-A"
     assert "Bonjour Lou" in message.body
     # And creates a password with it, as a gestionnaire
     token = link_token(message)

@@ -60,8 +60,10 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def committed_town(live_db):
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     town = town_create(slug=f"conc-{uuid.uuid4().hex[:8]}", name="Mairie de Concurrence")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     try:
         yield town
     finally:

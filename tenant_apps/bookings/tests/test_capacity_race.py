@@ -20,8 +20,10 @@ from tenant_apps.bookings.services import booking_set, booking_unset
 @pytest.fixture
 def race_town(live_db):
     from provisioning.services import town_create, town_drop
+    from tenants.opening import town_open
 
     town = town_create(slug=f"race-{uuid.uuid4().hex[:8]}", name="Mairie de Course", zone="B")
+    town_open(town=town, by="tests")  # parents sign in: the portal is open
     try:
         yield town
     finally:

@@ -130,5 +130,8 @@ def test_staff_import_through_their_upload_page(staff_client):
     assert "Ligne 8 : le type doit être « responsable » ou « enfant »." in bad.content.decode()
     assert not Household.objects.exists()
     good = staff_client.post("/ville-a/gestion/familles/import/", {"file": SimpleUploadedFile("f.csv", GOOD.encode())})
-    assert good.status_code == 302
+    # The result page sums it up and offers to invite the imported guardians
+    assert good.status_code == 200
+    assert "Importés : 2 foyers" in good.content.decode()
+    assert "Inviter les responsables importés" in good.content.decode()
     assert Household.objects.count() == 2
