@@ -11,7 +11,7 @@ from tenant_apps.core.models import TownProfile
 from tenants.current import require_town
 from tenants.urls import town_url
 
-from .models import BillingSettings, Invoice
+from .models import BillingSettings, Invoice, Payment
 
 logger = logging.getLogger(__name__)
 
@@ -53,4 +53,19 @@ def render_invoice_pdf(invoice: Invoice) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("billing/pdf/invoice.html", invoice_context(invoice))
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def render_receipt_pdf(payment: Payment) -> bytes:
+    """The receipt (reçu) of a payment received at the counter: rendered on demand, never stored."""
+    from weasyprint import HTML
+
+    profile = TownProfile.current()
+    town = require_town()
+    allocations = list(payment.allocations.select_related("invoice").order_by("created_at", "pk"))
+    html = render_to_string("billing/pdf/receipt.html", {
+        "payment": payment, "profile": profile, "town": town, "logo": _logo_data_uri(profile),
+        "allocations": allocations, "household": payment.household,
+        "unallocated": payment.amount - sum(a.amount for a in allocations),
+    })
     return HTML(string=html, base_url=None).write_pdf()

@@ -30,7 +30,8 @@ from ..errors import (
     PaymentProviderFailed,
     PaymentTooSoon,
 )
-from ..models import Invoice, Payment, PaymentTransaction
+from ..models import ZERO, Invoice, Payment, PaymentAllocation, PaymentTransaction
+from .allocations import invoice_status_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +53,7 @@ def _gateway(config: PaymentProviderConfig, *, return_url: str = "", callback_ur
 
 
 def _refresh_invoice_status(invoice: Invoice) -> None:
-    if invoice.status == Invoice.Status.CANCELLED:
-        return
-    if invoice.amount_paid >= invoice.total:
-        status = Invoice.Status.PAID
-    elif invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).exists():
-        status = Invoice.Status.PAYMENT_PENDING
-    else:
-        status = Invoice.Status.ISSUED
-    if status != invoice.status:
-        invoice.status = status
-        invoice.save(update_fields=["status", "updated_at"])
+    invoice_status_refresh(invoice)
 
 
 @dataclass(frozen=True)
@@ -202,31 +193,18 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
         tx.review_reason = _("Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser.")
     tx.status = PaymentTransaction.Status.PAID
     tx.completed_at = timezone.now()
-    Payment.objects.create(
-        invoice=invoice, transaction=tx, amount=tx.amount, method=Payment.Method.ONLINE,
-        paid_at=tx.completed_at, reference=tx.provider_reference,
+    payment = Payment.objects.create(
+        household_id=invoice.household_id, invoice=invoice, transaction=tx, amount=tx.amount,
+        method=Payment.Method.ONLINE, paid_at=tx.completed_at, reference=tx.provider_reference,
     )
-    invoice.amount_paid += tx.amount
-    invoice.save(update_fields=["amount_paid", "updated_at"])
+    # The same allocation as any payment; what the invoice did not need is the household's credit.
+    part = min(tx.amount, invoice.remaining) if invoice.status != Invoice.Status.CANCELLED else ZERO
+    if part > 0:
+        PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=part)
+        invoice.amount_paid += part
+        invoice.save(update_fields=["amount_paid", "updated_at"])
     send_on_commit(send_payment_confirmation, tx.pk)
     return "paid"
-
-
-@transaction.atomic
-def payment_record_counter(*, invoice: Invoice, amount: Decimal, reference: str = "") -> Payment:
-    """A payment received at the town's counter (régie), recorded by staff."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.CANCELLED:
-        raise NothingToPay(_("Cette facture a été annulée par un avoir."))
-    if amount <= 0 or amount > invoice.remaining:
-        raise NothingToPay(_("Le montant doit être compris entre 0,01 € et %(max)s €.") % {"max": invoice.remaining})
-    payment = Payment.objects.create(
-        invoice=invoice, amount=amount, method=Payment.Method.COUNTER, paid_at=timezone.now(), reference=reference
-    )
-    invoice.amount_paid += amount
-    invoice.save(update_fields=["amount_paid", "updated_at"])
-    _refresh_invoice_status(invoice)
-    return payment
 
 
 def transaction_expire(*, transaction_id: int) -> None:
