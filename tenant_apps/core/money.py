@@ -16,7 +16,7 @@ def format_money(amount) -> str:
         return ""
     sign = "-" if value < 0 else ""
     units, cents = f"{abs(value):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while len(units) > 3:
         groups.insert(0, units[-3:])
         units = units[:-3]

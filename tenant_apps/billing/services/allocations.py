@@ -124,15 +124,15 @@ def payment_record(
             rest -= part
     else:
         for asked, part in allocations:
-            invoice = open_invoices.get(asked.pk)
-            if invoice is None:
+            found = open_invoices.get(asked.pk)
+            if found is None:
                 raise InvalidAllocation(
                     _("La facture %(number)s n'a rien à payer pour ce foyer.") % {"number": asked.number})
-            if part is None or part <= 0 or part > invoice.remaining:
+            if part is None or part <= 0 or part > found.remaining:
                 raise InvalidAllocation(
                     _("Facture %(number)s : le montant imputé doit être compris entre 0,01 € et %(max)s.")
-                    % {"number": invoice.number, "max": euros(invoice.remaining)})
-            planned.append((invoice, part))
+                    % {"number": found.number, "max": euros(found.remaining)})
+            planned.append((found, part))
         if sum((part for _invoice, part in planned), ZERO) > amount:
             raise InvalidAllocation(_("Les montants imputés dépassent le montant reçu."))
     payment = Payment.objects.create(

@@ -8,7 +8,7 @@ import logging
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,7 +85,7 @@ def reminder_level_due(invoice: Invoice, rules: BillingSettings, today: date) ->
     return level
 
 
-def overdue_invoices():
+def overdue_invoices() -> QuerySet[Invoice]:
     """Invoices past their due date with something left to pay, not collected by direct debit."""
     return (
         Invoice.objects.filter(status__in=REMINDABLE, amount_paid__lt=F("total"), due_on__lt=town_today())

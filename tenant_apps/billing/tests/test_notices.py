@@ -14,7 +14,12 @@ from tenant_apps.bookings.tests.factories import book, school_days
 from tenant_apps.families.tests.factories import ChildFactory, GuardianFactory
 
 from ..models import BillingSettings, Invoice, InvoiceReminder
-from ..services import household_invoice_issue, invoice_reminders_send, invoice_run_start, payment_record_counter
+from ..services import (
+    household_invoice_issue,
+    invoice_reminders_send,
+    invoice_run_start,
+    payment_record_counter,
+)
 from .conftest import APRIL
 
 PARIS = ZoneInfo("Europe/Paris")
