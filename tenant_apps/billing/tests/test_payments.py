@@ -39,7 +39,7 @@ def test_a_parent_pays_an_invoice_online_end_to_end(
 ):
     # Given MES FACTURES shows the April invoice, Enregistré, with PAYER
     page = alain_client.get("/ville-a/mes-factures/").content.decode()
-    assert "Enregistré" in page and "0.00€ payé sur 79.20€" in page and "Payer" in page
+    assert "Enregistré" in page and "0,00\u00a0€ payé sur 79,20\u00a0€" in page and "Payer" in page
 
     # When the parent clicks PAYER, the provider's page (the simulated bank) opens
     bank_url = start_payment(alain_client, april_invoice)
@@ -61,7 +61,7 @@ def test_a_parent_pays_an_invoice_online_end_to_end(
 
     # Then the invoice is Payé, the payment recorded once, and an e-mail confirms it
     assert "la facture 000001 est payée" in landing
-    assert "Payé" in landing and "79.20€ payé sur 79.20€" in landing
+    assert "Payé" in landing and "79,20\u00a0€ payé sur 79,20\u00a0€" in landing
     april_invoice.refresh_from_db()
     assert (april_invoice.status, april_invoice.amount_paid) == (Invoice.Status.PAID, Decimal("79.20"))
     assert Payment.objects.filter(invoice=april_invoice).count() == 1
