@@ -16,6 +16,7 @@ from .models import (
     InvoiceLine,
     NumberSequence,
     Payment,
+    PaymentAllocation,
     PaymentTransaction,
 )
 from .services import BracketInput, invoice_number, tariff_create
@@ -97,8 +98,9 @@ def load(town) -> None:
         amount=march.total, status=PaymentTransaction.Status.PAID, completed_at=paid_at,
         payer_email=march.payer_email,
     )
-    Payment.objects.create(invoice=march, transaction=tx, amount=march.total, method=Payment.Method.ONLINE,
-                           paid_at=paid_at, reference=tx.provider_reference)
+    payment = Payment.objects.create(household=household, invoice=march, transaction=tx, amount=march.total,
+                                     method=Payment.Method.ONLINE, paid_at=paid_at, reference=tx.provider_reference)
+    PaymentAllocation.objects.create(payment=payment, invoice=march, amount=march.total)
     march.amount_paid = march.total
     march.status = Invoice.Status.PAID
     march.save(update_fields=["amount_paid", "status"])

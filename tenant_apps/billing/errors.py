@@ -34,6 +34,23 @@ class NothingToPay(DomainError):
     default_message = _("Cette facture est déjà réglée.")
 
 
+class InvalidAllocation(DomainError):
+    code = "invalid_allocation"
+    default_message = _("Ce paiement ne peut pas être imputé ainsi.")
+
+
+class PaymentAlreadyReversed(DomainError):
+    code = "payment_already_reversed"
+    http_status = 409
+    default_message = _("Ce paiement est déjà annulé.")
+
+
+class ReminderNotNeeded(DomainError):
+    code = "reminder_not_needed"
+    http_status = 409
+    default_message = _("Cette facture n'a plus rien à payer : pas de relance.")
+
+
 class PaymentTooSoon(DomainError):
     code = "payment_too_soon"
     http_status = 409

@@ -35,9 +35,31 @@ class CreditNoteForm(forms.Form):
     reason = forms.CharField(label=_("Motif de l'avoir"), max_length=300)
 
 
+COUNTER_METHOD_CHOICES = [
+    ("cash", _("Espèces")), ("cheque", _("Chèque")), ("cesu", _("CESU")),
+    ("ancv", _("Chèques vacances ANCV")), ("transfer", _("Virement")),
+]
+
+
 class CounterPaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Montant reçu (€)"), max_digits=10, decimal_places=2, min_value=0.01)
-    reference = forms.CharField(label=_("Référence (n° de chèque, de quittance…)"), max_length=120, required=False)
+    amount = forms.DecimalField(label=_("Montant reçu (€)"), max_digits=10, decimal_places=2, min_value=0.01,
+                                localize=True)
+    method = forms.ChoiceField(label=_("Mode de paiement"), choices=COUNTER_METHOD_CHOICES, required=False)
+    cheque_number = forms.CharField(label=_("N° de chèque"), max_length=40, required=False)
+    bank = forms.CharField(label=_("Banque"), max_length=120, required=False)
+    reference = forms.CharField(label=_("Référence (n° de quittance, de virement…)"), max_length=120, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        data["method"] = data.get("method") or "counter"
+        if data["method"] == "cheque" and not data.get("cheque_number"):
+            self.add_error("cheque_number", _("Indiquez le numéro du chèque."))
+        return data
+
+
+class PaymentReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Motif (chèque impayé, prélèvement rejeté…)"), max_length=300)
 
 
 # --- Tariffs and billing rules (staff) -------------------------------------------------------
@@ -125,3 +147,9 @@ class BillingRulesForm(forms.Form):
     collection_office = forms.CharField(
         label=_("Régie (paiement au guichet)"), max_length=300, required=False,
         help_text=_("Imprimé sur les factures. Ex. « Régie enfance, mairie, du lundi au vendredi de 9 h à 12 h »."))
+    reminder_first_days = forms.IntegerField(
+        label=_("Première relance (jours après l'échéance)"), required=False, min_value=0, max_value=365,
+        help_text=_("0 : pas de relance."))
+    reminder_second_days = forms.IntegerField(
+        label=_("Seconde relance (jours après l'échéance)"), required=False, min_value=0, max_value=365,
+        help_text=_("0 : pas de seconde relance ; sinon, après la première."))

@@ -15,12 +15,14 @@ from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.core.money import format_money
+
 ZERO = Decimal("0.00")
 
 
 def euros(amount: Decimal) -> str:
     """"2,80 €": an amount as French staff and parents read it."""
-    return f"{amount:.2f}".replace(".", ",") + "\u00a0€"
+    return format_money(amount)
 
 
 class BillingSettings(models.Model):
@@ -38,6 +40,11 @@ class BillingSettings(models.Model):
         _("régie (paiement au guichet)"), max_length=300, blank=True,
         help_text=_("Ex. « Régie enfance, mairie, du lundi au vendredi de 9 h à 12 h »."),
     )
+    # Unpaid reminders (relances): days after the due date; 0 sends no reminder at that level.
+    reminder_first_days = models.PositiveSmallIntegerField(
+        _("première relance (jours après l'échéance)"), default=15, help_text=_("0 : pas de relance."))
+    reminder_second_days = models.PositiveSmallIntegerField(
+        _("seconde relance (jours après l'échéance)"), default=30, help_text=_("0 : pas de seconde relance."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -176,6 +183,7 @@ class InvoiceRun(models.Model):
     finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("dernier signe de vie du traitement"), null=True, blank=True)
     resumed_at = models.DateTimeField(_("reprise le"), null=True, blank=True)
+    notices_sent = models.PositiveIntegerField(_("e-mails « nouvelle facture » envoyés"), default=0)
     # Households the job went through without issuing an invoice (nothing to bill, or an error):
     # with the run's committed invoices, they make the progress a resumed job starts again from.
     skipped_household_ids = models.JSONField(default=list, blank=True)
@@ -221,7 +229,14 @@ def invoice_pdf_path(invoice, filename: str) -> str:
     return f"invoices/{invoice.issued_on:%Y}/{filename}"
 
 
+class CollectionMethod(models.TextChoices):
+    ON_RECEIPT = "on_receipt", _("Paiement à réception")
+    DIRECT_DEBIT = "direct_debit", _("Prélèvement automatique")
+
+
 class Invoice(models.Model):
+    CollectionMethod = CollectionMethod
+
     class Status(models.TextChoices):
         ISSUED = "issued", _("Enregistré")
         PAYMENT_PENDING = "payment_pending", _("En paiement")
@@ -245,6 +260,11 @@ class Invoice(models.Model):
     payer_address = models.TextField(_("adresse du payeur"), blank=True)
     payer_email = models.EmailField(_("e-mail du payeur"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, blank=True, max_length=200)
+    # How the invoice is collected. The directdebit app sets DIRECT_DEBIT on the invoices it
+    # collects: no PAYER, no unpaid reminder for those.
+    collection_method = models.CharField(_("mode de recouvrement"), max_length=20,
+                                         choices=CollectionMethod.choices, default=CollectionMethod.ON_RECEIPT)
+    notified_at = models.DateTimeField(_("famille avertie le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -364,21 +384,40 @@ class PaymentTransaction(models.Model):
 
 
 class Payment(models.Model):
-    """Money received for an invoice: online (one per transaction, at most), at the counter, or by
-    direct debit (removed again when the bank rejects the debit: the debit record keeps the trace)."""
+    """Money received from a household, allocated to one or several of its invoices
+    (PaymentAllocation); what is not allocated is the household's credit (avoir), used on its
+    next invoices. `invoice` is set when the payment was made for one invoice (online payments,
+    a direct debit). A direct debit the bank rejects is reversed (`reversed_at`); the debit
+    record of the directdebit app keeps the trace."""
 
     class Method(models.TextChoices):
         ONLINE = "online", _("En ligne")
         COUNTER = "counter", _("Au guichet")
-        DIRECT_DEBIT = "debit", _("Prélèvement")
+        CASH = "cash", _("Espèces")
+        CHEQUE = "cheque", _("Chèque")
+        CESU = "cesu", _("CESU")
+        ANCV = "ancv", _("Chèques vacances ANCV")
+        TRANSFER = "transfer", _("Virement")
+        DIRECT_DEBIT = "direct_debit", _("Prélèvement")
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    # Methods staff record at the counter (and the receipt PDF is for).
+    COUNTER_METHODS = (Method.CASH, Method.CHEQUE, Method.CESU, Method.ANCV, Method.TRANSFER, Method.COUNTER)
+
+    household = models.ForeignKey("families.Household", on_delete=models.PROTECT, related_name="payments",
+                                  null=True, verbose_name=_("foyer"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments", null=True, blank=True)
     transaction = models.OneToOneField(PaymentTransaction, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="payment")
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
-    method = models.CharField(_("mode"), max_length=10, choices=Method.choices)
+    method = models.CharField(_("mode"), max_length=20, choices=Method.choices)
     paid_at = models.DateTimeField(_("payé le"))
     reference = models.CharField(_("référence"), max_length=120, blank=True)
+    cheque_number = models.CharField(_("n° de chèque"), max_length=40, blank=True)
+    bank = models.CharField(_("banque"), max_length=120, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("enregistré par"))
+    reversed_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    reversal_reason = models.CharField(_("motif d'annulation"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -388,4 +427,53 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.amount} € – {self.invoice}"
+        return f"{euros(self.amount)} – {self.get_method_display()}"
+
+    @property
+    def receipt_number(self) -> str:
+        return f"R{self.paid_at:%Y}-{self.pk:06d}"
+
+    @property
+    def is_counter(self) -> bool:
+        return self.method in self.COUNTER_METHODS
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that pays an invoice. A payment's unallocated rest is credit."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    from_credit = models.BooleanField(_("imputé sur l'avoir"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imputation")
+        verbose_name_plural = _("imputations")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{euros(self.amount)} → {self.invoice}"
+
+
+class InvoiceReminder(models.Model):
+    """An unpaid reminder (relance) sent for an invoice: automatic ones once per level
+    (1: first delay, 2: second delay), by hand (level 0) as often as staff choose."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    level = models.PositiveSmallIntegerField(_("niveau"))
+    sent_at = models.DateTimeField(_("envoyée le"))
+    sent_to = models.CharField(_("envoyée à"), max_length=300, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("envoyée par"))
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["sent_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "level"], condition=Q(level__gt=0),
+                                               name="reminder_once_per_level")]
+
+    def __str__(self) -> str:
+        return f"Relance {self.level} – {self.invoice}"

@@ -17,7 +17,7 @@ from tenants.urls import town_url
 
 from . import pdf_worker
 from .hooks import settlement_notes
-from .models import BillingSettings, Invoice
+from .models import BillingSettings, Invoice, Payment
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +81,18 @@ def render_invoice_document(invoice: Invoice) -> Any:
 
 def render_invoice_pdf(invoice: Invoice, shared: dict[str, Any] | None = None) -> bytes:
     return pdf_worker.render(render_invoice_html(invoice, shared), stylesheet())
+
+
+def render_receipt_pdf(payment: Payment) -> bytes:
+    """The receipt (reçu) of a payment received at the counter: rendered on demand, never stored."""
+    from weasyprint import HTML
+
+    profile = TownProfile.current()
+    town = require_town()
+    allocations = list(payment.allocations.select_related("invoice").order_by("created_at", "pk"))
+    html = render_to_string("billing/pdf/receipt.html", {
+        "payment": payment, "profile": profile, "town": town, "logo": _logo_data_uri(profile),
+        "allocations": allocations, "household": payment.household,
+        "unallocated": payment.amount - sum(a.amount for a in allocations),
+    })
+    return HTML(string=html, base_url=None).write_pdf()

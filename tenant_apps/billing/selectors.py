@@ -13,7 +13,15 @@ from tenant_apps.bookings.models import Booking
 from tenant_apps.catalog.models import Service
 from tenant_apps.families.models import Household
 
-from .models import Invoice, InvoiceLine, InvoiceRun, PaymentTransaction, Tariff
+from .models import (
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    Payment,
+    PaymentAllocation,
+    PaymentTransaction,
+    Tariff,
+)
 
 UNPAID_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PAYMENT_PENDING)
 
@@ -33,6 +41,31 @@ def invoice_of(household: Household, invoice_id: int) -> Invoice:
 def unpaid_invoices(household: Household) -> QuerySet[Invoice]:
     """Invoices with something left to pay (the dashboard's "Mes factures" count)."""
     return invoices_of(household).filter(status__in=UNPAID_STATUSES, amount_paid__lt=F("total"))
+
+
+def open_invoices_of(household: Household) -> list[Invoice]:
+    """The household's invoices with something left to pay, oldest due first (counter payments)."""
+    invoices = Invoice.objects.filter(
+        household=household, status__in=(*UNPAID_STATUSES, Invoice.Status.PAID), amount_paid__lt=F("total")
+    )
+    return list(invoices.order_by("due_on", "sequence"))
+
+
+def payment_allocations(payment: Payment) -> list[PaymentAllocation]:
+    return list(payment.allocations.select_related("invoice").order_by("created_at", "pk"))
+
+
+def invoice_allocations(invoice: Invoice) -> list[PaymentAllocation]:
+    """What paid this invoice (reversed payments included: their payment says so)."""
+    return list(invoice.allocations.select_related("payment").order_by("created_at", "pk"))
+
+
+def payment_of(household: Household, payment_id: int) -> Payment:
+    """A payment of this household, or 404."""
+    payment = Payment.objects.filter(household=household, pk=payment_id).select_related("household").first()
+    if payment is None:
+        raise Http404(_("Paiement introuvable."))
+    return payment
 
 
 def invoices_by_year(invoices: Iterable[Invoice]) -> OrderedDict[int, list[Invoice]]:

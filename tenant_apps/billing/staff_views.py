@@ -99,8 +99,9 @@ def invoice_detail(request, invoice_id: int):
     return render(request, "billing/staff/invoice_detail.html", {
         "invoice": invoice,
         "lines": invoice.lines.all(),
-        "payments": invoice.payments.all(),
+        "allocations": selectors.invoice_allocations(invoice),
         "transactions": invoice.transactions.all(),
+        "reminders": invoice.reminders.all(),
         "credit_note_form": CreditNoteForm(),
         "counter_form": CounterPaymentForm(initial={"amount": invoice.remaining}),
     })
@@ -131,11 +132,13 @@ def counter_payment(request, invoice_id: int):
     invoice = get_object_or_404(Invoice, pk=invoice_id)
     form = CounterPaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Montant invalide."))
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors) or _("Montant invalide."))
     else:
         with refusal_as_message(request):
-            services.payment_record_counter(invoice=invoice, **form.cleaned_data)
+            payment = services.payment_record_counter(invoice=invoice, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Paiement au guichet enregistré."))
+            return redirect("billing_staff:payment_detail", payment_id=payment.pk)
     return redirect("billing_staff:invoice_detail", invoice_id=invoice.pk)
 
 

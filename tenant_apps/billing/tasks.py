@@ -55,3 +55,32 @@ def reconcile_town_payments() -> None:
 def reconcile_payments() -> None:
     """Every 10 minutes: each active town reconciles its pending online payments."""
     fan_out(reconcile_town_payments)
+
+
+@dramatiq.actor(max_retries=3, time_limit=60 * 60 * 1000)
+def send_invoice_notices(run_id: int) -> None:
+    """After a run: one "Nouvelle facture disponible" e-mail per household, in batches."""
+    from .services import invoice_notices_send
+
+    invoice_notices_send(run_id=run_id)
+
+
+@dramatiq.actor(max_retries=3)
+def send_invoice_reminder(reminder_id: int) -> None:
+    from .services import reminder_deliver
+
+    reminder_deliver(reminder_id=reminder_id)
+
+
+@dramatiq.actor(max_retries=1)
+def send_town_reminders() -> None:
+    from .services import invoice_reminders_send
+
+    invoice_reminders_send()
+
+
+@cron("0 8 * * *")
+@dramatiq.actor(platform=True, max_retries=0)
+def send_reminders() -> None:
+    """Every morning: each active town sends the unpaid reminders whose delay has come."""
+    fan_out(send_town_reminders)

@@ -42,7 +42,7 @@ class InvoiceRow:
 @vary_on_headers("HX-Request")
 def invoices(request):
     household = household_of(request.user)
-    all_invoices = list(selectors.invoices_of(household))
+    all_invoices = list(selectors.invoices_of(household).prefetch_related("allocations__payment"))
     retry_times = selectors.payment_retry_times(household, within=services.MIN_DELAY_BETWEEN_PAYMENTS)
     notes = settlement_notes(all_invoices)
     context = {
@@ -69,6 +69,17 @@ def pdf_response(invoice) -> FileResponse:
 def invoice_pdf(request, invoice_id: int):
     invoice = selectors.invoice_of(household_of(request.user), invoice_id)
     return pdf_response(invoice)
+
+
+@login_required
+def payment_receipt(request, payment_id: int):
+    """The receipt of a payment the household made at the counter."""
+    from .staff_payments import receipt_response
+
+    payment = selectors.payment_of(household_of(request.user), payment_id)
+    if not payment.is_counter:
+        raise Http404(_("Pas de reçu pour ce paiement."))
+    return receipt_response(payment)
 
 
 def payment_urls(request) -> dict:

@@ -52,7 +52,7 @@ def test_a_parent_pays_an_invoice_from_mes_factures(alain_invoice, page, smtp_ca
     expect(page.get_by_role("heading", name="Factures 2019")).to_be_visible()
     expect(row).to_contain_text("Enregistré")
     expect(row).to_contain_text("Du 1 avr. 2019 au 30 avr. 2019")
-    expect(row).to_contain_text("0.00€ payé sur 79.20€")
+    expect(row).to_contain_text("0,00 € payé sur 79,20 €")
     # And the page passes axe's automated accessibility checks
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
@@ -68,7 +68,7 @@ def test_a_parent_pays_an_invoice_from_mes_factures(alain_invoice, page, smtp_ca
         row.get_by_role("button", name=re.compile("Payer")).click()
     bank = bank_tab.value
     expect(bank.get_by_role("heading", name="Banque simulée")).to_be_visible()
-    expect(bank.get_by_text("79.20 €")).to_be_visible()
+    expect(bank.get_by_text("79,20 €")).to_be_visible()
     # Meanwhile MES FACTURES shows the invoice "En paiement"
     expect(row).to_contain_text("En paiement", timeout=10_000)
 
@@ -80,10 +80,10 @@ def test_a_parent_pays_an_invoice_from_mes_factures(alain_invoice, page, smtp_ca
 
     # Then the first tab shows it Payé too, without PAYER
     page.bring_to_front()
-    expect(row).to_contain_text("79.20€ payé sur 79.20€", timeout=15_000)
+    expect(row).to_contain_text("79,20 € payé sur 79,20 €", timeout=15_000)
     expect(row.get_by_role("button", name=re.compile("Payer"))).to_have_count(0)
 
     # And a confirmation e-mail is sent
     run_jobs()
     [body] = smtp_capture.bodies()
-    assert "facture n° 000001" in body and "79,20 €" in body
+    assert "facture n° 000001" in body and "79,20\u00a0€" in body

@@ -164,7 +164,7 @@ def test_the_page_shows_each_block_with_a_link_to_the_screen_that_acts_on_it(cli
     assert f'href="/ville-a/gestion/messagerie/?service={enfance.pk}">Service enfance</a>' in page
     # Facturation: the unpaid invoice and its amount, the run, the payment to check
     assert "<dd data-unpaid-count>1</dd>" in page
-    assert "<dd data-unpaid-amount>79,20&nbsp;€</dd>" in page
+    assert "<dd data-unpaid-amount>79,20\u00a0€</dd>" in page
     assert '<dd data-to-check>1 <span class="dash-flag">à traiter</span></dd>' in page
     assert "Du 01/11/2026 au 30/11/2026" in page and "<strong data-run-status>Terminée</strong>" in page
     assert 'href="/ville-a/gestion/facturation/"' in page and 'href="/ville-a/gestion/facturation/factures/"' in page

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..hooks import settlement_notes
-from ..models import Invoice, InvoiceLine
+from ..models import Invoice, InvoiceLine, Payment, PaymentAllocation
 
 
 class InvoiceFilterSerializer(serializers.Serializer):
@@ -58,11 +58,52 @@ class InvoiceSerializer(serializers.ModelSerializer):
         return self._settlement(invoice)
 
 
+class AllocationSerializer(serializers.ModelSerializer):
+    """A part of a payment that paid an invoice."""
+
+    invoice = serializers.IntegerField(source="invoice_id")
+    invoice_number = serializers.CharField(source="invoice.number")
+
+    class Meta:
+        model = PaymentAllocation
+        fields = ["invoice", "invoice_number", "amount", "from_credit"]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    method_label = serializers.CharField(source="get_method_display")
+    receipt_number = serializers.CharField()
+    allocations = AllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "receipt_number", "household", "amount", "method", "method_label", "paid_at", "reference",
+                  "cheque_number", "bank", "reversed_at", "reversal_reason", "allocations"]
+
+
+class InvoicePaymentSerializer(serializers.ModelSerializer):
+    """On a parent's invoice: what paid it (a payment may pay several invoices)."""
+
+    payment = serializers.IntegerField(source="payment_id")
+    method = serializers.CharField(source="payment.method")
+    method_label = serializers.CharField(source="payment.get_method_display")
+    paid_at = serializers.DateTimeField(source="payment.paid_at")
+    reversed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PaymentAllocation
+        fields = ["payment", "amount", "from_credit", "method", "method_label", "paid_at", "reversed"]
+
+    def get_reversed(self, allocation) -> bool:
+        return allocation.payment.reversed_at is not None
+
+
 class InvoiceDetailSerializer(InvoiceSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
+    payments = InvoicePaymentSerializer(source="allocations", many=True, read_only=True)
 
     class Meta(InvoiceSerializer.Meta):
-        fields = [*InvoiceSerializer.Meta.fields, "payer_name", "payer_address", "lines"]
+        fields = [*InvoiceSerializer.Meta.fields, "collection_method", "payer_name", "payer_address", "lines",
+                  "payments"]
 
 
 class PaymentStartSerializer(serializers.Serializer):

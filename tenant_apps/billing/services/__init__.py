@@ -2,6 +2,14 @@
 their PDFs), credit notes, payments (online and at the counter), tariffs and billing rules.
 Callers import from the package; the names below are its public surface."""
 
+from .allocations import (
+    credit_apply,
+    household_credit,
+    invoice_status_refresh,
+    payment_record,
+    payment_record_counter,
+    payment_reverse,
+)
 from .credit_notes import credit_note_issue
 from .invoicing import (
     household_invoice_issue,
@@ -11,13 +19,19 @@ from .invoicing import (
     invoice_run_resume,
     invoice_run_start,
 )
+from .notices import (
+    invoice_notices_send,
+    invoice_reminder_send,
+    invoice_reminders_send,
+    overdue_invoices,
+    reminder_deliver,
+)
 from .numbering import credit_note_number, invoice_number, number_allocate
 from .payments import (
     MIN_DELAY_BETWEEN_PAYMENTS,
     NotificationResult,
     PaymentStart,
     payment_notification_handle,
-    payment_record_counter,
     payment_record_direct_debit,
     payment_reverse_direct_debit,
     payment_start,
@@ -40,10 +54,20 @@ __all__ = [
     "PaymentStart",
     "billing_settings_check",
     "billing_settings_update",
+    "credit_apply",
     "credit_note_issue",
+    "household_credit",
+    "invoice_status_refresh",
+    "payment_record",
+    "payment_reverse",
     "credit_note_number",
     "household_invoice_issue",
+    "invoice_notices_send",
     "invoice_number",
+    "invoice_reminder_send",
+    "invoice_reminders_send",
+    "overdue_invoices",
+    "reminder_deliver",
     "invoice_pdf_ensure",
     "invoice_run_cancel",
     "invoice_run_execute",

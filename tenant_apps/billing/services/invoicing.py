@@ -24,6 +24,7 @@ from ..errors import PeriodNotOver, RunAlreadyActive, RunNotStalled
 from ..models import ZERO, BillingSettings, Invoice, InvoiceLine, InvoiceRun, NumberSequence
 from ..pricing import TariffBook, with_surcharge
 from ..selectors import tariffs_valid_between
+from .allocations import credit_apply
 from .numbering import invoice_number, number_allocate
 from .pdfs import InvoicePdfs, PdfFailure, invoice_pdf_store
 
@@ -154,6 +155,8 @@ def _run_progress(run_id: int, *, household_id: int | None = None, skipped: bool
 
 
 def _run_finish(run_id: int, *, error: dict | None = None) -> InvoiceRun:
+    from ..tasks import send_invoice_notices
+
     with transaction.atomic():
         run = InvoiceRun.objects.select_for_update().get(pk=run_id)
         if run.is_active:
@@ -164,6 +167,9 @@ def _run_finish(run_id: int, *, error: dict | None = None) -> InvoiceRun:
                 run.status = InvoiceRun.Status.DONE_WITH_ERRORS if run.errors else InvoiceRun.Status.DONE
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "finished_at", "errors"])
+            if run.invoices_created:
+                # Each household told once of its new invoice, by the worker, after commit.
+                send_on_commit(send_invoice_notices, run.pk)
     return run
 
 
@@ -358,6 +364,8 @@ def household_invoice_issue(
         InvoiceLine.bookings.through.objects.bulk_create(links)
         # The lock flag bookings check: an invoiced booking can no longer change.
         Booking.objects.filter(pk__in=[link.booking_id for link in links]).update(invoiced=True)
+        # The household's credit (an earlier overpayment) pays what it can of the new invoice.
+        credit_apply(invoice=invoice)
     return invoice
 
 

@@ -31,7 +31,8 @@ from ..errors import (
     PaymentTooSoon,
 )
 from ..hooks import settlement_notes
-from ..models import Invoice, Payment, PaymentTransaction
+from ..models import ZERO, Invoice, Payment, PaymentAllocation, PaymentTransaction
+from .allocations import invoice_status_refresh, payment_record, payment_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -53,17 +54,7 @@ def _gateway(config: PaymentProviderConfig, *, return_url: str = "", callback_ur
 
 
 def _refresh_invoice_status(invoice: Invoice) -> None:
-    if invoice.status == Invoice.Status.CANCELLED:
-        return
-    if invoice.amount_paid >= invoice.total:
-        status = Invoice.Status.PAID
-    elif invoice.transactions.filter(status=PaymentTransaction.Status.PENDING).exists():
-        status = Invoice.Status.PAYMENT_PENDING
-    else:
-        status = Invoice.Status.ISSUED
-    if status != invoice.status:
-        invoice.status = status
-        invoice.save(update_fields=["status", "updated_at"])
+    invoice_status_refresh(invoice)
 
 
 @dataclass(frozen=True)
@@ -208,62 +199,37 @@ def _record_online_payment(invoice: Invoice, tx: PaymentTransaction, reported: D
         tx.review_reason = _("Paiement reçu alors que la facture était déjà réglée ou annulée : à rembourser.")
     tx.status = PaymentTransaction.Status.PAID
     tx.completed_at = timezone.now()
-    Payment.objects.create(
-        invoice=invoice, transaction=tx, amount=tx.amount, method=Payment.Method.ONLINE,
-        paid_at=tx.completed_at, reference=tx.provider_reference,
+    payment = Payment.objects.create(
+        household_id=invoice.household_id, invoice=invoice, transaction=tx, amount=tx.amount,
+        method=Payment.Method.ONLINE, paid_at=tx.completed_at, reference=tx.provider_reference,
     )
-    invoice.amount_paid += tx.amount
-    invoice.save(update_fields=["amount_paid", "updated_at"])
+    # The same allocation as any payment; what the invoice did not need is the household's credit.
+    part = min(tx.amount, invoice.remaining) if invoice.status != Invoice.Status.CANCELLED else ZERO
+    if part > 0:
+        PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=part)
+        invoice.amount_paid += part
+        invoice.save(update_fields=["amount_paid", "updated_at"])
     send_on_commit(send_payment_confirmation, tx.pk)
     return "paid"
 
 
-@transaction.atomic
-def payment_record_counter(*, invoice: Invoice, amount: Decimal, reference: str = "") -> Payment:
-    """A payment received at the town's counter (régie), recorded by staff."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.CANCELLED:
-        raise NothingToPay(_("Cette facture a été annulée par un avoir."))
-    if amount <= 0 or amount > invoice.remaining:
-        raise NothingToPay(_("Le montant doit être compris entre 0,01 € et %(max)s €.") % {"max": invoice.remaining})
-    payment = Payment.objects.create(
-        invoice=invoice, amount=amount, method=Payment.Method.COUNTER, paid_at=timezone.now(), reference=reference
-    )
-    invoice.amount_paid += amount
-    invoice.save(update_fields=["amount_paid", "updated_at"])
-    _refresh_invoice_status(invoice)
-    return payment
-
-
-@transaction.atomic
 def payment_record_direct_debit(*, invoice: Invoice, amount: Decimal, paid_at: datetime, reference: str) -> Payment:
-    """The amount of a direct debit sent to the bank, recorded against the invoice."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    """The amount of a direct debit sent to the bank, allocated to its invoice."""
     if invoice.status == Invoice.Status.CANCELLED:
         raise NothingToPay(_("Cette facture a été annulée par un avoir."))
     if amount <= 0 or amount > invoice.remaining:
         raise NothingToPay(_("Le montant doit être compris entre 0,01 € et %(max)s €.") % {"max": invoice.remaining})
-    payment = Payment.objects.create(
-        invoice=invoice, amount=amount, method=Payment.Method.DIRECT_DEBIT, paid_at=paid_at, reference=reference
-    )
-    invoice.amount_paid += amount
-    invoice.save(update_fields=["amount_paid", "updated_at"])
-    _refresh_invoice_status(invoice)
-    return payment
+    return payment_record(household=invoice.household, method=Payment.Method.DIRECT_DEBIT, amount=amount,
+                          allocations=[(invoice, amount)], reference=reference, paid_at=paid_at)
 
 
-@transaction.atomic
-def payment_reverse_direct_debit(*, payment: Payment) -> Invoice:
-    """A direct debit the bank rejected: its payment is removed and the invoice is due again.
-    Only direct-debit payments are reversed here; the caller keeps the trace (its debit record)."""
-    invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+def payment_reverse_direct_debit(*, payment: Payment, reason: str = "") -> Invoice:
+    """A direct debit the bank rejected: its payment is reversed and the invoice is due again."""
     if payment.method != Payment.Method.DIRECT_DEBIT:
         raise NothingToPay(_("Seul un paiement par prélèvement peut être annulé ainsi."))
-    invoice.amount_paid = max(Decimal("0.00"), invoice.amount_paid - payment.amount)
-    payment.delete()
-    invoice.save(update_fields=["amount_paid", "updated_at"])
-    _refresh_invoice_status(invoice)
+    payment_reverse(payment=payment, reason=reason or _("Prélèvement rejeté par la banque"))
+    invoice = payment.invoice or payment.allocations.get().invoice
+    invoice.refresh_from_db()
     return invoice
 
 

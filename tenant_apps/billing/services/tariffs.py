@@ -286,6 +286,8 @@ def billing_settings_update(
     unbooked_surcharge_percent: Decimal,
     payment_due_days: int,
     collection_office: str = "",
+    reminder_first_days: int | None = None,
+    reminder_second_days: int | None = None,
 ) -> BillingSettings:
     """The town's billing rules. They apply to the next invoicing runs; issued invoices keep
     the amounts and due dates they were issued with."""
@@ -297,5 +299,14 @@ def billing_settings_update(
     rules.unbooked_surcharge_percent = surcharge
     rules.payment_due_days = payment_due_days
     rules.collection_office = (collection_office or "").strip()
+    # Reminder delays: None keeps the current ones (a caller that does not deal with reminders).
+    if reminder_first_days is not None:
+        rules.reminder_first_days = reminder_first_days
+    if reminder_second_days is not None:
+        rules.reminder_second_days = reminder_second_days
+    if rules.reminder_first_days and rules.reminder_second_days and \
+            rules.reminder_second_days <= rules.reminder_first_days:
+        raise InvalidBillingSettings(_("La seconde relance doit venir après la première."),
+                                     field="reminder_second_days")
     rules.save()
     return rules

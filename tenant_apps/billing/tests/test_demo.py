@@ -19,8 +19,8 @@ def test_the_demo_shows_the_guides_invoices(town, client):
     client.force_login(guardian.user)
     page = html.unescape(client.get("/ville-a/mes-factures/").content.decode())
     assert "Factures 2019" in page
-    assert "000133" in page and "Du 4 mars 2019 au 31 mars 2019" in page and "23.10€ payé sur 23.10€" in page
-    assert "000380" in page and "Du 1 avr. 2019 au 30 avr. 2019" in page and "0.00€ payé sur 79.20€" in page
+    assert "000133" in page and "Du 4 mars 2019 au 31 mars 2019" in page and "23,10\u00a0€ payé sur 23,10\u00a0€" in page
+    assert "000380" in page and "Du 1 avr. 2019 au 30 avr. 2019" in page and "0,00\u00a0€ payé sur 79,20\u00a0€" in page
     assert page.count(">Payer<") == 1
     assert provider_config_for_current_town().backend == "dummy"
     april = Invoice.objects.get(number="000380")

@@ -44,10 +44,10 @@ def test_the_pdf_prints_the_town_the_payer_the_period_the_lines_and_the_totals(a
     assert "du 1 avril 2019 au 30 avril 2019" in text
     assert "Théo ALAIN" in text
     assert "Repas Enfant" in text
-    assert "Repas Enfant 24 3,30 € 79,20 €" in text
-    assert "Total de la facture 79,20 €" in text
-    assert "Déjà payé 10,00 €" in text
-    assert "Reste à payer 69,20 €" in text
+    assert "Repas Enfant 24 3,30\u00a0€ 79,20\u00a0€" in text
+    assert "Total de la facture 79,20\u00a0€" in text
+    assert "Déjà payé 10,00\u00a0€" in text
+    assert "Reste à payer 69,20\u00a0€" in text
     assert "À payer avant le" in text
     assert "Au guichet" in text
     assert "En ligne" in text and "/ville-a/mes-factures/" in text
@@ -69,7 +69,7 @@ def test_a_parent_opens_the_pdf_of_their_invoice(april_invoice, alain_client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "inline" in response["Content-Disposition"]
-    assert "79,20 €" in pdf_text(b"".join(response.streaming_content))
+    assert "79,20\u00a0€" in pdf_text(b"".join(response.streaming_content))
 
 
 def test_a_parent_cannot_open_another_familys_invoice(april_invoice, client):

@@ -104,6 +104,9 @@ def debit_export_create(*, run: InvoiceRun, created_by: Actor = None, represent_
             export=export, invoice=invoice, mandate=mandate, payment=payment, amount=line.amount,
             sequence=line.sequence, end_to_end_id=line.end_to_end_id, collection_date=line.collection_date,
         )
+    # Collected by the bank: no payment reminders for these invoices (billing's hook)
+    Invoice.objects.filter(pk__in=[invoice.pk for invoice, _m, _l in planned]).update(
+        collection_method=Invoice.CollectionMethod.DIRECT_DEBIT)
     Mandate.objects.filter(pk__in=[m.pk for m in mandates.values()]).update(sequence=Mandate.Sequence.RECURRENT)
     MandateAmendment.objects.filter(pk__in=[a.pk for a in amendments.values()]).update(reported_in=export)
     return export
@@ -131,6 +134,8 @@ def debit_reject(*, debit: Debit, rejected_on: date, reason: str, rejected_by: A
     rules = DirectDebitSettings.current()
     if debit.payment is not None:
         payment_reverse_direct_debit(payment=debit.payment)
+    # Due again, to be paid another way: reminders apply again
+    Invoice.objects.filter(pk=debit.invoice_id).update(collection_method=Invoice.CollectionMethod.ON_RECEIPT)
     debit.status = Debit.Status.REJECTED
     debit.rejected_on = rejected_on
     debit.reject_reason = reason
