@@ -249,7 +249,7 @@ def test_staff_change_a_guardians_login_in_the_admin_once_confirmed_and_audited(
     assert g.email == g.user.email == "marie.alain@exemple.fr"
 
     [mail] = deliver()
-    assert mail.to == ["marie@nouvelle.fr"] and "Les services de Mairie de Ville-A ont demandé" in mail.body
+    assert mail.to == ["marie@nouvelle.fr"] and "Les services de la Mairie de Ville-A ont demandé" in mail.body
     with django_capture_on_commit_callbacks(execute=True):
         TownClient().post(confirm_path(mail))
 
