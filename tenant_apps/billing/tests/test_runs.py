@@ -269,6 +269,6 @@ def test_four_staff_starting_the_same_period_at_once_make_one_run(committed_town
     with tenant_context(committed_town):
         assert InvoiceRun.objects.count() == 1
     assert len(failures) == 3
-    assert all(isinstance(f, RunAlreadyActive) for f in failures)
+    assert all(isinstance(f, RunAlreadyActive) for f in failures), failures
     assert str(failures[0].message) == "Une facturation est déjà en cours pour cette période."
     connection.set_schema_to_public()

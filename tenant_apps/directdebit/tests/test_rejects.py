@@ -41,10 +41,10 @@ def test_a_rejected_debit_makes_the_invoice_due_again_and_tells_the_family(
         debit_reject(debit=debited, rejected_on=dt.date(2027, 1, 7), reason="AM04", rejected_by=staff)
     run_jobs()
 
-    # Then the invoice is unpaid again, with no direct-debit payment left on it
+    # Then the invoice is unpaid again, its direct-debit payment reversed
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.ISSUED and invoice.amount_paid == 0
-    assert not Payment.objects.filter(invoice=invoice).exists()
+    assert not Payment.objects.filter(invoice=invoice, reversed_at__isnull=True).exists()
     # And the debit keeps the trace, with the town's fee
     debit = Debit.objects.get(pk=debited.pk)
     assert (debit.status, debit.reject_reason, debit.fee, debit.rejected_by) == ("rejected", "AM04", Decimal("5.00"), staff)
