@@ -68,3 +68,42 @@ def notify_new_message(message_id: int) -> None:
         subject = _("%(subject)s : %(conversation)s") % {"subject": subject, "conversation": conversation.subject}
     for address in recipients:
         send_templated_mail(to=address, subject=subject, template="messaging/email/new_message", context=context)
+
+
+@dramatiq.actor(max_retries=5)
+def group_message_deliver(group_id: int) -> None:
+    """Write a group message into each household's own conversation, batch after batch."""
+    from .services_staff import group_message_deliver_batch
+
+    while group_message_deliver_batch(group_id=group_id):
+        pass
+
+
+@dramatiq.actor(max_retries=3)
+def notify_group_batch(conversation_ids: list[int]) -> None:
+    """One e-mail per household of a batch of a group message: its guardians, one message."""
+    town = require_town()
+    conversations = (
+        Conversation.objects.filter(pk__in=conversation_ids)
+        .select_related("service", "household")
+        .prefetch_related("messages")
+        .order_by("pk")
+    )
+    for conversation in conversations:
+        first = conversation.messages.all()[0]
+        addresses = _family_addresses(conversation)
+        if not addresses:
+            continue
+        sensitive = conversation.is_sensitive
+        context = {
+            "town": town, "service": conversation.service, "to_family": True, "sensitive": sensitive,
+            "subject": None if sensitive else conversation.subject,
+            "text": None if sensitive else plain_text(first.body),
+            "body_html": None if sensitive else first.body,
+            "link": town_url(town, "messaging:thread", kwargs={"pk": conversation.pk}),
+        }
+        subject = _("%(town)s – nouveau message du service %(service)s") % {
+            "town": town.name, "service": conversation.service.name}
+        if not sensitive:
+            subject = _("%(subject)s : %(conversation)s") % {"subject": subject, "conversation": conversation.subject}
+        send_templated_mail(to=addresses, subject=subject, template="messaging/email/new_message", context=context)
