@@ -16,4 +16,4 @@ class BillingConfig(AppConfig):
 
         from .selectors import households_with_unpaid_invoice
 
-        audiences.register("unpaid", _("Foyers avec une facture impayée"), households_with_unpaid_invoice)
+        audiences.register_group("unpaid", _("Foyers avec une facture impayée"), households_with_unpaid_invoice)

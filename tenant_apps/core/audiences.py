@@ -3,8 +3,8 @@
 An app of the same layer as messaging (billing: "households with an unpaid invoice") cannot be
 imported by messaging; it registers a selector here from its AppConfig.ready() instead:
 
-    from tenant_apps.core.audiences import register
-    register("unpaid", _("Foyers avec une facture impayée"), households_with_unpaid_invoice)
+    from tenant_apps.core.audiences import register_group
+    register_group("unpaid", _("Foyers avec une facture impayée"), households_with_unpaid_invoice)
 
 A selector returns the ids of the town's households in the group (a queryset of ids or any
 iterable of ints); it is called in the town being served, as any selector.
@@ -26,7 +26,7 @@ class Audience:
 _audiences: dict[str, Audience] = {}
 
 
-def register(code: str, label: str | Promise, household_ids: Callable[[], Iterable[int]]) -> None:
+def register_group(code: str, label: str | Promise, household_ids: Callable[[], Iterable[int]]) -> None:
     _audiences[code] = Audience(code, label, household_ids)
 
 

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from tenant_apps.billing.models import Invoice
 from tenant_apps.catalog.tests.factories import ServiceFactory, enrol
