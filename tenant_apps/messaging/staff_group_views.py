@@ -20,10 +20,14 @@ from .models import Notice
 @staff_required
 @require_http_methods(["GET", "POST"])
 def start(request):
-    """Write to one household (reached from the household's page: ?foyer=<id>)."""
+    """Write to one household: found by name here, or reached from its page (?foyer=<id>)."""
     initial = {}
     if request.method == "GET":
         household_id = request.GET.get("foyer", "")
+        if not household_id:
+            query = request.GET.get("q", "").strip()[:100]
+            found = Household.objects.filter(name__icontains=query).order_by("name")[:20] if query else []
+            return render(request, "messaging/staff/start_search.html", {"query": query, "found": found})
         household = Household.objects.filter(pk=int(household_id)).first() if household_id.isdigit() else None
         if household is None:
             raise Http404(_("Foyer introuvable."))

@@ -188,3 +188,11 @@ def test_parents_cannot_reach_the_staff_screens_nor_the_staff_api(parent_client,
         content_type="application/json")
     assert refused.status_code == 403
     assert not GroupMessage.objects.exists()
+
+
+def test_staff_find_a_household_by_name_from_the_messaging_screen(staff_client, family, other_family):
+    inbox = staff_client.get("/ville-a/gestion/messagerie/").content.decode()
+    assert 'href="/ville-a/gestion/messagerie/ecrire/"' in inbox
+    page = staff_client.get("/ville-a/gestion/messagerie/ecrire/?q=ala").content.decode()
+    assert f"?foyer={family.household.pk}" in page and "BERNARD" not in page
+    assert staff_client.get("/ville-a/gestion/messagerie/ecrire/?foyer=999999").status_code == 404
