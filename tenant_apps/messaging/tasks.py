@@ -12,9 +12,10 @@ from tenants.urls import town_url
 from .models import Conversation, Message
 
 
-def _family_addresses(conversation: Conversation) -> list[str]:
+def _family_addresses(conversation: Conversation, *, prefetched: bool = False) -> list[str]:
     addresses: list[str] = []
-    for guardian in conversation.household.guardians.select_related("user"):
+    guardians = conversation.household.guardians
+    for guardian in guardians.all() if prefetched else guardians.select_related("user"):
         user = guardian.user
         address = user.email if user is not None and user.is_active else guardian.email
         if address and address.lower() not in {a.lower() for a in addresses}:
@@ -86,12 +87,12 @@ def notify_group_batch(conversation_ids: list[int]) -> None:
     conversations = (
         Conversation.objects.filter(pk__in=conversation_ids)
         .select_related("service", "household")
-        .prefetch_related("messages")
+        .prefetch_related("messages", "household__guardians__user")
         .order_by("pk")
     )
     for conversation in conversations:
         first = conversation.messages.all()[0]
-        addresses = _family_addresses(conversation)
+        addresses = _family_addresses(conversation, prefetched=True)
         if not addresses:
             continue
         sensitive = conversation.is_sensitive
