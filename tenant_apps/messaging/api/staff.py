@@ -1,7 +1,7 @@
 """Staff API of the messaging app: write to one household, send a group message and follow its
 progress. Parents' side: the urgent notices of their home page."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from tenant_apps.catalog.models import Service
 from tenant_apps.core.text import MESSAGE_BODY_MAX_CHARS, MESSAGE_SUBJECT_MAX_CHARS
 from tenant_apps.families.models import Household
+from tenants.api import ErrorSerializer
 
 from .. import audiences, selectors, services_staff
 from ..models import GroupMessage, Notice, TownService
@@ -95,7 +96,8 @@ class GroupMessageCreateView(APIView):
 class GroupMessageDetailView(APIView):
     permission_classes = [IsAdminUser]
 
-    @extend_schema(summary="A group message's progress", responses=GroupMessageSerializer)
+    @extend_schema(summary="A group message's progress", responses={
+        200: GroupMessageSerializer, 403: OpenApiResponse(ErrorSerializer, description="Staff only.")})
     def get(self, request, pk: int):
         return Response(GroupMessageSerializer(selectors.group_message_for_staff(pk)).data)
 
