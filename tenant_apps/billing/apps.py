@@ -11,3 +11,9 @@ class BillingConfig(AppConfig):
         from tenant_apps.core.menu import register
 
         register(_("Facturation"), "billing_staff:runs", order=50)
+
+        from tenant_apps.core import audiences
+
+        from .selectors import households_with_unpaid_invoice
+
+        audiences.register_group("unpaid", _("Foyers avec une facture impayée"), households_with_unpaid_invoice)

@@ -68,6 +68,15 @@ def payment_of(household: Household, payment_id: int) -> Payment:
     return payment
 
 
+def households_with_unpaid_invoice() -> QuerySet[Invoice, int]:
+    """Ids of the households with an issued invoice not fully paid (a staff group message's audience)."""
+    return (
+        Invoice.objects.filter(status__in=UNPAID_STATUSES, amount_paid__lt=F("total"))
+        .values_list("household_id", flat=True)
+        .distinct()
+    )
+
+
 def invoices_by_year(invoices: Iterable[Invoice]) -> OrderedDict[int, list[Invoice]]:
     grouped: OrderedDict[int, list[Invoice]] = OrderedDict()
     for invoice in invoices:

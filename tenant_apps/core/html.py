@@ -52,3 +52,14 @@ def plain_text(html: str) -> str:
     text = nh3.clean(text, tags=set())
     text = re.sub(r"\n{3,}", "\n\n", html_module.unescape(text))
     return text.strip()
+
+
+def format_plain_message(text: str) -> str:
+    """A message typed as plain text: every character shown as typed (no tags), line breaks kept.
+
+    Stored as the same safe HTML as older formatted messages (escaped text and <br>), so both
+    render through the `clean_html` filter.
+    """
+    text = (text or "").replace("\r\n", "\n").strip()
+    escaped = html_module.escape(text, quote=False)
+    return sanitize_html(escaped.replace("\n", "<br>"))

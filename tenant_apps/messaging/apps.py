@@ -12,3 +12,5 @@ class MessagingConfig(AppConfig):
 
         register(_("Messagerie"), "messaging_staff:inbox", order=70)
         register(_("Services joignables"), "messaging_staff:services", order=71)
+        register(_("Message groupé"), "messaging_staff:group_new", order=72)
+        register(_("Avis urgents"), "messaging_staff:notices", order=73)

@@ -3,10 +3,10 @@
 import datetime
 
 from tenant_apps.core.clock import town_zone
-from tenant_apps.core.html import format_message
+from tenant_apps.core.html import format_message, format_plain_message
 from tenant_apps.families.models import Household
 
-from .models import Conversation, Message
+from .models import Conversation, GroupMessage, Message
 from .services import town_service_save
 
 SERVICES = [
@@ -53,4 +53,26 @@ def load(town) -> None:
          "Bonjour Madame, pouvez vous me transmettre une attestation fiscale? Merci. Bien cordialement.\n"
          "La maman de Théo", _at(24, 9, 12), Message.Side.FAMILY),
         ("Re", "Pour les trois enfants bien sûr", _at(24, 9, 12), Message.Side.FAMILY),
+    ])
+    _group_message(services["Restauration scolaire"])
+
+
+def _group_message(service) -> None:
+    """A group message already sent to every family (the staff's "Derniers envois")."""
+    when = _at(25, 16, 30)
+    ids = sorted(Household.objects.values_list("pk", flat=True))
+    group = GroupMessage.objects.create(
+        service=service, subject="Grève jeudi : pas de cantine",
+        body=format_plain_message("Bonjour,\nen raison d'un mouvement de grève, la cantine sera fermée jeudi.\n"
+                                  "Merci de prévoir un pique-nique."),
+        audience="Toutes les familles", household_ids=ids, recipient_count=len(ids), sent_count=len(ids),
+        status=GroupMessage.Status.DONE, idempotency_key="demo-greve-cantine", created_at=when, finished_at=when,
+    )
+    conversations = Conversation.objects.bulk_create([
+        Conversation(household_id=pk, service=service, subject=group.subject, group=group, created_at=when,
+                     last_message_at=when) for pk in ids
+    ])
+    Message.objects.bulk_create([
+        Message(conversation=c, side=Message.Side.TOWN, subject=group.subject, body=group.body, created_at=when)
+        for c in conversations
     ])

@@ -23,3 +23,18 @@ class EmptyMessage(DomainError):
 class ConversationClosed(DomainError):
     code = "conversation_closed"
     default_message = _("Cette conversation est clôturée : écrivez un nouveau message.")
+
+
+class EmptyAudience(DomainError):
+    code = "audience_empty"
+    default_message = _("Aucun foyer ne correspond à ces destinataires.")
+
+
+class UnknownAudience(DomainError):
+    code = "audience_unknown"
+    default_message = _("Choisissez les destinataires du message.")
+
+
+class NoticeEndsInPast(DomainError):
+    code = "notice_ends_in_past"
+    default_message = _("La date de fin d'affichage est déjà passée.")

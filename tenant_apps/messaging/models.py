@@ -57,6 +57,8 @@ class Conversation(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    group = models.ForeignKey("GroupMessage", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="conversations")
 
     class Meta:
         verbose_name = _("conversation")
@@ -102,3 +104,59 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class GroupMessage(models.Model):
+    """Staff write to a group of households: each gets its own conversation, sent by a job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        SENDING = "sending", _("Envoi en cours")
+        DONE = "done", _("Envoyé")
+
+    service = models.ForeignKey(TownService, on_delete=models.PROTECT, related_name="group_messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("message"))  # sanitised HTML, as Message.body
+    audience = models.CharField(_("destinataires"), max_length=300)  # description, in French
+    household_ids = models.JSONField(default=list)  # chosen when sent: later changes don't move it
+    recipient_count = models.PositiveIntegerField(_("foyers"), default=0)
+    sent_count = models.PositiveIntegerField(_("envoyés"), default=0)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message groupé")
+        verbose_name_plural = _("messages groupés")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.recipient_count else round(100 * self.sent_count / self.recipient_count)
+
+
+class Notice(models.Model):
+    """An urgent notice shown on the parents' home page until its last day (town time)."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"), blank=True)  # sanitised HTML
+    ends_on = models.DateField(_("affiché jusqu'au"), help_text=_("Dernier jour d'affichage, inclus."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("avis urgent")
+        verbose_name_plural = _("avis urgents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -4,9 +4,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tenant_apps.core.clock import town_today
 from tenant_apps.families.models import Household
 
-from .models import Conversation, Message, TownService
+from .models import Conversation, GroupMessage, Message, Notice, TownService
 
 
 def open_services() -> QuerySet[TownService]:
@@ -102,3 +103,19 @@ def message_for_staff(message_id: int) -> Message:
     if message is None or not message.attachment:
         raise Http404(_("Pièce jointe introuvable."))
     return message
+
+
+def current_notices() -> QuerySet[Notice]:
+    """Urgent notices shown to parents: until their last day included, in the town's time zone."""
+    return Notice.objects.filter(ends_on__gte=town_today()).order_by("-created_at", "-pk")
+
+
+def group_messages() -> QuerySet[GroupMessage]:
+    return GroupMessage.objects.select_related("service", "author").order_by("-created_at", "-pk")
+
+
+def group_message_for_staff(group_id: int) -> GroupMessage:
+    group = group_messages().filter(pk=group_id).first()
+    if group is None:
+        raise Http404(_("Message groupé introuvable."))
+    return group

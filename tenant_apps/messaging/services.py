@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tenant_apps.accounts.actors import Actor, signed_in
 from tenant_apps.core import files
-from tenant_apps.core.html import format_message
+from tenant_apps.core.html import format_plain_message
 from tenant_apps.core.text import (
     MESSAGE_BODY_MAX_CHARS,
     MESSAGE_SUBJECT_MAX_CHARS,
@@ -40,7 +40,7 @@ def _post(*, conversation: Conversation, side: str, author: Actor, body: str, su
           attachment: UploadedFile | None = None) -> Message:
     subject = _subject(subject)
     check_length(body or "", max_chars=MESSAGE_BODY_MAX_CHARS, field="body", code="message_too_long")
-    html = format_message(body)
+    html = format_plain_message(body)
     if not html:
         raise EmptyMessage()
     fields: dict[str, Any] = {}

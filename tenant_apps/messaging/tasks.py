@@ -12,9 +12,10 @@ from tenants.urls import town_url
 from .models import Conversation, Message
 
 
-def _family_addresses(conversation: Conversation) -> list[str]:
+def _family_addresses(conversation: Conversation, *, prefetched: bool = False) -> list[str]:
     addresses: list[str] = []
-    for guardian in conversation.household.guardians.select_related("user"):
+    guardians = conversation.household.guardians
+    for guardian in guardians.all() if prefetched else guardians.select_related("user"):
         user = guardian.user
         address = user.email if user is not None and user.is_active else guardian.email
         if address and address.lower() not in {a.lower() for a in addresses}:
@@ -68,3 +69,42 @@ def notify_new_message(message_id: int) -> None:
         subject = _("%(subject)s : %(conversation)s") % {"subject": subject, "conversation": conversation.subject}
     for address in recipients:
         send_templated_mail(to=address, subject=subject, template="messaging/email/new_message", context=context)
+
+
+@dramatiq.actor(max_retries=5)
+def group_message_deliver(group_id: int) -> None:
+    """Write a group message into each household's own conversation, batch after batch."""
+    from .services_staff import group_message_deliver_batch
+
+    while group_message_deliver_batch(group_id=group_id):
+        pass
+
+
+@dramatiq.actor(max_retries=3)
+def notify_group_batch(conversation_ids: list[int]) -> None:
+    """One e-mail per household of a batch of a group message: its guardians, one message."""
+    town = require_town()
+    conversations = (
+        Conversation.objects.filter(pk__in=conversation_ids)
+        .select_related("service", "household")
+        .prefetch_related("messages", "household__guardians__user")
+        .order_by("pk")
+    )
+    for conversation in conversations:
+        first = conversation.messages.all()[0]
+        addresses = _family_addresses(conversation, prefetched=True)
+        if not addresses:
+            continue
+        sensitive = conversation.is_sensitive
+        context = {
+            "town": town, "service": conversation.service, "to_family": True, "sensitive": sensitive,
+            "subject": None if sensitive else conversation.subject,
+            "text": None if sensitive else plain_text(first.body),
+            "body_html": None if sensitive else first.body,
+            "link": town_url(town, "messaging:thread", kwargs={"pk": conversation.pk}),
+        }
+        subject = _("%(town)s – nouveau message du service %(service)s") % {
+            "town": town.name, "service": conversation.service.name}
+        if not sensitive:
+            subject = _("%(subject)s : %(conversation)s") % {"subject": subject, "conversation": conversation.subject}
+        send_templated_mail(to=addresses, subject=subject, template="messaging/email/new_message", context=context)

@@ -12,6 +12,7 @@ from tenant_apps.core.models import TownProfile
 from tenant_apps.core.permissions import is_staff_only
 from tenant_apps.core.services import LOGO_FOLDER
 from tenant_apps.families.selectors import household_of
+from tenant_apps.messaging.selectors import current_notices
 
 from .selectors import dashboard_for
 
@@ -25,7 +26,7 @@ def home(request):
     except Http404:
         household = None  # an account with no household (yet): welcome text only
     dashboard = dashboard_for(household, town_today()) if household else None
-    return render(request, "portal/home.html", {"dashboard": dashboard})
+    return render(request, "portal/home.html", {"dashboard": dashboard, "notices": list(current_notices()[:5])})
 
 
 def logo(request):

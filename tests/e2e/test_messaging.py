@@ -38,18 +38,18 @@ def test_a_parent_writes_to_the_service_enfance_and_staff_answer(live_town, page
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Messagerie").click()
     page.get_by_role("link", name="Service enfance").click()
 
-    # When they write a subject and a message with a bold word from the toolbar, and send it
+    # When they write a subject and a plain-text message on two lines (no formatting buttons), and send it
+    assert page.get_by_role("button", name="Gras").count() == 0
     page.get_by_label("Objet du message").fill("Attestation")
-    body = page.get_by_label("Votre message")
-    body.fill("Bonjour Madame, pouvez vous me transmettre une attestation fiscale? Merci. ")
-    body.press("End")
-    page.get_by_role("button", name="Gras").click()
+    page.get_by_label("Votre message").fill(
+        "Bonjour Madame, pouvez vous me transmettre une attestation fiscale? Merci.\n<b>La maman de Théo</b>")
     page.get_by_role("button", name="Envoyer").click()
 
     # Then they see a confirmation and their message, signed "Moi"
     assert page.get_by_text("Votre message a bien été envoyé au Service enfance.").is_visible()
     thread = page.get_by_role("list", name="Messages de la conversation")
-    assert thread.locator("strong", has_text="texte en gras").is_visible()
+    assert thread.locator(".message-body br").count() == 1
+    assert thread.get_by_text("<b>La maman de Théo</b>").is_visible()  # shown as typed
     assert thread.locator(".message-author").inner_text() == "Moi"
 
     # When a gestionnaire, in another browser, opens the Service enfance inbox and answers

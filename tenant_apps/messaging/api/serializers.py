@@ -49,7 +49,7 @@ class ConversationCreateSerializer(serializers.Serializer):
     service = serializers.IntegerField(help_text="Id of one of the town's services (GET messaging/services/).")
     subject = serializers.CharField(max_length=MESSAGE_SUBJECT_MAX_CHARS, help_text="One line (line breaks become spaces).")
     body = serializers.CharField(max_length=MESSAGE_BODY_MAX_CHARS,
-                                 help_text="Text, with optional <strong>, <em>, <ul>/<ol>/<li>, <a href>.")
+                                 help_text="Plain text: shown as typed, line breaks kept.")
     is_medical = serializers.BooleanField(default=False)
 
 

@@ -10,7 +10,7 @@ from tenant_apps.core.templatetags.town import town_datetime
 from tenant_apps.documents import demo as documents_demo
 from tenant_apps.documents.models import Document
 from tenant_apps.messaging import demo as messaging_demo
-from tenant_apps.messaging.models import Conversation, TownService
+from tenant_apps.messaging.models import Conversation, GroupMessage, TownService
 from tenant_apps.portal import demo as portal_demo
 
 
@@ -42,6 +42,9 @@ def test_the_demo_town_has_the_guides_contact_details_menu_and_conversations(tow
     assert town_datetime(first.created_at) == "24 avr. 2019 09:12"
     assert (second.subject, second.body) == ("Re", "Pour les trois enfants bien sûr")
     assert town_datetime(Conversation.objects.get(subject="Test").created_at) == "23 avr. 2019 10:37"
+    strike = GroupMessage.objects.get()
+    assert (strike.subject, strike.recipient_count, strike.sent_count) == ("Grève jeudi : pas de cantine", 1, 1)
+    assert Conversation.objects.get(group=strike).household == family.household
 
 
 def test_without_the_alain_family_the_messaging_demo_only_creates_the_services(town):
