@@ -14,6 +14,8 @@ CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
 class CertificateField(forms.FileField):
     """A PDF, JPEG or PNG of 5 MB at most, checked from its content: cleaned to a CheckedUpload."""
 
+    max_bytes = CERTIFICATE_MAX_BYTES
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Certificat médical (PDF, JPEG ou PNG, 5 Mo maximum)"))
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
