@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenant_apps.core.files import serve
+from tenant_apps.core.french import de
 from tenant_apps.core.permissions import staff_required
 from tenant_apps.core.refusals import refusal_as_form_error, refusal_as_message
 from tenant_apps.families.selectors import child_of, children_of, household_of
@@ -36,7 +37,7 @@ def absences(request):
                 child=child_of(household, data["child"]), start=data["start"], end=data["end"],
                 reason=data["reason"], comment=data["comment"], certificate=data["certificate"], actor=request.user,
                 source=BookingChange.Source.PORTAL)
-            text = _("Absence de %(child)s enregistrée.") % {"child": absence.child.first_name}
+            text = _("Absence %(of_child)s enregistrée.") % {"of_child": de(absence.child.first_name)}
             if absence.certificate_due:
                 text += " " + _("Déposez le certificat médical avant le %(day)s pour que l'absence soit justifiée.") % {
                     "day": absence.certificate_due.strftime("%d/%m/%Y")}
@@ -89,9 +90,9 @@ def staff_absence_decide(request, pk):
     operation = absence_services.absence_validate if decision == "validate" else absence_services.absence_refuse
     with refusal_as_message(request):
         operation(absence=absence, actor=request.user, note=request.POST.get("note", ""))
-        names = {"child": absence.child}
-        messages.success(request, _("Absence de %(child)s justifiée.") % names if decision == "validate"
-                         else _("Justificatif de %(child)s refusé : les jours restent facturés.") % names)
+        names = {"of_child": de(str(absence.child))}
+        messages.success(request, _("Absence %(of_child)s justifiée.") % names if decision == "validate"
+                         else _("Justificatif %(of_child)s refusé : les jours restent facturés.") % names)
     return redirect("bookings_staff:absences")
 
 
