@@ -41,7 +41,7 @@ class AbsenceForm(forms.Form):
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [(child.pk, child.first_name) for child in children]
+        self.fields["child"].choices = [(child.pk, child.first_name) for child in children]  # type: ignore[attr-defined]
 
 
 class CertificateForm(forms.Form):

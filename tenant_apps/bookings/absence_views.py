@@ -57,9 +57,8 @@ def absence_certificate(request, pk):
     absence = get_object_or_404(Absence, pk=pk, child__household=household)
     form = CertificateForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.get("certificate", []):
+            messages.error(request, str(error))
         return redirect("bookings:absences")
     with refusal_as_message(request):
         absence_services.absence_certificate_add(absence=absence, certificate=form.cleaned_data["certificate"],

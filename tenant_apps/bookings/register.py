@@ -24,7 +24,7 @@ from .services import lock_service_days
 Attendance = Booking.Attendance
 
 # What one tap does: a child not marked yet (or absent) becomes present, a present child absent.
-NEXT_ON_TAP = {
+NEXT_ON_TAP: dict[str, str] = {
     Attendance.UNKNOWN: Attendance.PRESENT,
     Attendance.PRESENT: Attendance.ABSENT,
     Attendance.ABSENT: Attendance.PRESENT,

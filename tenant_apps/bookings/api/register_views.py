@@ -48,6 +48,21 @@ class CountsSerializer(serializers.Serializer):
     unknown = serializers.IntegerField()
 
 
+class RegisterDaySerializer(serializers.Serializer):
+    rows = RegisterRowSerializer(many=True)
+    counts = CountsSerializer()
+
+
+class TapAnswerSerializer(serializers.Serializer):
+    row = RegisterRowSerializer()
+    counts = CountsSerializer()
+
+
+class AllPresentAnswerSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+    counts = CountsSerializer()
+
+
 class TapSerializer(serializers.Serializer):
     booking = serializers.IntegerField()
     attendance = serializers.ChoiceField(choices=Booking.Attendance.choices)
@@ -66,7 +81,8 @@ class RegisterView(APIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(summary="Staff: the register of a service on a day (rows and counts)",
-                   parameters=[OpenApiParameter("service", int), OpenApiParameter("date", dt.date)])
+                   parameters=[OpenApiParameter("service", int), OpenApiParameter("date", dt.date)],
+                   responses={200: RegisterDaySerializer})
     def get(self, request):
         target = ServiceDaySerializer(data=request.query_params)
         target.is_valid(raise_exception=True)
@@ -79,7 +95,7 @@ class RegisterTapView(APIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(summary="Staff: mark one child (one tap); answers the row and the day's counts",
-                   request=TapSerializer, responses={200: None, **ERRORS})
+                   request=TapSerializer, responses={200: TapAnswerSerializer, **ERRORS})
     def post(self, request):
         tap = TapSerializer(data=request.data)
         tap.is_valid(raise_exception=True)
@@ -96,7 +112,7 @@ class RegisterAllPresentView(APIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(summary="Staff: « Tous présents » (every child not marked yet becomes present)",
-                   request=ServiceDaySerializer, responses={200: None, **ERRORS})
+                   request=ServiceDaySerializer, responses={200: AllPresentAnswerSerializer, **ERRORS})
     def post(self, request):
         target = ServiceDaySerializer(data=request.data)
         target.is_valid(raise_exception=True)

@@ -3,8 +3,8 @@ staff validate it, the invoice does not bill the day (but bills the service's wa
 unjustified absence is billed; another family's child and staff screens are out of a parent's reach."""
 
 import datetime as dt
-from html import unescape
 from decimal import Decimal
+from html import unescape
 
 import pytest
 import time_machine
