@@ -19,18 +19,14 @@
   document.addEventListener("htmx:sendError", function (event) { showFailure(event, "network"); });
   document.addEventListener("htmx:timeout", function (event) { showFailure(event, "network"); });
   document.addEventListener("htmx:responseError", function (event) { showFailure(event, "server"); });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful && event.detail.elt === failed) {
-      failed = null;
-      var box = banner();
-      if (box) { box.hidden = true; }
-    }
-  });
   document.addEventListener("click", function (event) {
     var retry = event.target.closest ? event.target.closest("[data-register-retry]") : null;
     if (!retry || !failed) { return; }
     var row = failed.closest ? failed.closest("tr") : null;
     if (row) { row.classList.remove("register-failed"); }
-    if (failed.tagName === "FORM") { htmx.trigger(failed, "submit"); } else { htmx.trigger(failed, "click"); }
+    banner().hidden = true; /* shown again if the retry fails too */
+    var again = failed;
+    failed = null;
+    if (again.tagName === "FORM") { htmx.trigger(again, "submit"); } else { htmx.trigger(again, "click"); }
   });
 }());
