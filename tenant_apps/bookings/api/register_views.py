@@ -8,7 +8,7 @@ the pages.
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
@@ -23,9 +23,12 @@ from tenant_apps.catalog.models import Service
 from tenant_apps.core.errors import UploadRejected
 from tenant_apps.core.files import check_upload
 from tenant_apps.families.selectors import child_of, household_of
+from tenants.api import ErrorSerializer
 from tenants.parsers import JSONParser
 
 from .views import ERRORS
+
+STAFF_ERRORS = {**ERRORS, 403: OpenApiResponse(ErrorSerializer, description="Not a staff member of the town")}
 
 
 class RegisterRowSerializer(serializers.Serializer):
@@ -82,7 +85,7 @@ class RegisterView(APIView):
 
     @extend_schema(summary="Staff: the register of a service on a day (rows and counts)",
                    parameters=[OpenApiParameter("service", int), OpenApiParameter("date", dt.date)],
-                   responses={200: RegisterDaySerializer})
+                   responses={200: RegisterDaySerializer, **STAFF_ERRORS})
     def get(self, request):
         target = ServiceDaySerializer(data=request.query_params)
         target.is_valid(raise_exception=True)
@@ -95,7 +98,7 @@ class RegisterTapView(APIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(summary="Staff: mark one child (one tap); answers the row and the day's counts",
-                   request=TapSerializer, responses={200: TapAnswerSerializer, **ERRORS})
+                   request=TapSerializer, responses={200: TapAnswerSerializer, **STAFF_ERRORS})
     def post(self, request):
         tap = TapSerializer(data=request.data)
         tap.is_valid(raise_exception=True)
@@ -112,7 +115,7 @@ class RegisterAllPresentView(APIView):
     permission_classes = [IsAdminUser]
 
     @extend_schema(summary="Staff: « Tous présents » (every child not marked yet becomes present)",
-                   request=ServiceDaySerializer, responses={200: AllPresentAnswerSerializer, **ERRORS})
+                   request=ServiceDaySerializer, responses={200: AllPresentAnswerSerializer, **STAFF_ERRORS})
     def post(self, request):
         target = ServiceDaySerializer(data=request.data)
         target.is_valid(raise_exception=True)
