@@ -3,6 +3,7 @@ request each, counted), then a tap fails (the network drops it): the page says s
 usable, and "Réessayer" sends the tap again; axe finds no serious violation."""
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,7 +44,7 @@ def seed(town, day) -> tuple[int, list[int]]:
         User.objects.create_user(EMAIL, password=PASSWORD, is_staff=True)
         canteen = Service.objects.create(name="Repas Enfant", kind=Service.Kind.CANTEEN, weekdays=list(range(7)),
                                          calendar=Service.Calendar.EVERY_OPEN_DAY)
-        children = [ChildFactory(last_name=f"ENFANT{n:03d}", first_name=f"Prénom{n}", care_plan=n == 0)
+        children: list[Any] = [ChildFactory(last_name=f"ENFANT{n:03d}", first_name=f"Prénom{n}", care_plan=n == 0)
                     for n in range(150)]
         children[0].allergies.create(name="Arachide")
         bookings = Booking.objects.bulk_create([Booking(child=c, service=canteen, date=day) for c in children])
