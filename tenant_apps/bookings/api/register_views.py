@@ -41,7 +41,7 @@ class RegisterRowSerializer(serializers.Serializer):
     allergies = serializers.CharField()
     care_plan = serializers.BooleanField()
     diet = serializers.CharField()
-    absence_status = serializers.CharField(source="booking.absence.status", default=None)
+    absence_status = serializers.CharField(source="booking.absence.status", default=None, allow_null=True)
 
 
 class CountsSerializer(serializers.Serializer):
