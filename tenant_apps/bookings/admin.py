@@ -165,3 +165,6 @@ class EnrolmentAdmin(admin.ModelAdmin):
         if cancelled:
             self.message_user(request, ngettext("%(n)d réservation à venir annulée.",
                                                 "%(n)d réservations à venir annulées.", cancelled) % {"n": cancelled})
+
+
+from . import absence_admin  # noqa: E402, F401 - registers the absences' admin

@@ -92,3 +92,8 @@ class ClosureOverInvoiced(DomainError):
 class InvalidClosure(DomainError):
     code = "invalid_closure"
     default_message = _("Fermeture invalide.")
+
+
+class InvalidAbsence(DomainError):
+    code = "invalid_absence"
+    default_message = _("Déclaration d'absence invalide.")

@@ -29,6 +29,11 @@ class Booking(models.Model):
     invoiced = models.BooleanField(_("facturée"), default=False)
     # A child who turned up without a booking, added by staff at attendance time.
     unbooked_attendance = models.BooleanField(_("présence non réservée"), default=False)
+    # The parent's declared absence covering this day, and whether the day is one of its billed
+    # waiting days ("jour de carence") once the absence is justified.
+    absence = models.ForeignKey("bookings.Absence", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="bookings", verbose_name=_("absence déclarée"))
+    waiting_day = models.BooleanField(_("jour de carence"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -57,6 +62,7 @@ class BookingChange(models.Model):
         CANCELLED = "cancelled", _("Annulation")
         ATTENDANCE = "attendance", _("Pointage")
         WALK_IN = "walk_in", _("Présence non réservée")
+        ABSENCE = "absence", _("Absence déclarée")
 
     class Source(models.TextChoices):
         PORTAL = "portal", _("Portail")
@@ -65,6 +71,7 @@ class BookingChange(models.Model):
         BULK = "bulk", _("Réservation en masse")
         STAFF = "staff", _("Gestion")
         CLOSURE = "closure", _("Fermeture")
+        REGISTER = "register", _("Registre (tablette)")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes",
                                 verbose_name=_("réservation"))
@@ -83,3 +90,79 @@ class BookingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking} – {self.get_action_display()} ({self.get_source_display()})"
+
+
+class Absence(models.Model):
+    """A parent's declaration that a child will be away (sick…), over one or more days, with its
+    justification (a medical certificate) that staff validate or refuse."""
+
+    class Reason(models.TextChoices):
+        ILLNESS = "illness", _("Enfant malade")
+        FAMILY = "family", _("Raison familiale")
+        OTHER = "other", _("Autre")
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("Déclarée, justificatif à examiner")
+        JUSTIFIED = "justified", _("Justifiée")
+        REFUSED = "refused", _("Justificatif refusé")
+
+    child = models.ForeignKey("families.Child", on_delete=models.PROTECT, related_name="absences",
+                              verbose_name=_("enfant"))
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=10, choices=Reason.choices, default=Reason.ILLNESS)
+    comment = models.CharField(_("commentaire"), max_length=300, blank=True)
+    certificate = models.FileField(_("certificat médical"), max_length=255, blank=True)
+    certificate_name = models.CharField(max_length=120, blank=True)
+    certificate_due = models.DateField(_("justificatif attendu avant le"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DECLARED)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("déclarée par"))
+    declared_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("décision par"))
+    decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
+    decision_note = models.CharField(_("motif de la décision"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-start", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.child} – {self.start:%d/%m/%Y} → {self.end:%d/%m/%Y} ({self.get_status_display()})"
+
+
+class AbsenceSettings(models.Model):
+    """The town's absence rule (one row): how many days parents have to send the certificate."""
+
+    certificate_days = models.PositiveSmallIntegerField(
+        _("délai pour déposer le certificat médical (jours)"), default=2)
+
+    class Meta:
+        verbose_name = _("règle des absences")
+        verbose_name_plural = _("règles des absences")
+
+    def __str__(self) -> str:
+        return str(_("Règle des absences"))
+
+    @classmethod
+    def current(cls) -> "AbsenceSettings":
+        found = cls.objects.order_by("pk").first()
+        return found if found is not None else cls()
+
+
+class ServiceAbsenceRule(models.Model):
+    """A service's absence rule: a justified absence is not billed, except its first `waiting_days`
+    booked days ("jours de carence"). No row: no waiting day."""
+
+    service = models.OneToOneField("services.Service", on_delete=models.CASCADE, related_name="absence_rule",
+                                   verbose_name=_("prestation"))
+    waiting_days = models.PositiveSmallIntegerField(_("jours de carence facturés"), default=0)
+
+    class Meta:
+        verbose_name = _("règle d'absence d'une prestation")
+        verbose_name_plural = _("règles d'absence des prestations")
+
+    def __str__(self) -> str:
+        return f"{self.service} – {self.waiting_days}"

@@ -122,3 +122,33 @@ def booking_facts(*, service: Service, day: dt.date, schedule: ServiceSchedule, 
         capacity=service.capacity,
         taken=taken,
     )
+
+
+# --- absences ("enfant malade") ------------------------------------------------------------------
+
+class AbsenceOutcome:
+    """What a declared absence does to one booked day."""
+
+    CANCELLED = "cancelled"  # still cancellable: the booking is simply cancelled, never billed
+    ABSENT = "absent"  # past the deadline and not (yet) justified: an unjustified absence, billed
+    WAITING_DAY = "waiting_day"  # justified, but one of the service's waiting days: billed
+    JUSTIFIED = "justified"  # justified: not billed
+    LOCKED = "locked"  # already invoiced: nothing changes
+
+
+def absence_outcome(*, facts: BookingFacts, justified: bool, day_index: int, waiting_days: int) -> str:
+    """The single absence rule, for one booked day of a declared absence.
+
+    `day_index` is the day's rank (0 for the first) among the absence's booked days of that service;
+    `waiting_days` the service's "jours de carence". In order: an invoiced day never changes → a day
+    that can still be cancelled (by the parent, without override) is cancelled → a justified absence
+    is not billed, except its first `waiting_days` days → otherwise the day is an unjustified
+    absence after the deadline, billed as booked.
+    """
+    if facts.invoiced:
+        return AbsenceOutcome.LOCKED
+    if not facts.cancellation_late:
+        return AbsenceOutcome.CANCELLED
+    if justified:
+        return AbsenceOutcome.WAITING_DAY if day_index < waiting_days else AbsenceOutcome.JUSTIFIED
+    return AbsenceOutcome.ABSENT

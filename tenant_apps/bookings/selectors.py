@@ -277,11 +277,14 @@ class AttendanceRow:
     school_class: str
 
 
-def attendance_sheet(service: Service, day: dt.date) -> list[AttendanceRow]:
-    """The children booked on `day` for `service`, with their diet, allergy and PAI flags and class."""
+def attendance_sheet(service: Service, day: dt.date, *, only: int | None = None) -> list[AttendanceRow]:
+    """The children booked on `day` for `service`, with their diet, allergy and PAI flags and class
+    (and their declared absence); `only`: the row of that booking alone."""
     placements = SchoolPlacement.objects.filter(school_year=school_year_of(day))
-    bookings = (Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)
-                .select_related("child", "child__household")
+    bookings = Booking.objects.filter(service=service, date=day, status=Booking.Status.BOOKED)
+    if only is not None:
+        bookings = bookings.filter(pk=only)
+    bookings = (bookings.select_related("child", "child__household", "absence")
                 .prefetch_related("child__allergies", Prefetch("child__placements", queryset=placements))
                 .order_by("child__last_name", "child__first_name"))
     rows = []

@@ -416,7 +416,8 @@ def attendance_mark(*, booking: Booking, attendance: str, actor: Actor, source: 
         raise BookingInvoiced()
     if booking.attendance != attendance:
         booking.attendance = attendance
-        booking.save(update_fields=["attendance", "updated_at"])
+        booking.waiting_day = False  # staff's mark replaces what a declared absence decided
+        booking.save(update_fields=["attendance", "waiting_day", "updated_at"])
         _record(booking, BookingChange.Action.ATTENDANCE, actor=actor, source=source,
                 detail=booking.get_attendance_display())
     return booking

@@ -262,6 +262,8 @@ def _billed_kind(booking: Booking, rules: BillingSettings) -> str | None:
         if rules.bill_unbooked_attendance and booking.attendance == Booking.Attendance.PRESENT:
             return InvoiceLine.Kind.UNBOOKED
         return None
+    if booking.waiting_day:
+        return InvoiceLine.Kind.BOOKED  # a justified absence's "jour de carence": billed by the service's rule
     if booking.attendance == Booking.Attendance.JUSTIFIED_ABSENCE:
         return None
     if booking.attendance == Booking.Attendance.ABSENT and not rules.bill_unjustified_absences:

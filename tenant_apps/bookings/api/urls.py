@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import register_views, views
 
 urlpatterns = [
     path("bookings/week/", views.WeekView.as_view(), name="api-bookings-week"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("bookings/unset/", views.BookingUnsetView.as_view(), name="api-bookings-unset"),
     path("bookings/bulk/preview/", views.BulkPreviewView.as_view(), name="api-bookings-bulk-preview"),
     path("bookings/bulk/apply/", views.BulkApplyView.as_view(), name="api-bookings-bulk-apply"),
+    path("bookings/absences/", register_views.AbsencesView.as_view(), name="api-bookings-absences"),
+    path("staff/register/", register_views.RegisterView.as_view(), name="api-register"),
+    path("staff/register/tap/", register_views.RegisterTapView.as_view(), name="api-register-tap"),
+    path("staff/register/all-present/", register_views.RegisterAllPresentView.as_view(),
+         name="api-register-all-present"),
 ]
