@@ -64,7 +64,7 @@ def test_a_refused_click_shows_why_in_the_cell_without_writing(parent_client, fa
     content = response.content.decode()
     assert response.status_code == 200
     assert 'data-state="locked"' in content
-    assert "La date butoir est dépassée pour ce jour." in content
+    assert ": la date butoir est dépassée pour ce jour." in content
     assert not Booking.objects.filter(child=family.child).exists()
 
 
