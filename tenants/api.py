@@ -12,7 +12,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -92,6 +92,12 @@ class AutoSchema(SpectacularAutoSchema):
     def _requires_authentication(self) -> bool:
         return not all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
 
+    def _staff_only(self) -> bool:
+        """A view for the town's staff (a permission that declares `staff_only`, or DRF's
+        IsAdminUser): a signed-in parent gets 403 on every method."""
+        return any(isinstance(permission, IsAdminUser) or getattr(permission, "staff_only", False)
+                   for permission in self.view.get_permissions())
+
     def _error_responses(self) -> dict[str, str]:
         has_input = self.method in ("POST", "PUT", "PATCH") or any(
             parameter["in"] == "query" for parameter in self._get_parameters())
@@ -100,7 +106,9 @@ class AutoSchema(SpectacularAutoSchema):
             errors["400"] = "Invalid input: `detail` says why in French, `errors` field by field."
         if self._requires_authentication():
             errors["401"] = "No credentials, or an invalid or revoked token."
-            if self.method in self.WRITES:
+            if self._staff_only():
+                errors["403"] = "Staff only: the account is not a staff member of the town."
+            elif self.method in self.WRITES:
                 errors["403"] = "Refused: a field only the town's staff may change, or a rule of the service."
             errors["404"] = "Unknown or another family's object, or an account without a household."
         elif "{" in self.path:

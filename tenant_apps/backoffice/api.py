@@ -17,6 +17,8 @@ from .checklist import setup_checklist
 
 
 class IsTownStaff(BasePermission):
+    staff_only = True  # documented as a 403 for signed-in parents (tenants.api.AutoSchema)
+
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and user.is_active and user.is_staff)
