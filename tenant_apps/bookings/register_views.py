@@ -18,14 +18,13 @@ from tenant_apps.core.clock import town_today
 from tenant_apps.core.csv_export import csv_download
 from tenant_apps.core.french import after_colon
 from tenant_apps.core.permissions import staff_required
-from tenant_apps.core.refusals import refusal_as_message
 from tenant_apps.families.models import Child
 from tenants.errors import DomainError
 
 from . import register, services
 from .models import Booking, BookingChange
 from .selectors import attendance_sheet
-from .staff_views import _day_and_service
+from .staff_views import _day_and_service, walk_in_add
 
 
 def _register_url(day: dt.date, service: Service) -> str:
@@ -96,15 +95,8 @@ def register_all_present(request):
 @staff_required
 @require_POST
 def register_walk_in(request):
-    day, service, _all = _day_and_service(request, request.POST)
-    child_id = request.POST.get("child", "")
-    if service is None or not child_id.isdigit():
-        raise Http404(_("Enfant ou prestation inconnu."))
-    child = get_object_or_404(Child, pk=int(child_id))
-    with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
-        services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
-                                        source=BookingChange.Source.REGISTER)
-        messages.success(request, _("%(child)s : présence sans réservation enregistrée.") % {"child": child})
+    day, service = walk_in_add(request, source=BookingChange.Source.REGISTER,
+                               done=_("%(child)s : présence sans réservation enregistrée."))
     return redirect(_register_url(day, service))
 
 

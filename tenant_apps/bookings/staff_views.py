@@ -82,18 +82,25 @@ def attendance_mark(request):
     return redirect(_sheet_url(booking.date, booking.service) + f"#booking-{booking.pk}")
 
 
-@staff_required
-@require_POST
-def attendance_walk_in(request):
+def walk_in_add(request, *, source: str, done: str) -> tuple[dt.date, Service]:
+    """Record the posted child as present without a booking (attendance sheet and register alike);
+    `done` is the success message, with %(child)s. Returns the day and service, for the redirect."""
     day, service, _all = _day_and_service(request, request.POST)
     child_id = request.POST.get("child", "")
     if service is None or not child_id.isdigit():
         raise Http404(_("Enfant ou prestation inconnu."))
     child = get_object_or_404(Child, pk=int(child_id))
     with refusal_as_message(request, _("%(child)s : %(error)s"), child=child):
-        services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user,
-                                        source=BookingChange.Source.STAFF)
-        messages.success(request, _("%(child)s ajouté(e) présent(e) sans réservation.") % {"child": child})
+        services.attendance_add_walk_in(child=child, service=service, day=day, actor=request.user, source=source)
+        messages.success(request, done % {"child": child})
+    return day, service
+
+
+@staff_required
+@require_POST
+def attendance_walk_in(request):
+    day, service = walk_in_add(request, source=BookingChange.Source.STAFF,
+                               done=_("%(child)s ajouté(e) présent(e) sans réservation."))
     return redirect(_sheet_url(day, service))
 
 
