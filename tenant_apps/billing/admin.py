@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.core.admin_site import town_admin_site
+from tenant_apps.core.admin_site import TownSettingsAdmin, town_admin_site
 from tenants.errors import DomainError
 
 from . import services
@@ -104,20 +104,13 @@ class BillingSettingsAdminForm(forms.ModelForm):
 
 
 @admin.register(BillingSettings, site=town_admin_site)
-class BillingSettingsAdmin(admin.ModelAdmin):
+class BillingSettingsAdmin(TownSettingsAdmin):
     form = BillingSettingsAdminForm
     list_display = ["__str__", "bill_unjustified_absences", "bill_unbooked_attendance", "unbooked_surcharge_percent",
                     "payment_due_days"]
 
-    def has_add_permission(self, request):
-        return not BillingSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        saved = services.billing_settings_update(**form.cleaned_data)
-        obj.pk = saved.pk
+    def settings_update(self, **values):
+        return services.billing_settings_update(**values)
 
 
 class InvoiceLineInline(admin.TabularInline):

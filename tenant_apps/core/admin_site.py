@@ -1,6 +1,7 @@
 """The town's Django admin, for its staff (gestionnaires), at `/<ville>/gestion/admin/`."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,22 @@ class TownAdminSite(admin.AdminSite):
 
 
 town_admin_site = TownAdminSite(name="town_admin")
+
+
+class TownSettingsAdmin(admin.ModelAdmin):
+    """The admin of a town's one-row settings (billing rules, direct debit…): added once, never
+    deleted, saved through the app's service (`settings_update`, called with the form's values),
+    as the staff screen saves it."""
+
+    def settings_update(self, **values) -> models.Model:
+        raise NotImplementedError
+
+    def has_add_permission(self, request):
+        return not self.model._default_manager.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = self.settings_update(**form.cleaned_data)
+        obj.pk = saved.pk

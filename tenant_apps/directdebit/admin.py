@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.core.admin_site import town_admin_site
+from tenant_apps.core.admin_site import TownSettingsAdmin, town_admin_site
 from tenants.errors import DomainError
 
 from . import services
@@ -42,19 +42,12 @@ class DirectDebitSettingsAdminForm(forms.ModelForm):
 
 
 @admin.register(DirectDebitSettings, site=town_admin_site)
-class DirectDebitSettingsAdmin(admin.ModelAdmin):
+class DirectDebitSettingsAdmin(TownSettingsAdmin):
     form = DirectDebitSettingsAdminForm
     list_display = ["__str__", "enabled", "creditor_id", "creditor_name", "collection_rule", "collection_day"]
 
-    def has_add_permission(self, request):
-        return not DirectDebitSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        saved = services.direct_debit_settings_update(**form.cleaned_data)
-        obj.pk = saved.pk
+    def settings_update(self, **values):
+        return services.direct_debit_settings_update(**values)
 
 
 class AmendmentInline(admin.TabularInline):
